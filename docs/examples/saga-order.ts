@@ -1,0 +1,188 @@
+// docs/sagas.md: the order saga, run against in-memory fakes of the services it calls.
+import { z } from 'zod';
+import {
+  EventStore,
+  SagaCompensated,
+  SagaCoordinator,
+  SagaError,
+  defineSaga,
+  type DurableSubscription,
+  type SagaState,
+} from '../../src/index.js';
+
+const OrderItem = z.object({ productId: z.string(), quantity: z.number().int().positive() });
+type OrderItem = z.infer<typeof OrderItem>;
+
+/** A fake inventory service. A repeated reserve() with the same key does nothing. */
+export class Inventory {
+  readonly available = new Map<string, number>();
+  readonly #reserved = new Map<string, OrderItem[]>(); // by order id
+  readonly #keys = new Set<string>();
+
+  reserve(orderId: string, items: readonly OrderItem[], idempotencyKey: string): void {
+    if (this.#keys.has(idempotencyKey)) return;
+    for (const { productId, quantity } of items) {
+      if ((this.available.get(productId) ?? 0) < quantity) throw new Error(`Out of stock: ${productId}`);
+    }
+    for (const { productId, quantity } of items) this.available.set(productId, (this.available.get(productId) ?? 0) - quantity);
+    this.#reserved.set(orderId, [...items]);
+    this.#keys.add(idempotencyKey);
+  }
+
+  release(orderId: string): void {
+    for (const { productId, quantity } of this.#reserved.get(orderId) ?? []) {
+      this.available.set(productId, (this.available.get(productId) ?? 0) + quantity);
+    }
+    this.#reserved.delete(orderId); // a second release finds nothing: also safe to repeat
+  }
+}
+
+// #region payments
+export class PaymentDeclined extends Error {
+  override name = 'PaymentDeclined';
+}
+
+/** A fake payment service that declines charges above a limit. One charge per key. */
+export class Payments {
+  readonly charges = new Map<string, { paymentId: string; amountCents: number; refunded: boolean }>(); // by key
+  constructor(readonly limitCents: number) {}
+
+  async charge(amountCents: number, idempotencyKey: string): Promise<{ paymentId: string }> {
+    const done = this.charges.get(idempotencyKey);
+    if (done) return { paymentId: done.paymentId };
+    if (amountCents > this.limitCents) throw new PaymentDeclined(`${amountCents} cents is over the limit`);
+    const paymentId = `pay-${this.charges.size + 1}`;
+    this.charges.set(idempotencyKey, { paymentId, amountCents, refunded: false });
+    return { paymentId };
+  }
+
+  refund(paymentId: string): void {
+    for (const charge of this.charges.values()) if (charge.paymentId === paymentId) charge.refunded = true;
+  }
+}
+
+// #endregion
+
+/** The order service's side: an order's status. */
+export class Orders {
+  readonly status = new Map<string, string>();
+  confirm(orderId: string): void {
+    this.status.set(orderId, 'confirmed');
+  }
+  cancel(orderId: string, reason: string): void {
+    this.status.set(orderId, `cancelled: ${reason}`);
+  }
+}
+
+// #region saga
+export const OrderInput = z.object({
+  orderId: z.string().min(1),
+  items: z.array(OrderItem).min(1),
+  amountCents: z.number().int().positive(),
+});
+
+export function orderSaga(inventory: Inventory, payments: Payments, orders: Orders) {
+  return defineSaga('order-processing', {
+    input: OrderInput, // start() validates the input; ctx.input is typed from it
+    steps: [
+      {
+        name: 'inventory_reserved',
+        execute: (ctx) => inventory.reserve(ctx.input.orderId, ctx.input.items, ctx.idempotencyKey),
+        compensate: (ctx) => inventory.release(ctx.input.orderId),
+      },
+      {
+        name: 'payment_processed',
+        // Any throw is a failed attempt, a decline too: 2 attempts, 50 ms apart.
+        retry: { attempts: 2, backoffMs: 50 },
+        timeoutMs: 10_000, // aborts ctx.signal and counts as a failed attempt
+        // The return value (JSON) is kept as the step's result: ctx.results['payment_processed'].
+        execute: (ctx) => payments.charge(ctx.input.amountCents, ctx.idempotencyKey),
+        compensate: (ctx) => {
+          const { paymentId } = ctx.results['payment_processed'] as { paymentId: string };
+          payments.refund(paymentId);
+        },
+      },
+      {
+        name: 'order_confirmed', // the last step: nothing after it can fail, so nothing to undo
+        execute: (ctx) => orders.confirm(ctx.input.orderId),
+      },
+    ],
+    compensationRetry: { attempts: 3, backoffMs: 100 }, // the default
+  });
+}
+// #endregion
+
+// #region outcomes
+/** Cancels the order of every order saga that ended compensated, through a durable subscription. */
+export function cancelOrdersOfCompensatedSagas(store: EventStore, coordinator: SagaCoordinator, orders: Orders): DurableSubscription {
+  return store.subscribe({
+    id: 'cancel-compensated-orders',
+    eventTypes: [SagaCompensated], // saga transitions are events of aggregate type 'eventuali.Saga'
+    handle: async (event) => {
+      const saga = await coordinator.get(event.aggregateId); // the saga id is the aggregate id
+      if (saga?.name !== 'order-processing') return;
+      const { orderId } = OrderInput.parse(saga.input);
+      orders.cancel(orderId, saga.failureReason ?? 'compensated');
+    },
+  });
+}
+// #endregion
+
+// #region place-order
+export async function placeOrder(coordinator: SagaCoordinator, input: z.input<typeof OrderInput>): Promise<SagaState> {
+  // One saga per order: a repeated start (a retried request) returns the same id and runs nothing twice.
+  const sagaId = await coordinator.start('order-processing', input, { sagaId: `order-${input.orderId}-saga` });
+  return coordinator.waitFor(sagaId, { timeoutMs: 10_000 }); // the final state
+}
+// #endregion
+
+export async function main(url = 'sqlite::memory:') {
+  const inventory = new Inventory();
+  inventory.available.set('book', 5);
+  const payments = new Payments(10_000); // declines above 100.00
+  const orders = new Orders();
+  const store = await EventStore.create(url);
+  // #region coordinator
+  const coordinator = new SagaCoordinator(store, { sagas: [orderSaga(inventory, payments, orders)] });
+  coordinator.on('step', ({ sagaId, step, kind }) => console.log(`${sagaId}: ${step} ${kind}`));
+  coordinator.on('failed', (state) => console.error(`${state.sagaId} needs a person: ${state.failureReason}`));
+  await coordinator.recover(); // at startup: resume the sagas a dead coordinator left unfinished
+  // #endregion
+  const outcomes = cancelOrdersOfCompensatedSagas(store, coordinator, orders);
+  await outcomes.start();
+  try {
+    const confirmed = await placeOrder(coordinator, { orderId: 'o-1', items: [{ productId: 'book', quantity: 2 }], amountCents: 3050 });
+    const retried = await placeOrder(coordinator, { orderId: 'o-1', items: [{ productId: 'book', quantity: 2 }], amountCents: 3050 });
+    const declined = await placeOrder(coordinator, { orderId: 'o-2', items: [{ productId: 'book', quantity: 1 }], amountCents: 50_000 });
+    const outOfStock = await placeOrder(coordinator, { orderId: 'o-3', items: [{ productId: 'book', quantity: 9 }], amountCents: 100 });
+    await outcomes.waitUntilCaughtUp();
+
+    // #region errors
+    const error = await coordinator.start('order-processing', { orderId: 'o-4', items: [] }).catch((e: unknown) => e);
+    if (error instanceof SagaError && error.code === 'SAGA_INPUT') console.log(error.details.issues?.[0]?.path); // [ 'items' ]
+    // #endregion
+
+    const summary = (s: SagaState) => ({
+      status: s.status,
+      stepsCompleted: s.stepsCompleted,
+      stepsCompensated: s.stepsCompensated,
+      failedStep: s.failedStep,
+      failureReason: s.failureReason,
+    });
+    return {
+      confirmed: { ...summary(confirmed), version: confirmed.version, results: confirmed.results },
+      retriedSameSaga: retried.sagaId === confirmed.sagaId && retried.version === confirmed.version,
+      declined: summary(declined),
+      outOfStock: summary(outOfStock),
+      stock: inventory.available.get('book'),
+      charges: [...payments.charges.values()].map((c) => `${c.paymentId} ${c.amountCents} refunded=${c.refunded}`),
+      orders: Object.fromEntries(orders.status),
+      inputError: error instanceof SagaError ? error.code : undefined,
+      sagas: (await coordinator.list({ name: 'order-processing' })).map((s) => `${s.sagaId} ${s.status}`).sort(),
+      sagaEvents: (await store.loadEvents(declined.sagaId)).map((e) => e.eventType),
+    };
+  } finally {
+    await coordinator.stop(); // before closing the store: lets running steps finish
+    await store.close();
+  }
+}

@@ -1,0 +1,382 @@
+import type { ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
+import { MemoryAdapter } from '../store/memory/memory-adapter.js';
+import type { Aggregate, AggregateClass } from './aggregate.js';
+import { aggregateInternals, aggregateTypeOf } from './aggregate.js';
+import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from './errors.js';
+import type { Event, EventDefinition, NewEvent } from './event.js';
+import { checkId } from './event.js';
+import { EventRegistry } from './event-registry.js';
+import { openAdapter } from './open-adapter.js';
+import {
+  appendEvents,
+  loadAggregate,
+  saveAggregate,
+  writeSnapshot,
+  type Committed,
+  type StoreContext,
+} from './store-operations.js';
+import { checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
+import { Transaction } from './transaction.js';
+import type { EventStreamer } from '../streaming/event-streamer.js';
+import { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import { SubscriptionError } from '../streaming/durable/subscription-errors.js';
+import { ProjectionRunner } from '../streaming/durable/projection-runner.js';
+import type { Projection } from '../streaming/projection.js';
+import { resolveSubscriptionOptions, type SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
+import { UnknownEventTypeError } from './errors.js';
+import { SAGA_EVENTS } from '../saga/saga-events.js';
+
+export interface ReadAllOptions {
+  /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
+  fromPosition?: bigint;
+  /** At most this many events (default 1000). */
+  limit?: number;
+  eventTypes?: readonly string[];
+  aggregateTypes?: readonly string[];
+}
+
+export interface LoadEventsOptions {
+  /** Inclusive (default 1). */
+  fromVersion?: number;
+  /** Inclusive (default: the last). */
+  toVersion?: number;
+}
+
+export interface UpdateOptions {
+  /** How many more times to reload and rerun the command after a conflict (default 3). */
+  maxRetries?: number;
+}
+
+const DEFAULT_READ_LIMIT = 1000;
+
+const hosts = new WeakMap<EventStore, SubscriptionHost>();
+
+/** @internal the store's internals for subscriptions, projections and sagas. */
+export function storeHost(store: EventStore): SubscriptionHost {
+  const host = hosts.get(store);
+  if (!host) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
+  return host;
+}
+
+/** Options of `store.projection()`: a subscription's, less what the projection decides. */
+export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes' | 'aggregateTypes'>;
+
+/** Streaming options of a store. */
+export interface StreamingOptions {
+  /** Publish every committed event to this in-process streamer, after commit, in commit order. */
+  streamer?: EventStreamer;
+}
+
+/**
+ * The event store: saves and loads aggregates, reads the store-wide log.
+ *
+ * @example
+ * const store = await EventStore.create('sqlite://./data/events.db');
+ * const user = new User();
+ * user.register('ann', 'ann@example.com');
+ * await store.save(user);
+ * const again = await store.load(User, user.id);
+ */
+export class EventStore {
+  readonly #ctx: StoreContext;
+  readonly #streamer: EventStreamer | undefined;
+  readonly #commitListeners = new Set<() => void>();
+  readonly #subscriptions = new Map<string, DurableSubscription>();
+  #publishing: Promise<void> = Promise.resolve();
+  #unwatch: (() => void) | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  /** Opens a store from a URL: `memory:`, `sqlite::memory:`, `sqlite://path.db`, `postgresql://…`. */
+  static async create(url: string, options: CreateStoreOptions & StreamingOptions = {}): Promise<EventStore> {
+    checkStoreOptions(options);
+    const adapter = await openAdapter(url, options);
+    return new EventStore(adapter, options);
+  }
+
+  /** A store over an adapter you built (see `eventuali/sqlite` and `eventuali/postgres`). */
+  constructor(adapter: StorageAdapter = new MemoryAdapter(), options: EventStoreOptions & StreamingOptions = {}) {
+    checkStoreOptions(options);
+    const onWarning = options.onWarning;
+    this.#streamer = options.streamer;
+    this.#ctx = {
+      adapter,
+      registry: new EventRegistry({ validate: options.validateOnRead ?? true }, options.unknownEvents ?? 'error'),
+      snapshotEvery: options.snapshotEvery,
+      inlineProjections: [],
+      warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
+    };
+    this.#ctx.registry.registerAll(SAGA_EVENTS);
+    hosts.set(this, this.#makeHost());
+  }
+
+  /** The storage adapter's declared capabilities. */
+  get capabilities(): StorageAdapter['capabilities'] {
+    return this.#ctx.adapter.capabilities;
+  }
+
+  /** Registers event definitions so reads can decode their types (save registers what it writes). */
+  register(...definitions: EventDefinition[]): this {
+    for (const definition of definitions) this.#ctx.registry.register(definition);
+    return this;
+  }
+
+  /**
+   * Appends the aggregate's uncommitted events, expecting the version it was loaded at, then marks
+   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first.
+   */
+  async save(aggregate: Aggregate): Promise<Event[]> {
+    this.#checkOpen();
+    if (this.#ctx.inlineProjections.length > 0) return this.transaction((tx) => tx.save(aggregate));
+    const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
+    await this.#afterCommit([committed]);
+    return committed.events;
+  }
+
+  /** Appends events to an aggregate without an Aggregate class. */
+  async append(
+    aggregateType: string,
+    aggregateId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly (NewEvent | Event)[],
+  ): Promise<Event[]> {
+    this.#checkOpen();
+    if (this.#ctx.inlineProjections.length > 0) {
+      return this.transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
+    }
+    const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
+    await this.#afterCommit([{ events: stored }]);
+    return stored;
+  }
+
+  /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
+  async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    this.#checkOpen();
+    return loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId);
+  }
+
+  /**
+   * Loads, runs `command`, saves; on a conflict reloads and runs it again, at most `maxRetries` more
+   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events.
+   */
+  async update<T extends Aggregate>(
+    cls: AggregateClass<T>,
+    aggregateId: string,
+    command: (aggregate: T) => unknown,
+    options: UpdateOptions = {},
+  ): Promise<T> {
+    const maxRetries = options.maxRetries ?? 3;
+    checkPositiveInteger('maxRetries', maxRetries, { allowZero: true });
+    for (let attempt = 0; ; attempt++) {
+      const aggregate = await this.load(cls, aggregateId);
+      if (!aggregate) throw new AggregateNotFoundError(aggregateTypeOf(cls), aggregateId);
+      await command(aggregate);
+      try {
+        await this.save(aggregate);
+        return aggregate;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= maxRetries) throw error;
+      }
+    }
+  }
+
+  /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */
+  async loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
+    this.#checkOpen();
+    checkId('aggregate id', aggregateId);
+    const fromVersion = options.fromVersion ?? 1;
+    checkPositiveInteger('fromVersion', fromVersion);
+    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion);
+    const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
+    return this.#ctx.registry.decodeAll(records);
+  }
+
+  /** Events of every aggregate of one type, in log order. */
+  async loadEventsByType(aggregateType: string, options: Omit<ReadAllOptions, 'aggregateTypes'> = {}): Promise<Event[]> {
+    checkId('aggregate type', aggregateType);
+    return this.readAll({ ...options, aggregateTypes: [aggregateType] });
+  }
+
+  /**
+   * The store-wide log in order, after `fromPosition`. Never skips an event that commits late; on
+   * PostgreSQL, events of transactions still in flight are not visible yet.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<Event[]> {
+    this.#checkOpen();
+    const after = options.fromPosition ?? 0n;
+    if (typeof after !== 'bigint' || after < 0n) {
+      throw new InvalidArgumentError('fromPosition', 'must be a non-negative bigint (a position this store returned)');
+    }
+    const limit = options.limit ?? DEFAULT_READ_LIMIT;
+    checkPositiveInteger('limit', limit);
+    checkStringList('eventTypes', options.eventTypes);
+    checkStringList('aggregateTypes', options.aggregateTypes);
+    const records = await this.#ctx.adapter.readAll({
+      after,
+      limit,
+      eventTypes: options.eventTypes,
+      aggregateTypes: options.aggregateTypes,
+    });
+    return this.#ctx.registry.decodeAll(records);
+  }
+
+  /** Position of the last event in log order that readers can see (`0n` when empty). */
+  async getGlobalPosition(): Promise<bigint> {
+    this.#checkOpen();
+    return this.#ctx.adapter.globalPosition();
+  }
+
+  /** The aggregate's current version; 0 when it has no events. */
+  async getAggregateVersion(aggregateId: string): Promise<number> {
+    this.#checkOpen();
+    checkId('aggregate id', aggregateId);
+    return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+  }
+
+  /**
+   * Runs `fn` in one transaction: everything it saves commits together or not at all. An error
+   * thrown inside is rethrown as is, after the rollback.
+   */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.#checkOpen();
+    const committed: Committed[] = [];
+    let result: T;
+    try {
+      result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
+        const tx = new Transaction(this.#ctx, session, committed);
+        try {
+          return await fn(tx);
+        } finally {
+          tx.end();
+        }
+      });
+    } catch (error) {
+      // Rolled back: the aggregates saved in it hold their events as uncommitted again.
+      for (const { saved } of committed.reverse()) {
+        if (saved) aggregateInternals().uncommit(saved.aggregate, saved.pending);
+      }
+      throw error;
+    }
+    await this.#afterCommit(committed);
+    return result;
+  }
+
+  /**
+   * A durable subscription: catches up from `from` (or its stored checkpoint), then follows live.
+   * Call `start()` on the handle to begin. One active instance per id across processes.
+   */
+  subscribe(options: SubscriptionOptions): DurableSubscription {
+    this.#checkOpen();
+    const resolved = resolveSubscriptionOptions(options);
+    for (const definition of resolved.definitions) this.#ctx.registry.register(definition);
+    if (this.#ctx.registry.unknownEvents !== 'raw') {
+      for (const type of resolved.eventTypes ?? []) {
+        if (!this.#ctx.registry.get(type)) throw new UnknownEventTypeError(type);
+      }
+    }
+    if (this.#subscriptions.has(resolved.id)) {
+      throw new SubscriptionError(resolved.id, 'this store already has a subscription with this id');
+    }
+    const subscription = new DurableSubscription(storeHost(this), resolved);
+    this.#subscriptions.set(resolved.id, subscription);
+    return subscription;
+  }
+
+  /**
+   * Runs a projection on a durable subscription named after it. With a read model in the store's
+   * database, each batch's writes and the checkpoint commit together. Call `start()` to begin.
+   */
+  projection(projection: Projection, options: ProjectionOptions = {}): ProjectionRunner {
+    this.#checkOpen();
+    for (const definition of projection.definitions) this.#ctx.registry.register(definition);
+    const resolved = resolveSubscriptionOptions({
+      ...options,
+      id: projection.name,
+      eventTypes: projection.eventTypes.length > 0 ? projection.eventTypes : projection.definitions.map((d) => d.type),
+      handle: () => undefined,
+    });
+    if (this.#subscriptions.has(resolved.id)) {
+      throw new SubscriptionError(resolved.id, 'this store already has a subscription with this id');
+    }
+    const runner = new ProjectionRunner(storeHost(this), projection, resolved);
+    this.#subscriptions.set(resolved.id, runner);
+    return runner;
+  }
+
+  /**
+   * Runs a projection inside every append's transaction from now on: the read model is never
+   * behind the events. Saves then always use a transaction (one more round trip on PostgreSQL).
+   */
+  addInlineProjection(projection: Projection): this {
+    this.#checkOpen();
+    for (const definition of projection.definitions) this.#ctx.registry.register(definition);
+    this.#ctx.inlineProjections.push(projection);
+    return this;
+  }
+
+  #makeHost(): SubscriptionHost {
+    return {
+      adapter: this.#ctx.adapter as SubscriptionHost['adapter'],
+      registry: this.#ctx.registry,
+      onCommit: (listener) => {
+        this.#commitListeners.add(listener);
+        // Other processes' commits arrive by the adapter's push channel, where it has one.
+        this.#unwatch ??= this.#ctx.adapter.watch?.(() => this.#wakeListeners());
+        return () => this.#commitListeners.delete(listener);
+      },
+      save: (aggregate) => this.save(aggregate),
+      release: (id) => {
+        // Keep the entry while the handle can be started again; drop it only once closed.
+        if (this.#closed) this.#subscriptions.delete(id);
+      },
+      isClosed: () => this.#closed,
+    };
+  }
+
+  /** Closes the store after stopping its subscriptions; later calls throw `StoreClosedError`. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#subscriptions.values()].map((s) => s.stop()));
+      this.#subscriptions.clear();
+      this.#unwatch?.();
+      await this.#publishing;
+      await this.#ctx.adapter.close();
+    })();
+    return this.#closing;
+  }
+
+  async #afterCommit(commits: readonly Committed[]): Promise<void> {
+    for (const { saved } of commits) {
+      if (saved?.snapshot) await writeSnapshot(this.#ctx, saved.aggregate);
+    }
+    this.#ctx.adapter.notifyCommitted?.();
+    this.#wakeListeners();
+    const streamer = this.#streamer;
+    if (!streamer) return;
+    // Chained, so concurrent saves publish in the order they committed.
+    const publish = this.#publishing.then(async () => {
+      for (const { events } of commits) {
+        for (const event of events) await streamer.publishEvent(event, event.aggregateVersion, event.globalPosition);
+      }
+    });
+    this.#publishing = publish.catch(() => undefined);
+    await publish;
+  }
+
+  #wakeListeners(): void {
+    for (const listener of this.#commitListeners) listener();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
+
+function checkStringList(argument: string, list: unknown): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0)) {
+    throw new InvalidArgumentError(argument, 'must be an array of non-empty strings');
+  }
+}

@@ -1,0 +1,157 @@
+import type { EventRecord, NewEventRecord } from '../store/adapter.js';
+import { EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
+import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
+import { wasValidated, markValidated } from './event.js';
+import { compileReviver, type Reviver } from './json-reviver.js';
+
+/** @internal a definition with what encoding and decoding need, compiled once. */
+export interface CompiledDefinition {
+  definition: EventDefinition;
+  reviver: Reviver | null;
+}
+
+export function compileDefinition(definition: EventDefinition): CompiledDefinition {
+  return { definition, reviver: compileReviver(definition.schema) };
+}
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** JSON text of a value; bigints become decimal strings. */
+export function toJson(value: unknown, what: string): string {
+  try {
+    // The replacer costs; try the plain path first, and only a bigint makes it throw.
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    try {
+      return JSON.stringify(value, bigintReplacer) ?? 'null';
+    } catch {
+      throw new InvalidArgumentError(what, `is not serializable to JSON (${(error as Error).message})`);
+    }
+  }
+}
+
+const EMPTY_METADATA = '{}';
+
+function metadataJson(metadata: EventMetadata): string {
+  for (const _ in metadata) return toJson(metadata, 'metadata');
+  return EMPTY_METADATA;
+}
+
+/** Validates (unless create() already did) and serializes an event for the adapter. */
+export function encodeEvent(event: NewEvent | Event, compiled: CompiledDefinition | undefined): NewEventRecord {
+  let data = event.data;
+  if (!wasValidated(event)) {
+    if (!compiled) throw new InvalidArgumentError('event', `${event.eventType} has no registered definition`);
+    const result = compiled.definition.schema.safeParse(data);
+    if (!result.success) throw new EventValidationError(event.eventType, result.error.issues);
+    data = result.data;
+  }
+  if (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime())) {
+    throw new InvalidArgumentError('timestamp', `${event.eventType} needs a valid Date`);
+  }
+  return {
+    eventId: event.eventId,
+    eventType: event.eventType,
+    schemaVersion: event.schemaVersion,
+    timestamp: event.timestamp,
+    metadata: metadataJson(event.metadata ?? {}),
+    data: toJson(data, 'event data'),
+  };
+}
+
+export interface DecodeOptions {
+  /** Validate stored data against the schema on read (default true). */
+  validate: boolean;
+}
+
+/** Turns a stored record into the envelope, upcasting old versions. Throws EventDeserializationError. */
+export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, options: DecodeOptions): Event {
+  const { definition, reviver } = compiled;
+  let data: unknown;
+  let metadata: EventMetadata;
+  try {
+    data = JSON.parse(record.data);
+    metadata = record.metadata === EMPTY_METADATA ? {} : (JSON.parse(record.metadata) as EventMetadata);
+  } catch (error) {
+    throw new EventDeserializationError(record.globalPosition, record.eventType, 'not valid JSON', { cause: error });
+  }
+  if (record.schemaVersion !== definition.version) {
+    data = upcast(record, definition, data);
+  }
+  if (reviver) data = reviver(data);
+  if (options.validate) {
+    const result = definition.schema.safeParse(data);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
+      throw new EventDeserializationError(
+        record.globalPosition,
+        record.eventType,
+        `fails its schema${where}: ${issue?.message ?? 'invalid'}`,
+        { cause: new EventValidationError(record.eventType, result.error.issues) },
+      );
+    }
+    data = result.data;
+  }
+  const event: Event = {
+    eventId: record.eventId,
+    eventType: record.eventType,
+    aggregateId: record.aggregateId,
+    aggregateType: record.aggregateType,
+    aggregateVersion: record.aggregateVersion,
+    globalPosition: record.globalPosition,
+    timestamp: record.timestamp,
+    schemaVersion: definition.version,
+    metadata,
+    data,
+  };
+  if (options.validate) markValidated(event, definition);
+  return event;
+}
+
+/** The envelope of a record whose type has no definition (`unknownEvents: 'raw'`): data undecoded. */
+export function decodeRaw(record: EventRecord): Event {
+  try {
+    return {
+      eventId: record.eventId,
+      eventType: record.eventType,
+      aggregateId: record.aggregateId,
+      aggregateType: record.aggregateType,
+      aggregateVersion: record.aggregateVersion,
+      globalPosition: record.globalPosition,
+      timestamp: record.timestamp,
+      schemaVersion: record.schemaVersion,
+      metadata: JSON.parse(record.metadata) as EventMetadata,
+      data: JSON.parse(record.data),
+    };
+  } catch (error) {
+    throw new EventDeserializationError(record.globalPosition, record.eventType, 'not valid JSON', { cause: error });
+  }
+}
+
+function upcast(record: EventRecord, definition: EventDefinition, data: unknown): unknown {
+  if (record.schemaVersion > definition.version || record.schemaVersion < 1) {
+    throw new EventDeserializationError(
+      record.globalPosition,
+      record.eventType,
+      `stored at schema version ${record.schemaVersion}, but the definition is at version ${definition.version}`,
+    );
+  }
+  let value = data;
+  for (let v = record.schemaVersion; v < definition.version; v++) {
+    const step = definition.upcasters[v];
+    if (!step) {
+      throw new EventDeserializationError(record.globalPosition, record.eventType, `no upcaster from version ${v}`);
+    }
+    try {
+      value = step(value);
+    } catch (error) {
+      throw new EventDeserializationError(record.globalPosition, record.eventType, `upcaster from version ${v} threw`, {
+        cause: error,
+      });
+    }
+  }
+  return value;
+}

@@ -1,0 +1,76 @@
+import type { ExpectedVersion, StorageSession } from '../store/adapter.js';
+import type { Aggregate, AggregateClass } from './aggregate.js';
+import { InvalidArgumentError } from './errors.js';
+import type { Event, NewEvent } from './event.js';
+import type { ProjectionSession } from '../store/subscription-storage.js';
+import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
+
+/**
+ * The handle `store.transaction(fn)` gives `fn`: saves through it commit together, or not at all.
+ *
+ * @example
+ * await store.transaction(async (tx) => {
+ *   await tx.save(order);
+ *   await tx.save(stock);
+ * });
+ */
+export class Transaction {
+  #active = true;
+
+  /** @internal */
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly session: StorageSession,
+    private readonly committed: Committed[],
+  ) {}
+
+  async save(aggregate: Aggregate): Promise<Event[]> {
+    this.#checkActive();
+    const commit = await saveAggregate(this.ctx, this.session, aggregate);
+    this.committed.push(commit);
+    return commit.events;
+  }
+
+  async append(
+    aggregateType: string,
+    aggregateId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly (NewEvent | Event)[],
+  ): Promise<Event[]> {
+    this.#checkActive();
+    const stored = await appendEvents(this.ctx, this.session, aggregateType, aggregateId, expectedVersion, events);
+    this.committed.push({ events: stored });
+    return stored;
+  }
+
+  /** Loads an aggregate, seeing this transaction's own writes. */
+  async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    this.#checkActive();
+    return loadAggregate(this.ctx, this.session, cls, aggregateId);
+  }
+
+  /**
+   * Runs SQL in this transaction, so writes to your own tables commit with the events
+   * (`?` placeholders on SQLite, `$1` on PostgreSQL). Throws on the memory adapter.
+   */
+  readonly query = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> => {
+    this.#checkActive();
+    const session = this.session as StorageSession & Partial<ProjectionSession>;
+    if (!session.query) return Promise.reject(new InvalidArgumentError('query', 'this adapter has no SQL'));
+    return session.query<Row>(sql, params);
+  };
+
+  /** The driver's connection in this transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
+  get client(): unknown {
+    return (this.session as Partial<ProjectionSession>).client ?? null;
+  }
+
+  /** @internal */
+  end(): void {
+    this.#active = false;
+  }
+
+  #checkActive(): void {
+    if (!this.#active) throw new InvalidArgumentError('transaction', 'is over: use it only inside the transaction function');
+  }
+}

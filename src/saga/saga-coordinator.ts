@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { EventEmitter } from 'eventemitter3';
+import { ConcurrencyError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import type { Event, EventDefinition, EventOf } from '../core/event.js';
+import { checkId } from '../core/event.js';
+import { storeHost, type EventStore } from '../core/event-store.js';
+import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
+import type { SagaDefinition } from './define-saga.js';
+import { reviveInput } from './saga-input.js';
+import { SagaError } from './saga-errors.js';
+import { SagaResumed, SagaStarted } from './saga-events.js';
+import { SagaIndex } from './saga-index.js';
+import { SagaInstance, type SagaState, type SagaStatus } from './saga-instance.js';
+import { runSaga } from './saga-runner.js';
+
+export interface SagaCoordinatorOptions {
+  sagas: readonly SagaDefinition[];
+  /** How long this coordinator counts as alive without renewing its lease (default 5000 ms). */
+  leaseTtlMs?: number;
+}
+
+/** Events a coordinator emits for the sagas it runs. */
+export interface SagaCoordinatorEvents {
+  completed: [state: SagaState];
+  compensated: [state: SagaState];
+  failed: [state: SagaState];
+  step: [info: { sagaId: string; step: string; kind: 'completed' | 'failed' | 'compensated' }];
+  /** A saga's run threw something the coordinator did not expect (it stays unfinished: recover() resumes it). */
+  error: [error: Error, sagaId: string];
+}
+
+export interface StartOptions {
+  /** Idempotency: a start with an existing saga id resolves with it and runs nothing twice (default: a random UUID). */
+  sagaId?: string;
+  correlationId?: string;
+}
+
+/**
+ * Runs sagas durably: every transition is an event in the saga's stream, so `recover()` resumes
+ * after a crash without re-running a completed step. Several coordinators on one store never run
+ * one saga at the same time: each holds a lease, and takes over a saga only from a dead one.
+ *
+ * @example
+ * const coordinator = new SagaCoordinator(store, { sagas: [orderSaga] });
+ * await coordinator.recover();
+ * const sagaId = await coordinator.start('order-processing', { orderId }, { sagaId: `order-${orderId}-saga` });
+ * const state = await coordinator.waitFor(sagaId, { timeoutMs: 10_000 });
+ */
+export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
+  /** Identifies this coordinator in the lease table and in the sagas it owns. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly #store: EventStore;
+  readonly #host: SubscriptionHost;
+  readonly #sagas = new Map<string, SagaDefinition<unknown>>();
+  readonly #running = new Map<string, Promise<SagaState | null>>();
+  readonly #subscriptions: DurableSubscription[] = [];
+  readonly #stopping = new AbortController();
+  readonly #leaseTtlMs: number;
+  readonly #index: SagaIndex;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #alive: Promise<void> | undefined;
+
+  constructor(store: EventStore, options: SagaCoordinatorOptions) {
+    super();
+    this.#store = store;
+    this.#host = storeHost(store);
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.sagas) || options.sagas.length === 0) {
+      throw new SagaError('SAGA_DEFINITION', 'SagaCoordinator needs { sagas: [defineSaga(…), …] }');
+    }
+    for (const saga of options.sagas) {
+      if (this.#sagas.has(saga.name)) throw new SagaError('SAGA_DEFINITION', `Saga ${saga.name} is given twice`);
+      this.#sagas.set(saga.name, saga);
+    }
+    this.#leaseTtlMs = options.leaseTtlMs ?? 5000;
+    if (!Number.isInteger(this.#leaseTtlMs) || this.#leaseTtlMs < 100) {
+      throw new InvalidArgumentError('leaseTtlMs', 'must be an integer of at least 100 ms');
+    }
+    this.#index = new SagaIndex(store);
+  }
+
+  /**
+   * Starts a saga and resolves with its id once the start is stored (not when the saga ends). A
+   * repeated start with the same `sagaId` resolves with it and runs nothing twice.
+   */
+  async start(name: string, input: unknown, options: StartOptions = {}): Promise<string> {
+    this.#checkRunning();
+    const definition = this.#sagas.get(name);
+    if (!definition) {
+      throw new SagaError('SAGA_UNKNOWN', `No saga named ${JSON.stringify(name)} is defined here`, { sagaName: name });
+    }
+    let parsed = input;
+    if (definition.input) {
+      const result = definition.input.safeParse(input);
+      if (!result.success) {
+        throw new SagaError('SAGA_INPUT', `Invalid input for saga ${name}: ${result.error.issues[0]?.message ?? ''}`, {
+          sagaName: name,
+          issues: result.error.issues,
+        });
+      }
+      parsed = result.data;
+    }
+    const sagaId = options.sagaId ?? randomUUID();
+    checkId('sagaId', sagaId);
+    const correlationId = options.correlationId ?? sagaId;
+    await this.#ensureAlive();
+    const instance = new SagaInstance(sagaId);
+    instance.record(SagaStarted.create({ name, input: parsed, owner: this.owner }, { metadata: { correlationId } }));
+    try {
+      await this.#store.save(instance);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      const existing = await this.#store.load(SagaInstance, sagaId);
+      if (existing && existing.name !== name) {
+        throw new SagaError('SAGA_INPUT', `Saga id ${sagaId} belongs to a ${existing.name} saga`, { sagaId, sagaName: name });
+      }
+      return sagaId;
+    }
+    this.#launch(definition, instance, parsed, correlationId);
+    return sagaId;
+  }
+
+  /** The saga's current state, or null when no saga has that id. */
+  async get(sagaId: string): Promise<SagaState | null> {
+    return (await this.#store.load(SagaInstance, sagaId))?.toState() ?? null;
+  }
+
+  /**
+   * Resolves with the saga's final state (completed, compensated or failed). Rejects with
+   * SAGA_TIMEOUT after `timeoutMs` (default 30 s), or SAGA_UNKNOWN for an id no saga has.
+   */
+  async waitFor(sagaId: string, options: { timeoutMs?: number } = {}): Promise<SagaState> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
+      const local = this.#running.get(sagaId);
+      if (local) {
+        const remaining = deadline - Date.now();
+        const state = await Promise.race([local, sleep(Math.max(0, remaining)).then(() => undefined)]);
+        if (state) return state;
+      }
+      const state = await this.get(sagaId);
+      if (!state) throw new SagaError('SAGA_UNKNOWN', `No saga has id ${JSON.stringify(sagaId)}`, { sagaId });
+      if (state.status !== 'running' && state.status !== 'compensating') return state;
+      if (Date.now() >= deadline) {
+        throw new SagaError('SAGA_TIMEOUT', `Saga ${sagaId} did not finish within ${timeoutMs} ms (it is ${state.status})`, {
+          sagaId,
+        });
+      }
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  /** Sagas in the store, optionally of one status or name. Reads every saga event once, then only new ones. */
+  async list(filter: { status?: SagaStatus; name?: string } = {}): Promise<SagaState[]> {
+    const all = await this.#index.refresh();
+    return all.filter((s) => (filter.status === undefined || s.status === filter.status) && (filter.name === undefined || s.name === filter.name));
+  }
+
+  /**
+   * Resumes every unfinished saga (of the sagas defined here) that no live coordinator holds:
+   * completed steps are not run again; the step that was running at a crash runs again. Resolves
+   * with their ids once they are resumed (not finished).
+   */
+  async recover(): Promise<string[]> {
+    this.#checkRunning();
+    await this.#ensureAlive();
+    const resumed: string[] = [];
+    for (const state of await this.#index.refresh()) {
+      if (state.status !== 'running' && state.status !== 'compensating') continue;
+      const definition = this.#sagas.get(state.name);
+      if (!definition || this.#running.has(state.sagaId)) continue;
+      const instance = await this.#store.load(SagaInstance, state.sagaId);
+      if (!instance || instance.finished) continue;
+      if (instance.owner !== this.owner && (await this.#host.adapter.leaseHolder(leaseName(instance.owner))) !== null) continue;
+      instance.record(SagaResumed.create({ owner: this.owner }));
+      try {
+        await this.#store.save(instance);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) continue; // another coordinator claimed it first
+        throw error;
+      }
+      const [started] = await this.#store.loadEvents(state.sagaId, { fromVersion: 1, toVersion: 1 });
+      const correlationId = typeof started?.metadata.correlationId === 'string' ? started.metadata.correlationId : state.sagaId;
+      this.#launch(definition, instance, reviveInput(definition, instance.input), correlationId);
+      resumed.push(state.sagaId);
+    }
+    return resumed;
+  }
+
+  /**
+   * Starts a saga for each event of a type, through a durable subscription: once per event, even
+   * across restarts (the saga id comes from the event, so a redelivery finds the saga started).
+   */
+  async startOn<D extends EventDefinition>(
+    definition: D,
+    map: (event: EventOf<D>) => { sagaId?: string; input: unknown },
+    options: { subscriptionId: string; saga?: string },
+  ): Promise<DurableSubscription> {
+    this.#checkRunning();
+    const sagaName = options.saga ?? (this.#sagas.size === 1 ? [...this.#sagas.keys()][0] : undefined);
+    if (sagaName === undefined || !this.#sagas.has(sagaName)) {
+      throw new SagaError('SAGA_UNKNOWN', 'startOn needs options.saga naming one of the defined sagas', {});
+    }
+    const subscription = this.#store.subscribe({
+      id: options.subscriptionId,
+      eventTypes: [definition],
+      handle: async (event: Event) => {
+        const { sagaId, input } = map(event as EventOf<D>);
+        const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.eventId;
+        await this.start(sagaName, input, { sagaId: sagaId ?? `${sagaName}:${event.eventId}`, correlationId });
+      },
+    });
+    this.#subscriptions.push(subscription);
+    await subscription.start();
+    return subscription;
+  }
+
+  /** Stops starting sagas, lets running steps finish (sagas halt between steps), gives up the lease. */
+  async stop(): Promise<void> {
+    if (this.#stopping.signal.aborted) return;
+    this.#stopping.abort();
+    await Promise.all(this.#subscriptions.map((s) => s.stop()));
+    await Promise.allSettled([...this.#running.values()]);
+    clearInterval(this.#heartbeat);
+    if (this.#alive) await this.#host.adapter.releaseLease(leaseName(this.owner), this.owner).catch(() => undefined);
+  }
+
+  #launch(definition: SagaDefinition<unknown>, instance: SagaInstance, input: unknown, correlationId: string): void {
+    const run = runSaga({
+      store: this.#store,
+      definition,
+      instance,
+      input,
+      correlationId,
+      stopping: this.#stopping.signal,
+      events: { step: (info) => this.emit('step', info) },
+    });
+    const tracked = run.then(
+      (state) => {
+        if (state) this.emit(state.status === 'completed' ? 'completed' : state.status === 'compensated' ? 'compensated' : 'failed', state);
+        return state;
+      },
+      (error: unknown) => {
+        this.emit('error', error instanceof Error ? error : new Error(String(error)), instance.id);
+        return null;
+      },
+    );
+    this.#running.set(instance.id, tracked);
+    void tracked.finally(() => this.#running.delete(instance.id));
+  }
+
+  /** Takes this coordinator's lease and keeps it renewed: other coordinators leave its sagas alone while it lives. */
+  #ensureAlive(): Promise<void> {
+    this.#alive ??= (async () => {
+      const name = leaseName(this.owner);
+      await this.#host.adapter.acquireLease(name, this.owner, this.#leaseTtlMs);
+      this.#heartbeat = setInterval(() => {
+        this.#host.adapter.acquireLease(name, this.owner, this.#leaseTtlMs).catch(() => undefined);
+      }, Math.max(20, Math.floor(this.#leaseTtlMs / 3)));
+      this.#heartbeat.unref();
+    })();
+    return this.#alive;
+  }
+
+  #checkRunning(): void {
+    if (this.#host.isClosed()) throw new StoreClosedError();
+    if (this.#stopping.signal.aborted) throw new SagaError('SAGA_STOPPED', 'This coordinator is stopped');
+  }
+}
+
+function leaseName(owner: string): string {
+  return `saga-coordinator:${owner}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,147 @@
+import { ConcurrencyError } from '../core/errors.js';
+import type { EventStore } from '../core/event-store.js';
+import type { SagaDefinition, SagaStepDefinition, StepContext } from './define-saga.js';
+import {
+  SagaCompensated,
+  SagaCompensationStarted,
+  SagaCompleted,
+  SagaFailed,
+  SagaStepCompensated,
+  SagaStepCompleted,
+  SagaStepFailed,
+} from './saga-events.js';
+import type { SagaInstance, SagaState } from './saga-instance.js';
+import { runStep } from './run-step.js';
+
+/** What a running saga tells its coordinator. */
+export interface SagaRunEvents {
+  step(info: { sagaId: string; step: string; kind: 'completed' | 'failed' | 'compensated' }): void;
+}
+
+export interface SagaRun<TInput> {
+  store: EventStore;
+  definition: SagaDefinition<TInput>;
+  instance: SagaInstance;
+  input: TInput;
+  correlationId: string;
+  stopping: AbortSignal;
+  events: SagaRunEvents;
+}
+
+/**
+ * Drives a saga from its stored state to an end: the next step, or the next compensation. Every
+ * transition is saved before the next action, expecting the saga's version, so a coordinator that
+ * lost the saga to another one stops at its next save. Returns the final state, or null when it
+ * halted (stop) or lost the saga.
+ */
+export async function runSaga<TInput>(run: SagaRun<TInput>): Promise<SagaState | null> {
+  const { instance } = run;
+  try {
+    while (!instance.finished) {
+      if (run.stopping.aborted) return null;
+      const advanced =
+        instance.status === 'running' ? await executeNext(run) : await compensateNext(run);
+      if (!advanced) return null;
+    }
+    return instance.toState();
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return null;
+    throw error;
+  }
+}
+
+function contextFor<TInput>(run: SagaRun<TInput>, step: SagaStepDefinition<TInput>, suffix = ''): Omit<StepContext<TInput>, 'attempt' | 'signal'> {
+  const results: Record<string, unknown> = {};
+  for (const { step: name, result } of run.instance.completed) results[name] = result;
+  return {
+    sagaId: run.instance.id,
+    sagaName: run.definition.name,
+    stepName: step.name,
+    input: run.input,
+    results,
+    idempotencyKey: `${run.instance.id}:${step.name}${suffix}`,
+    correlationId: run.correlationId,
+  };
+}
+
+const metadata = (run: SagaRun<unknown>) => ({ metadata: { correlationId: run.correlationId } });
+
+async function executeNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
+  const { instance, definition } = run;
+  const step = definition.steps[instance.completed.length];
+  if (!step) {
+    instance.record(SagaCompleted.create({}, metadata(run as SagaRun<unknown>)));
+    await run.store.save(instance);
+    return true;
+  }
+  const outcome = await runStep({
+    context: contextFor(run, step),
+    fn: step.execute,
+    attempts: step.retry?.attempts ?? 1,
+    backoffMs: step.retry?.backoffMs ?? 100,
+    timeoutMs: step.timeoutMs,
+    stopping: run.stopping,
+  });
+  if (outcome.ok === 'halted') return false;
+  const meta = metadata(run as SagaRun<unknown>);
+  if (outcome.ok) {
+    instance.record(SagaStepCompleted.create({ step: step.name, result: toJsonValue(outcome.value) }, meta));
+    // The last step's completion and the saga's end share one write.
+    if (instance.completed.length === definition.steps.length) instance.record(SagaCompleted.create({}, meta));
+    await run.store.save(instance);
+    run.events.step({ sagaId: instance.id, step: step.name, kind: 'completed' });
+    return true;
+  }
+  const reason = `${outcome.error.name}: ${outcome.error.message}`;
+  instance.record(SagaStepFailed.create({ step: step.name, error: reason, attempts: outcome.attempts }, meta));
+  instance.record(SagaCompensationStarted.create({ failedStep: step.name, reason }, meta));
+  if (instance.completed.length === 0) instance.record(SagaCompensated.create({}, meta));
+  await run.store.save(instance);
+  run.events.step({ sagaId: instance.id, step: step.name, kind: 'failed' });
+  return true;
+}
+
+async function compensateNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
+  const { instance, definition } = run;
+  const meta = metadata(run as SagaRun<unknown>);
+  const pending = instance.completed.map((c) => c.step).filter((name) => !instance.compensated.includes(name));
+  const name = pending.at(-1);
+  if (name === undefined) {
+    instance.record(SagaCompensated.create({}, meta));
+    await run.store.save(instance);
+    return true;
+  }
+  const step = definition.steps.find((s) => s.name === name);
+  if (step?.compensate) {
+    const outcome = await runStep({
+      context: contextFor(run, step, ':compensate'),
+      fn: step.compensate,
+      attempts: definition.compensationRetry.attempts,
+      backoffMs: definition.compensationRetry.backoffMs,
+      timeoutMs: step.timeoutMs,
+      stopping: run.stopping,
+    });
+    if (outcome.ok === 'halted') return false;
+    if (!outcome.ok) {
+      const reason = `compensation of ${name} failed: ${outcome.error.name}: ${outcome.error.message}`;
+      instance.record(SagaFailed.create({ reason, step: name }, meta));
+      await run.store.save(instance);
+      return true;
+    }
+  }
+  instance.record(SagaStepCompensated.create({ step: name }, meta));
+  if (pending.length === 1) instance.record(SagaCompensated.create({}, meta));
+  await run.store.save(instance);
+  run.events.step({ sagaId: instance.id, step: name, kind: 'compensated' });
+  return true;
+}
+
+/** Step results are stored as JSON: undefined becomes null, other values as JSON.stringify keeps them. */
+function toJsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null');
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,70 @@
+import { InvalidArgumentError, MissingDriverError } from '../../core/errors.js';
+import { checkIdentifier, checkPositiveInteger, type PostgresStoreOptions } from '../../core/store-options.js';
+import { DEFAULT_SCHEMA, PostgresAdapter } from './postgres-adapter.js';
+import { classifyPostgresError } from './postgres-errors.js';
+import type { PostgresPoolConstructor } from './postgres-types.js';
+
+const DEFAULT_POOL_SIZE = 10;
+
+async function loadDriver(): Promise<PostgresPoolConstructor> {
+  let module: { Pool?: PostgresPoolConstructor; default?: { Pool?: PostgresPoolConstructor } };
+  try {
+    module = await import('pg');
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new MissingDriverError('pg', { cause: error });
+    throw error;
+  }
+  const Pool = module.Pool ?? module.default?.Pool;
+  if (!Pool) throw new MissingDriverError('pg');
+  return Pool;
+}
+
+/** The URL's password, to keep it out of error messages. */
+function passwordOf(connectionString: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    // Never repeat the URL: it may hold a password.
+    throw new InvalidArgumentError('connection string', 'the PostgreSQL URL does not parse');
+  }
+  if (url.password === '') return undefined;
+  try {
+    return decodeURIComponent(url.password);
+  } catch {
+    return url.password;
+  }
+}
+
+/**
+ * Opens a pool of `poolSize` connections (default 10) from a `postgresql://` URL and the adapter
+ * over it, creating the schema's tables (or applying the migrations they lack). `close()` ends the
+ * pool. Failures to connect throw `ConnectionError`, whose message never holds the password.
+ *
+ * @example
+ * const adapter = await openPostgresAdapter('postgresql://app:secret@localhost:5432/app', { schema: 'orders' });
+ * const store = new EventStore(adapter);
+ */
+export async function openPostgresAdapter(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresAdapter> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  checkIdentifier('schema', schema);
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  checkPositiveInteger('poolSize', poolSize);
+  const secret = passwordOf(connectionString);
+  const Pool = await loadDriver();
+  const pool = new Pool({ connectionString, max: poolSize });
+  // An idle connection the server closes (a restart, pg_terminate_backend, a proxy's timeout)
+  // emits 'error' on the pool, which would crash the process unheard. The pool has already
+  // dropped that connection and opens a new one when needed.
+  const warn = options.onWarning;
+  pool.on('error', (error) => warn?.('an idle PostgreSQL connection failed', classifyPostgresError(error, secret)));
+  const adapter = new PostgresAdapter({ pool, schema, ownsPool: true, secret, onWarning: warn });
+  try {
+    await adapter.migrate();
+  } catch (error) {
+    await adapter.close().catch(() => undefined);
+    throw error;
+  }
+  return adapter;
+}

@@ -1,0 +1,121 @@
+import type { EventRecord } from '../adapter.js';
+import { toEventRecords, type EventRow } from '../sql/event-row.js';
+import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import { ROW_TYPES, selectEventsByIds, statement, type Statement } from './postgres-statements.js';
+import type { PostgresQueryable } from './postgres-types.js';
+
+/** @internal the SQL of leases, checkpoints and dead letters in one schema. */
+export interface SubscriptionStatements {
+  acquire: Statement;
+  holder: Statement;
+  release: Statement;
+  loadCheckpoint: Statement;
+  saveCheckpoint: Statement;
+  saveFencedCheckpoint: Statement;
+  addDeadLetter: Statement;
+  listDeadLetters: Statement;
+  deleteDeadLetter: Statement;
+  readEvents: Statement;
+}
+
+export function subscriptionStatements(schema: string): SubscriptionStatements {
+  const s = `"${schema}"`;
+  const upsert = 'ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
+  return {
+    // Taken when free, expired, or already ours (a renewal); the database clock decides expiry.
+    acquire: statement(
+      `INSERT INTO ${s}.leases AS l (name, owner, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE l.owner = excluded.owner OR l.expires_at < now()`,
+    ),
+    holder: statement(`SELECT owner FROM ${s}.leases WHERE name = $1 AND expires_at >= now()`),
+    release: statement(`DELETE FROM ${s}.leases WHERE name = $1 AND owner = $2`),
+    loadCheckpoint: statement(`SELECT position FROM ${s}.checkpoints WHERE subscription_id = $1`),
+    saveCheckpoint: statement(`INSERT INTO ${s}.checkpoints (subscription_id, position) VALUES ($1, $2) ${upsert}`),
+    saveFencedCheckpoint: statement(
+      `INSERT INTO ${s}.checkpoints (subscription_id, position)
+       SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM ${s}.leases WHERE name = $3 AND owner = $4) ${upsert}`,
+    ),
+    addDeadLetter: statement(
+      `INSERT INTO ${s}.dead_letters (id, subscription_id, global_position, event_id, event_type, error, attempts, failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    ),
+    listDeadLetters: statement(
+      `SELECT id, subscription_id, global_position, event_id, event_type, error, attempts,
+              round(extract(epoch FROM failed_at) * 1000)::float8 AS failed_at
+       FROM ${s}.dead_letters WHERE subscription_id = $1 ORDER BY failed_at, global_position`,
+    ),
+    deleteDeadLetter: statement(`DELETE FROM ${s}.dead_letters WHERE id = $1`),
+    readEvents: statement(selectEventsByIds(schema)),
+  };
+}
+
+const run = (db: PostgresQueryable, st: Statement, values: unknown[]) =>
+  db.query<Record<string, unknown>>({ name: st.name, text: st.text, values, types: ROW_TYPES });
+
+export async function acquireLease(db: PostgresQueryable, st: SubscriptionStatements, name: string, owner: string, ttlMs: number): Promise<boolean> {
+  return ((await run(db, st.acquire, [name, owner, ttlMs])).rowCount ?? 0) > 0;
+}
+
+export async function leaseHolder(db: PostgresQueryable, st: SubscriptionStatements, name: string): Promise<string | null> {
+  const row = (await run(db, st.holder, [name])).rows[0];
+  return row ? String(row['owner']) : null;
+}
+
+export async function releaseLease(db: PostgresQueryable, st: SubscriptionStatements, name: string, owner: string): Promise<void> {
+  await run(db, st.release, [name, owner]);
+}
+
+export async function loadCheckpoint(db: PostgresQueryable, st: SubscriptionStatements, subscriptionId: string): Promise<bigint | null> {
+  const row = (await run(db, st.loadCheckpoint, [subscriptionId])).rows[0];
+  return row ? BigInt(row['position'] as string) : null;
+}
+
+export async function saveCheckpoint(
+  db: PostgresQueryable,
+  st: SubscriptionStatements,
+  subscriptionId: string,
+  position: bigint,
+  fence?: LeaseFence,
+): Promise<boolean> {
+  const result = fence
+    ? await run(db, st.saveFencedCheckpoint, [subscriptionId, position.toString(), fence.name, fence.owner])
+    : await run(db, st.saveCheckpoint, [subscriptionId, position.toString()]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function addDeadLetter(db: PostgresQueryable, st: SubscriptionStatements, r: DeadLetterRecord): Promise<void> {
+  await run(db, st.addDeadLetter, [
+    r.id,
+    r.subscriptionId,
+    r.globalPosition.toString(),
+    r.eventId,
+    r.eventType,
+    r.error,
+    r.attempts,
+    r.failedAt,
+  ]);
+}
+
+export async function listDeadLetters(db: PostgresQueryable, st: SubscriptionStatements, subscriptionId: string): Promise<DeadLetterRecord[]> {
+  const { rows } = await run(db, st.listDeadLetters, [subscriptionId]);
+  return rows.map((row) => ({
+    id: String(row['id']),
+    subscriptionId: String(row['subscription_id']),
+    globalPosition: BigInt(row['global_position'] as string),
+    eventId: String(row['event_id']),
+    eventType: String(row['event_type']),
+    error: String(row['error']),
+    attempts: Number(row['attempts']),
+    failedAt: new Date(Number(row['failed_at'])),
+  }));
+}
+
+export async function deleteDeadLetter(db: PostgresQueryable, st: SubscriptionStatements, id: string): Promise<void> {
+  await run(db, st.deleteDeadLetter, [id]);
+}
+
+export async function readEvents(db: PostgresQueryable, st: SubscriptionStatements, eventIds: readonly string[]): Promise<EventRecord[]> {
+  const { rows } = await db.query<EventRow>({ name: st.readEvents.name, text: st.readEvents.text, values: [[...eventIds]], types: ROW_TYPES });
+  return toEventRecords(rows);
+}

@@ -1,0 +1,45 @@
+import type { EventRecord } from '../adapter.js';
+
+/** The columns both SQL adapters select, in this order, named as in `EventRow`. */
+export const EVENT_COLUMNS =
+  'global_position, event_id, event_type, aggregate_id, aggregate_type, aggregate_version, schema_version, timestamp, metadata, data';
+
+/** A stored event row as the SQL adapters select it. */
+export interface EventRow {
+  global_position: bigint | number | string;
+  event_id: string;
+  event_type: string;
+  aggregate_id: string;
+  aggregate_type: string;
+  aggregate_version: number;
+  schema_version: number;
+  /** Milliseconds since the epoch (SQLite) or a Date (PostgreSQL). */
+  timestamp: number | Date;
+  /** JSON text. */
+  metadata: string;
+  /** JSON text. */
+  data: string;
+}
+
+/** Maps a selected row to the adapter-neutral record. */
+export function toEventRecord(row: EventRow): EventRecord {
+  const position = row.global_position;
+  return {
+    globalPosition: typeof position === 'bigint' ? position : BigInt(position),
+    eventId: row.event_id,
+    eventType: row.event_type,
+    aggregateId: row.aggregate_id,
+    aggregateType: row.aggregate_type,
+    aggregateVersion: row.aggregate_version,
+    schemaVersion: row.schema_version,
+    timestamp: typeof row.timestamp === 'number' ? new Date(row.timestamp) : row.timestamp,
+    metadata: row.metadata,
+    data: row.data,
+  };
+}
+
+export function toEventRecords(rows: readonly EventRow[]): EventRecord[] {
+  const out = new Array<EventRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = toEventRecord(rows[i] as EventRow);
+  return out;
+}

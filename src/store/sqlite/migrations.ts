@@ -1,0 +1,84 @@
+import type { SqliteDatabase } from './sqlite-types.js';
+
+/** A schema change, applied once, in version order. */
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'events and snapshots',
+    sql: `
+      CREATE TABLE eventuali_events (
+        global_position INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        aggregate_id TEXT NOT NULL,
+        aggregate_type TEXT NOT NULL,
+        aggregate_version INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        metadata TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (aggregate_id, aggregate_version)
+      );
+      CREATE TABLE eventuali_snapshots (
+        aggregate_id TEXT NOT NULL,
+        snapshot_version INTEGER NOT NULL,
+        aggregate_version INTEGER NOT NULL,
+        aggregate_type TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (aggregate_id, snapshot_version)
+      );`,
+  },
+  {
+    version: 2,
+    name: 'leases, checkpoints and dead letters',
+    sql: `
+      CREATE TABLE eventuali_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE eventuali_checkpoints (
+        subscription_id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE eventuali_dead_letters (
+        id TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        global_position INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        error TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        failed_at INTEGER NOT NULL
+      );
+      CREATE INDEX eventuali_dead_letters_by_subscription ON eventuali_dead_letters (subscription_id, failed_at);`,
+  },
+];
+
+/**
+ * Applies the migrations not applied yet. BEGIN IMMEDIATE takes the write lock first, so two
+ * processes opening one new file apply each migration once.
+ */
+export function migrate(db: SqliteDatabase, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS eventuali_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const run = db.transaction(() => {
+    const applied = new Set(
+      db.prepare<{ version: number }>('SELECT version FROM eventuali_migrations').all().map((r) => r.version),
+    );
+    const record = db.prepare('INSERT INTO eventuali_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    }
+  });
+  run.immediate();
+}

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConnectionError, MissingDriverError } from '../../core/errors.js';
+import type { SqliteStoreOptions } from '../../core/store-options.js';
+import { SqliteAdapter } from './sqlite-adapter.js';
+import type { SqliteDatabase, SqliteDatabaseConstructor } from './sqlite-types.js';
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+async function loadDriver(): Promise<SqliteDatabaseConstructor> {
+  try {
+    const module = (await import('better-sqlite3')) as { default?: unknown };
+    return (module.default ?? module) as SqliteDatabaseConstructor;
+  } catch (error) {
+    throw new MissingDriverError('better-sqlite3', { cause: error });
+  }
+}
+
+/** Applies the store's connection settings: WAL, synchronous, busy timeout. */
+export function configureSqlite(db: SqliteDatabase, options: SqliteStoreOptions = {}): void {
+  if (!db.memory) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+}
+
+/** Opens (creating the parent folder) a SQLite file, or `:memory:`, as an adapter. */
+export async function openSqliteAdapter(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteAdapter> {
+  const Database = await loadDriver();
+  let db: SqliteDatabase;
+  try {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    db = new Database(filename, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new ConnectionError(`The SQLite database ${filename} could not be opened`, { cause: error });
+  }
+  try {
+    configureSqlite(db, options);
+    return new SqliteAdapter(db, { closeDatabase: true });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,245 @@
+import { StoreClosedError } from '../../core/errors.js';
+import type {
+  AdapterCapabilities,
+  AppendBatch,
+  EventRecord,
+  ReadAllQuery,
+  ReadStreamQuery,
+  SnapshotRecord,
+  StorageAdapter,
+  TransactionSession,
+} from '../adapter.js';
+import { AsyncLock } from '../async-lock.js';
+import { toEventRecords } from '../sql/event-row.js';
+import { migrate } from './migrations.js';
+import { appendWith, insertBatch } from './sqlite-append.js';
+import { classifySqliteError } from './sqlite-errors.js';
+import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
+import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
+import { SqliteSubscriptions } from './sqlite-subscriptions.js';
+import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+
+export interface SqliteAdapterOptions {
+  /** Close the database when the adapter closes (default: true when the adapter opened it). */
+  closeDatabase?: boolean;
+}
+
+const MAX_VERSION = 2 ** 31 - 1;
+
+/**
+ * The SQLite adapter over a better-sqlite3 `Database`. One writer: rowid order is commit order, so
+ * global positions strictly increase. Calls are serialized by a lock, so an open `transaction()`
+ * keeps other calls of this process out of it until it ends.
+ *
+ * @example
+ * import Database from 'better-sqlite3';
+ * import { EventStore } from 'eventuali';
+ * import { createSqliteAdapter } from 'eventuali/sqlite';
+ * const store = new EventStore(createSqliteAdapter(new Database('events.db')));
+ */
+export class SqliteAdapter implements StorageAdapter {
+  readonly capabilities: AdapterCapabilities;
+  readonly #db: SqliteDatabase;
+  readonly #statements: SqliteStatements;
+  readonly #lock = new AsyncLock();
+  readonly #appendTx: SqliteTransactionFn<[AppendBatch], EventRecord[]>;
+  readonly #closeDatabase: boolean;
+  readonly #subscriptions: SqliteSubscriptions;
+  readonly #queries = new Map<string, SqliteStatement<Record<string, unknown>>>();
+  #closed = false;
+
+  constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
+    this.#db = db;
+    this.#closeDatabase = options.closeDatabase ?? false;
+    this.capabilities = { concurrentWriters: false, listenNotify: false, persistent: !db.memory };
+    try {
+      migrate(db);
+      this.#statements = prepareStatements(db);
+      this.#subscriptions = new SqliteSubscriptions(db);
+    } catch (error) {
+      throw classifySqliteError(error);
+    }
+    const statements = this.#statements;
+    this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
+  }
+
+  /** The better-sqlite3 database, for read models that live in the same file. */
+  get database(): SqliteDatabase {
+    return this.#db;
+  }
+
+  append(batch: AppendBatch): Promise<EventRecord[]> {
+    return this.#run(() => appendWith(this.#statements, batch, (b) => this.#appendTx.immediate(b)));
+  }
+
+  readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
+    return this.#run(() => this.#readStream(aggregateId, query));
+  }
+
+  streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
+    return this.#run(() => this.#streamInfo(aggregateId));
+  }
+
+  readAll(query: ReadAllQuery): Promise<EventRecord[]> {
+    return this.#run(() => {
+      const s = this.#statements;
+      const after = query.after;
+      const eventTypes = query.eventTypes && JSON.stringify(query.eventTypes);
+      const aggregateTypes = query.aggregateTypes && JSON.stringify(query.aggregateTypes);
+      const rows =
+        eventTypes && aggregateTypes
+          ? s.readAllByBoth.all(after, eventTypes, aggregateTypes, query.limit)
+          : eventTypes
+            ? s.readAllByEventType.all(after, eventTypes, query.limit)
+            : aggregateTypes
+              ? s.readAllByAggregateType.all(after, aggregateTypes, query.limit)
+              : s.readAll.all(after, query.limit);
+      return toEventRecords(rows);
+    });
+  }
+
+  globalPosition(): Promise<bigint> {
+    return this.#run(() => BigInt(this.#statements.lastPosition.get()?.position ?? 0));
+  }
+
+  transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
+    return this.#run(async () => {
+      const s = this.#statements;
+      s.begin.run();
+      // Inside the transaction each append is its own savepoint (better-sqlite3 nests), so a
+      // rejected batch leaves the transaction's earlier writes in place.
+      const session: TransactionSession = {
+        append: async (batch) => this.#guard(() => appendWith(s, batch, (b) => this.#appendTx(b))),
+        readStream: async (aggregateId, query) => this.#guard(() => this.#readStream(aggregateId, query)),
+        streamInfo: async (aggregateId) => this.#guard(() => this.#streamInfo(aggregateId)),
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]),
+        client: this.#db,
+        saveCheckpoint: async (subscriptionId, position, fence) =>
+          this.#guard(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence)),
+      };
+      try {
+        const result = await fn(session);
+        s.commit.run();
+        return result;
+      } catch (error) {
+        if (this.#db.inTransaction) s.rollback.run();
+        throw error;
+      }
+    });
+  }
+
+  loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
+    return this.#run(() => {
+      const row = this.#statements.loadSnapshot.get(aggregateId, snapshotVersion);
+      return row
+        ? {
+            aggregateId: row.aggregate_id,
+            aggregateType: row.aggregate_type,
+            aggregateVersion: row.aggregate_version,
+            snapshotVersion: row.snapshot_version,
+            state: row.state,
+          }
+        : null;
+    });
+  }
+
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    return this.#run(() => {
+      this.#statements.saveSnapshot.run(
+        snapshot.aggregateId,
+        snapshot.snapshotVersion,
+        snapshot.aggregateVersion,
+        snapshot.aggregateType,
+        snapshot.state,
+      );
+    });
+  }
+
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#run(() => this.#subscriptions.acquireLease(name, owner, ttlMs));
+  }
+
+  leaseHolder(name: string): Promise<string | null> {
+    return this.#run(() => this.#subscriptions.leaseHolder(name));
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.#run(() => this.#subscriptions.releaseLease(name, owner));
+  }
+
+  loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
+    return this.#run(() => this.#subscriptions.loadCheckpoint(subscriptionId));
+  }
+
+  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
+    return this.#run(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence));
+  }
+
+  addDeadLetter(record: DeadLetterRecord): Promise<void> {
+    return this.#run(() => this.#subscriptions.addDeadLetter(record));
+  }
+
+  listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
+    return this.#run(() => this.#subscriptions.listDeadLetters(subscriptionId));
+  }
+
+  deleteDeadLetter(id: string): Promise<void> {
+    return this.#run(() => this.#subscriptions.deleteDeadLetter(id));
+  }
+
+  readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
+    return this.#run(() => toEventRecords(this.#statements.eventsByIds.all(JSON.stringify(eventIds))));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Wait for the call (or transaction) in flight, then close.
+    await this.#lock.run(() => {
+      if (this.#closeDatabase && this.#db.open) this.#db.close();
+    });
+  }
+
+  #readStream(aggregateId: string, query: ReadStreamQuery): EventRecord[] {
+    return toEventRecords(
+      this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_VERSION),
+    );
+  }
+
+  #query(sql: string, params: readonly unknown[]): Record<string, unknown>[] {
+    let statement = this.#queries.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare<Record<string, unknown>>(sql);
+      if (this.#queries.size > 200) this.#queries.clear();
+      this.#queries.set(sql, statement);
+    }
+    if (statement.reader) return statement.all(...params);
+    statement.run(...params);
+    return [];
+  }
+
+  #streamInfo(aggregateId: string): { version: number; aggregateType: string } | null {
+    const row = this.#statements.streamInfo.get(aggregateId);
+    return row ? { version: row.aggregate_version, aggregateType: row.aggregate_type } : null;
+  }
+
+  #run<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return this.#lock.run(() => this.#guard(fn));
+  }
+
+  #guard<T>(fn: () => T): T {
+    try {
+      const result = fn();
+      if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(classifySqliteError(error))) as T;
+      return result;
+    } catch (error) {
+      throw classifySqliteError(error);
+    }
+  }
+}
+
+/** Builds the adapter over an existing better-sqlite3 Database (left open on close). */
+export function createSqliteAdapter(db: SqliteDatabase, options: SqliteAdapterOptions = {}): SqliteAdapter {
+  return new SqliteAdapter(db, options);
+}

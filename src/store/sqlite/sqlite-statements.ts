@@ -1,0 +1,59 @@
+import { EVENT_COLUMNS, type EventRow } from '../sql/event-row.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
+
+/** Every statement the adapter runs, prepared once per connection. */
+export interface SqliteStatements {
+  streamInfo: SqliteStatement<{ aggregate_version: number; aggregate_type: string }>;
+  insertEvent: SqliteStatement;
+  eventsByIds: SqliteStatement<EventRow>;
+  readStream: SqliteStatement<EventRow>;
+  readAll: SqliteStatement<EventRow>;
+  readAllByEventType: SqliteStatement<EventRow>;
+  readAllByAggregateType: SqliteStatement<EventRow>;
+  readAllByBoth: SqliteStatement<EventRow>;
+  lastPosition: SqliteStatement<{ position: number | null }>;
+  loadSnapshot: SqliteStatement<{ aggregate_id: string; aggregate_type: string; aggregate_version: number; snapshot_version: number; state: string }>;
+  saveSnapshot: SqliteStatement;
+  begin: SqliteStatement;
+  commit: SqliteStatement;
+  rollback: SqliteStatement;
+}
+
+const SELECT = `SELECT ${EVENT_COLUMNS} FROM eventuali_events`;
+const IN_EVENT_TYPES = 'event_type IN (SELECT value FROM json_each(?))';
+const IN_AGGREGATE_TYPES = 'aggregate_type IN (SELECT value FROM json_each(?))';
+const PAGE = 'ORDER BY global_position LIMIT ?';
+
+export function prepareStatements(db: SqliteDatabase): SqliteStatements {
+  return {
+    streamInfo: db.prepare(
+      'SELECT aggregate_version, aggregate_type FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1',
+    ),
+    insertEvent: db.prepare(
+      `INSERT INTO eventuali_events (event_id, aggregate_id, aggregate_type, aggregate_version, event_type,
+         schema_version, timestamp, metadata, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    eventsByIds: db.prepare(`${SELECT} WHERE event_id IN (SELECT value FROM json_each(?))`),
+    readStream: db.prepare(
+      `${SELECT} WHERE aggregate_id = ? AND aggregate_version >= ? AND aggregate_version <= ? ORDER BY aggregate_version`,
+    ),
+    readAll: db.prepare(`${SELECT} WHERE global_position > ? ${PAGE}`),
+    readAllByEventType: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} ${PAGE}`),
+    readAllByAggregateType: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
+    readAllByBoth: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
+    lastPosition: db.prepare('SELECT max(global_position) AS position FROM eventuali_events'),
+    loadSnapshot: db.prepare(
+      'SELECT * FROM eventuali_snapshots WHERE aggregate_id = ? AND snapshot_version = ?',
+    ),
+    saveSnapshot: db.prepare(
+      `INSERT INTO eventuali_snapshots (aggregate_id, snapshot_version, aggregate_version, aggregate_type, state)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (aggregate_id, snapshot_version) DO UPDATE SET
+         aggregate_version = excluded.aggregate_version, aggregate_type = excluded.aggregate_type, state = excluded.state
+       WHERE excluded.aggregate_version > eventuali_snapshots.aggregate_version`,
+    ),
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+  };
+}

@@ -1,0 +1,100 @@
+import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
+
+interface DeadLetterRow {
+  id: string;
+  subscription_id: string;
+  global_position: number;
+  event_id: string;
+  event_type: string;
+  error: string;
+  attempts: number;
+  failed_at: number;
+}
+
+/** @internal leases, checkpoints and dead letters in SQLite; synchronous, called under the adapter's lock. */
+export class SqliteSubscriptions {
+  readonly #acquire: SqliteStatement;
+  readonly #release: SqliteStatement;
+  readonly #holder: SqliteStatement<{ owner: string }>;
+  readonly #loadCheckpoint: SqliteStatement<{ position: number }>;
+  readonly #saveCheckpoint: SqliteStatement;
+  readonly #saveFencedCheckpoint: SqliteStatement;
+  readonly #addDeadLetter: SqliteStatement;
+  readonly #listDeadLetters: SqliteStatement<DeadLetterRow>;
+  readonly #deleteDeadLetter: SqliteStatement;
+
+  constructor(db: SqliteDatabase) {
+    // A lease is taken when free, expired, or already ours; `changes` tells whether we hold it.
+    this.#acquire = db.prepare(
+      `INSERT INTO eventuali_leases (name, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE eventuali_leases.owner = excluded.owner OR eventuali_leases.expires_at < ?`,
+    );
+    this.#release = db.prepare('DELETE FROM eventuali_leases WHERE name = ? AND owner = ?');
+    this.#holder = db.prepare('SELECT owner FROM eventuali_leases WHERE name = ? AND expires_at >= ?');
+    this.#loadCheckpoint = db.prepare('SELECT position FROM eventuali_checkpoints WHERE subscription_id = ?');
+    const upsert = `ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
+    this.#saveCheckpoint = db.prepare(
+      `INSERT INTO eventuali_checkpoints (subscription_id, position, updated_at) VALUES (?, ?, ?) ${upsert}`,
+    );
+    this.#saveFencedCheckpoint = db.prepare(
+      `INSERT INTO eventuali_checkpoints (subscription_id, position, updated_at)
+       SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM eventuali_leases WHERE name = ? AND owner = ?) ${upsert}`,
+    );
+    this.#addDeadLetter = db.prepare(
+      `INSERT INTO eventuali_dead_letters (id, subscription_id, global_position, event_id, event_type, error, attempts, failed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#listDeadLetters = db.prepare(
+      'SELECT * FROM eventuali_dead_letters WHERE subscription_id = ? ORDER BY failed_at, global_position',
+    );
+    this.#deleteDeadLetter = db.prepare('DELETE FROM eventuali_dead_letters WHERE id = ?');
+  }
+
+  acquireLease(name: string, owner: string, ttlMs: number): boolean {
+    const now = Date.now();
+    return this.#acquire.run(name, owner, now + ttlMs, now).changes > 0;
+  }
+
+  leaseHolder(name: string): string | null {
+    return this.#holder.get(name, Date.now())?.owner ?? null;
+  }
+
+  releaseLease(name: string, owner: string): void {
+    this.#release.run(name, owner);
+  }
+
+  loadCheckpoint(subscriptionId: string): bigint | null {
+    const row = this.#loadCheckpoint.get(subscriptionId);
+    return row ? BigInt(row.position) : null;
+  }
+
+  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): boolean {
+    const result = fence
+      ? this.#saveFencedCheckpoint.run(subscriptionId, position, Date.now(), fence.name, fence.owner)
+      : this.#saveCheckpoint.run(subscriptionId, position, Date.now());
+    return result.changes > 0;
+  }
+
+  addDeadLetter(r: DeadLetterRecord): void {
+    this.#addDeadLetter.run(r.id, r.subscriptionId, r.globalPosition, r.eventId, r.eventType, r.error, r.attempts, r.failedAt.getTime());
+  }
+
+  listDeadLetters(subscriptionId: string): DeadLetterRecord[] {
+    return this.#listDeadLetters.all(subscriptionId).map((row) => ({
+      id: row.id,
+      subscriptionId: row.subscription_id,
+      globalPosition: BigInt(row.global_position),
+      eventId: row.event_id,
+      eventType: row.event_type,
+      error: row.error,
+      attempts: row.attempts,
+      failedAt: new Date(row.failed_at),
+    }));
+  }
+
+  deleteDeadLetter(id: string): void {
+    this.#deleteDeadLetter.run(id);
+  }
+}

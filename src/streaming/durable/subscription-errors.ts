@@ -1,0 +1,27 @@
+import { EventualiError } from '../../core/errors.js';
+
+/** A durable subscription could not do what was asked (duplicate id, not started, stopped). */
+export class SubscriptionError extends EventualiError {
+  constructor(readonly subscriptionId: string, message: string, options?: { cause?: unknown }) {
+    super('SUBSCRIPTION', `Subscription ${JSON.stringify(subscriptionId)}: ${message}`, options);
+  }
+}
+
+/** @internal thrown inside a projection's transaction when the lease was lost, to roll it back. */
+export class LeaseLostError extends SubscriptionError {
+  constructor(subscriptionId: string) {
+    super(subscriptionId, 'another instance took over the lease');
+  }
+}
+
+/** Wraps whatever a handler threw (a string, an object) into an Error, keeping it as `cause`. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return new Error(`non-Error thrown: ${text}`, { cause: value });
+}

@@ -1,0 +1,131 @@
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { Event, EventDefinition, EventMetadata } from '../../core/event.js';
+import { checkId } from '../../core/event.js';
+import type { Aggregate } from '../../core/aggregate.js';
+import { checkPositiveInteger } from '../../core/store-options.js';
+
+/** Where a subscription with no stored checkpoint starts. */
+export type SubscriptionStart = 'start' | 'end' | bigint;
+
+/** What a handler gets with each event. */
+export interface HandlerContext {
+  readonly subscriptionId: string;
+  /** 1 on the first delivery of this event in this process, 2 on the first retry… */
+  readonly attempt: number;
+  /** Metadata for events caused by the handled one: its correlation id, and its id as causation id. */
+  readonly metadata: EventMetadata;
+  /** Saves an aggregate, stamping `metadata` on its new events that carry no correlation id. */
+  save(aggregate: Aggregate): Promise<Event[]>;
+}
+
+/** After the retries, what a failing event does to the subscription. */
+export type OnHandlerError = 'dead-letter' | 'stop';
+
+export interface RetryOptions {
+  /** Deliveries before giving up on an event (default 3). */
+  attempts?: number;
+  /** First backoff; doubles each retry (default 100 ms). */
+  backoffMs?: number;
+  /** Longest backoff (default 5000 ms). */
+  maxBackoffMs?: number;
+}
+
+export interface SubscriptionOptions {
+  /** Names the subscription: its checkpoint, lease and dead letters are stored under it. */
+  id: string;
+  /** Where to begin when no checkpoint is stored (default 'start'). Ignored once one is. */
+  from?: SubscriptionStart;
+  /** Only these event types (names or definitions; a definition is registered with the store). */
+  eventTypes?: readonly (string | EventDefinition)[];
+  aggregateTypes?: readonly string[];
+  /** Events read per query and per checkpoint write (default 100). */
+  batchSize?: number;
+  handle: (event: Event, ctx: HandlerContext) => unknown;
+  retry?: RetryOptions;
+  /** After the retries: park the event in the dead-letter table and go on (default), or stop. */
+  onError?: OnHandlerError;
+  /** How long an instance holds the subscription without renewing (default 5000 ms). Another instance takes over after it. */
+  leaseTtlMs?: number;
+  /** Longest wait between polls when idle (default 100 ms); polling backs off to it. */
+  pollIntervalMs?: number;
+}
+
+/** @internal options with defaults applied */
+export interface ResolvedSubscriptionOptions {
+  id: string;
+  from: SubscriptionStart;
+  eventTypes: string[] | undefined;
+  definitions: EventDefinition[];
+  aggregateTypes: string[] | undefined;
+  batchSize: number;
+  handle: SubscriptionOptions['handle'];
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  onError: OnHandlerError;
+  leaseTtlMs: number;
+  pollIntervalMs: number;
+}
+
+export function resolveSubscriptionOptions(options: SubscriptionOptions): ResolvedSubscriptionOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
+  checkId('subscription id', options.id);
+  const from = options.from ?? 'start';
+  if (from !== 'start' && from !== 'end' && (typeof from !== 'bigint' || from < 0n)) {
+    throw new InvalidArgumentError('from', `must be 'start', 'end' or a non-negative bigint position, got ${String(from)}`);
+  }
+  if (typeof options.handle !== 'function') throw new InvalidArgumentError('handle', 'must be a function');
+  const definitions: EventDefinition[] = [];
+  let eventTypes: string[] | undefined;
+  if (options.eventTypes !== undefined) {
+    if (!Array.isArray(options.eventTypes) || options.eventTypes.length === 0) {
+      throw new InvalidArgumentError('eventTypes', 'must be a non-empty array of event types or definitions');
+    }
+    eventTypes = options.eventTypes.map((entry) => {
+      if (typeof entry === 'string' && entry.length > 0) return entry;
+      if (typeof entry === 'object' && entry !== null && typeof entry.type === 'string') {
+        definitions.push(entry);
+        return entry.type;
+      }
+      throw new InvalidArgumentError('eventTypes', `holds ${String(entry)}, not an event type or definition`);
+    });
+  }
+  let aggregateTypes: string[] | undefined;
+  if (options.aggregateTypes !== undefined) {
+    if (
+      !Array.isArray(options.aggregateTypes) ||
+      options.aggregateTypes.length === 0 ||
+      options.aggregateTypes.some((t) => typeof t !== 'string' || t.length === 0)
+    ) {
+      throw new InvalidArgumentError('aggregateTypes', 'must be a non-empty array of aggregate types');
+    }
+    aggregateTypes = [...options.aggregateTypes];
+  }
+  const onError = options.onError ?? 'dead-letter';
+  if (onError !== 'dead-letter' && onError !== 'stop') {
+    throw new InvalidArgumentError('onError', `must be 'dead-letter' or 'stop', got ${String(onError)}`);
+  }
+  const resolved: ResolvedSubscriptionOptions = {
+    id: options.id,
+    from,
+    eventTypes,
+    definitions,
+    aggregateTypes,
+    batchSize: options.batchSize ?? 100,
+    handle: options.handle,
+    attempts: options.retry?.attempts ?? 3,
+    backoffMs: options.retry?.backoffMs ?? 100,
+    maxBackoffMs: options.retry?.maxBackoffMs ?? 5000,
+    onError,
+    leaseTtlMs: options.leaseTtlMs ?? 5000,
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+  };
+  checkPositiveInteger('batchSize', resolved.batchSize);
+  checkPositiveInteger('retry.attempts', resolved.attempts);
+  checkPositiveInteger('retry.backoffMs', resolved.backoffMs, { allowZero: true });
+  checkPositiveInteger('retry.maxBackoffMs', resolved.maxBackoffMs, { allowZero: true });
+  checkPositiveInteger('leaseTtlMs', resolved.leaseTtlMs);
+  checkPositiveInteger('pollIntervalMs', resolved.pollIntervalMs);
+  if (resolved.leaseTtlMs < 100) throw new InvalidArgumentError('leaseTtlMs', 'must be at least 100 ms');
+  return resolved;
+}

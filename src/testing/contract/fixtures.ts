@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Aggregate } from '../../core/aggregate.js';
+import { defineEvent, type EventOf } from '../../core/event.js';
+import { EventStore } from '../../core/event-store.js';
+import type { EventStoreOptions } from '../../core/store-options.js';
+import type { NewEventRecord, StorageAdapter } from '../../store/adapter.js';
+
+/** Builds a fresh adapter for one test; the suite closes it afterwards. */
+export type AdapterFactory = () => StorageAdapter | Promise<StorageAdapter>;
+
+export const AccountOpened = defineEvent(
+  'ContractAccountOpened',
+  z.object({ owner: z.string().min(1), openedAt: z.date(), limit: z.bigint() }),
+);
+export const Deposited = defineEvent('ContractDeposited', z.object({ amount: z.number().int().positive() }));
+export const Renamed = defineEvent(
+  'ContractRenamed',
+  z.object({ firstName: z.string(), lastName: z.string() }),
+  { version: 2, upcast: { 1: (old) => splitName(old as { name: string }) } },
+);
+
+function splitName(old: { name: string }): { firstName: string; lastName: string } {
+  const [firstName = '', lastName = ''] = old.name.split(' ');
+  return { firstName, lastName };
+}
+
+export class Account extends Aggregate {
+  static override readonly aggregateType = 'ContractAccount';
+  owner = '';
+  balance = 0;
+  openedAt: Date | undefined;
+  limit = 0n;
+  name = '';
+
+  open(owner: string, limit = 100n): void {
+    if (!this.isNew()) throw new Error('already open');
+    this.apply(AccountOpened.create({ owner, openedAt: new Date('2024-01-02T03:04:05.678Z'), limit }));
+  }
+
+  deposit(amount: number): void {
+    this.apply(Deposited.create({ amount }));
+  }
+
+  applyContractAccountOpened(event: EventOf<typeof AccountOpened>): void {
+    this.owner = event.data.owner;
+    this.openedAt = event.data.openedAt;
+    this.limit = event.data.limit;
+  }
+
+  applyContractDeposited(event: EventOf<typeof Deposited>): void {
+    this.balance += event.data.amount;
+  }
+
+  applyContractRenamed(event: EventOf<typeof Renamed>): void {
+    this.name = `${event.data.firstName} ${event.data.lastName}`;
+  }
+}
+
+/** The same stream type with a new state shape: its snapshots must not be used. */
+export class AccountV2 extends Account {
+  static override readonly snapshotVersion = 2;
+}
+
+export const uid = (prefix = 'acc'): string => `${prefix}-${randomUUID()}`;
+
+/** A raw record, as an older (or broken) writer would have stored it. */
+export function rawRecord(eventType: string, data: string, schemaVersion = 1): NewEventRecord {
+  return { eventId: randomUUID(), eventType, schemaVersion, timestamp: new Date(), metadata: '{}', data };
+}
+
+/** Opens a store over a fresh adapter, with every fixture event registered. */
+export async function openStore(
+  factory: AdapterFactory,
+  options: EventStoreOptions = {},
+): Promise<{ store: EventStore; adapter: StorageAdapter }> {
+  const adapter = await factory();
+  const store = new EventStore(adapter, options).register(AccountOpened, Deposited, Renamed);
+  return { store, adapter };
+}
+
+/** A promise with its resolve function, for ordering steps across concurrent calls. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}

@@ -1,0 +1,39 @@
+import type { EventStore } from '../core/event-store.js';
+import type { EventStoreOptions } from '../core/store-options.js';
+import { aggregateCases } from './contract/aggregate-cases.js';
+import { appendCases } from './contract/append-cases.js';
+import { openStore, type AdapterFactory } from './contract/fixtures.js';
+import { readCases } from './contract/read-cases.js';
+import type { ContractTestApi } from './contract/test-api.js';
+
+export type { AdapterFactory } from './contract/fixtures.js';
+export type { ContractExpect, ContractMatchers, ContractTestApi } from './contract/test-api.js';
+
+/**
+ * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
+ * idempotent retries, global order, serialization, upcasting, snapshots, transactions. Run it in
+ * a test file against your adapter, passing your runner's functions; `createAdapter` is called
+ * once per test.
+ *
+ * @example
+ * import * as vitest from 'vitest';
+ * import { describeEventStoreContract } from 'eventuali/testing';
+ * describeEventStoreContract('my adapter', () => new MyAdapter(), vitest);
+ */
+export function describeEventStoreContract(name: string, createAdapter: AdapterFactory, runner: ContractTestApi): void {
+  const { describe, afterEach } = runner;
+  describe(`event store contract: ${name}`, () => {
+    const opened: EventStore[] = [];
+    const open = async (options?: EventStoreOptions) => {
+      const handle = await openStore(createAdapter, options);
+      opened.push(handle.store);
+      return handle;
+    };
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.close();
+    });
+    describe('append', () => appendCases(open, runner));
+    describe('read', () => readCases(open, runner));
+    describe('aggregates', () => aggregateCases(open, runner));
+  });
+}

@@ -1,0 +1,305 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/index.js';
+import { main as aggregates } from '../../docs/examples/aggregates.js';
+import { main as concurrency } from '../../docs/examples/concurrency.js';
+import { main as errors } from '../../docs/examples/errors.js';
+import { main as events } from '../../docs/examples/events.js';
+import { main as gettingStarted } from '../../docs/examples/getting-started.js';
+import { main as idempotency } from '../../docs/examples/idempotency.js';
+import { main as openingStores } from '../../docs/examples/opening-stores.js';
+import { main as quickStart } from '../../docs/examples/quick-start.js';
+import { main as readAll } from '../../docs/examples/read-all.js';
+import { main as sagaOrder } from '../../docs/examples/saga-order.js';
+import { main as sagaRecover } from '../../docs/examples/saga-recover.js';
+import { main as snapshots } from '../../docs/examples/snapshots.js';
+import { main as streamingDurable } from '../../docs/examples/streaming-durable.js';
+import { main as streamingInstances } from '../../docs/examples/streaming-instances.js';
+import { main as streamingLive } from '../../docs/examples/streaming-live.js';
+import { main as streamingProjections } from '../../docs/examples/streaming-projections.js';
+import { main as transactions } from '../../docs/examples/transactions.js';
+import { main as upcasting } from '../../docs/examples/upcasting.js';
+import {
+  REPO_ROOT,
+  SnippetError,
+  exampleFiles,
+  expectedText,
+  extractRegion,
+  findMarkedBlocks,
+  markdownFiles,
+  syncMarkdown,
+  toPublicImports,
+  unmarkedCodeBlocks,
+} from './snippets.js';
+
+const SYNC = 'run `npx tsx scripts/sync-snippets.ts` to rewrite it from the source';
+
+describe('docs: every code block is a region of a tested file', () => {
+  const files = markdownFiles();
+
+  it('finds the README and the guides', () => {
+    expect(files).toContain('README.md');
+    expect(files).toContain('docs/getting-started.md');
+  });
+
+  for (const file of files) {
+    describe(file, () => {
+      const markdown = readFileSync(join(REPO_ROOT, file), 'utf8');
+
+      it('has a snippet marker above each TypeScript block', () => {
+        const lines = unmarkedCodeBlocks(markdown);
+        expect(lines, `${file}: code blocks at line(s) ${lines.join(', ')} have no <!-- snippet: file#region --> marker`).toEqual([]);
+      });
+
+      for (const block of findMarkedBlocks(markdown, file)) {
+        it(`line ${block.line}: ${block.source}#${block.region}`, () => {
+          const where = `${file}:${block.line} (${block.source}#${block.region})`;
+          expect(block.text, `${where}: no code block follows the marker; ${SYNC}`).not.toBeNull();
+          expect(block.text, `${where} differs from its source region; ${SYNC}`).toBe(expectedText(block));
+        });
+      }
+    });
+  }
+
+  it('names every error code in docs/errors.md', () => {
+    const errorsPage = readFileSync(join(REPO_ROOT, 'docs/errors.md'), 'utf8');
+    expect(ERROR_CODES.filter((code) => !errorsPage.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  it('keeps the README quick start at 20 lines or fewer', () => {
+    const quickStart = expectedText({ file: 'README.md', line: 0, source: 'docs/examples/quick-start.ts', region: 'quick-start' });
+    expect(quickStart.split('\n').length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('docs: snippet tooling', () => {
+  const source = [
+    "import { EventStore } from '../../src/index.js';",
+    "import { openSqliteAdapter } from '../../src/sqlite.js';",
+    'export async function f() {',
+    '  // #region inner',
+    '  const store = await EventStore.create("memory:");',
+    '  // #region nested',
+    '  await store.close();',
+    '  // #endregion',
+    '  // #endregion',
+    '}',
+  ].join('\n');
+
+  it('dedents a region, drops nested markers and rewrites imports to the entry points', () => {
+    expect(extractRegion(source, 'inner', 'x.ts')).toBe('const store = await EventStore.create("memory:");\nawait store.close();');
+    expect(toPublicImports(source.split('\n').slice(0, 2).join('\n'), 'x.ts')).toBe(
+      "import { EventStore } from 'eventuali';\nimport { openSqliteAdapter } from 'eventuali/sqlite';",
+    );
+  });
+
+  it('rejects missing regions and imports of internal modules', () => {
+    expect(() => extractRegion(source, 'absent', 'x.ts')).toThrow(SnippetError);
+    expect(() => toPublicImports("import { x } from '../../src/core/event.js';", 'x.ts')).toThrow(/imports/);
+  });
+
+  it('rewrites a stale block and fills an empty marker', () => {
+    const marker = '<!-- snippet: docs/examples/quick-start.ts#quick-start -->';
+    const expected = expectedText({ file: 't.md', line: 1, source: 'docs/examples/quick-start.ts', region: 'quick-start' });
+    const fresh = `${marker}\n\`\`\`ts\n${expected}\n\`\`\``;
+    expect(syncMarkdown(`# T\n${marker}\n\`\`\`ts\nold\n\`\`\`\nafter\n`, 't.md')).toBe(`# T\n${fresh}\nafter\n`);
+    expect(syncMarkdown(`${marker}\ntext\n`, 't.md')).toBe(`${fresh}\ntext\n`);
+  });
+});
+
+describe('docs: every example runs', () => {
+  let dir: string;
+  const sqliteFile = (name: string) => join(dir, name);
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eventuali-docs-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has a test for each example file', () => {
+    const tested = [
+      'aggregates', 'bank-account', 'bank-account.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
+      'errors', 'events', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
+      'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
+      'transactions', 'upcasting', 'user',
+    ].map((name) => `docs/examples/${name}.ts`);
+    expect(exampleFiles()).toEqual(tested.sort());
+  });
+
+  it('quick start (README)', async () => {
+    expect(await quickStart(`sqlite://${sqliteFile('quick-start.db')}`)).toEqual(['Write the docs']);
+  });
+
+  it('getting started', async () => {
+    expect(await gettingStarted(`sqlite://${sqliteFile('getting-started.db')}`)).toEqual(['1 UserRegistered', '2 UserEmailChanged']);
+  });
+
+  it('events', async () => {
+    const result = await events('memory:');
+    expect(result).toMatchObject({
+      descriptions: ['order o-1: 1 item(s)', 'order o-1 cancelled: customer asked'],
+      placedAtIsDate: true,
+      totalCents: 3050n,
+      causationId: true,
+    });
+    expect(result.invalid.map((issue) => issue.split(':')[0])).toEqual(['customerId', 'totalCents', 'items']);
+  });
+
+  it('upcasting', async () => {
+    expect(await upcasting()).toEqual([
+      { schemaVersion: 2, data: { firstName: 'Ann', lastName: 'Lee' } },
+      { schemaVersion: 2, data: { firstName: 'Ann', lastName: 'Smith' } },
+    ]);
+  });
+
+  it('aggregates', async () => {
+    expect(await aggregates('sqlite::memory:')).toEqual({ balanceCents: 300, version: 3 });
+  });
+
+  it('snapshots', async () => {
+    expect(await snapshots(sqliteFile('snapshots.db'))).toEqual({
+      snapshotAt: 150,
+      total: 1500n,
+      isPoints: true,
+      lastEarnedAt: new Date(Date.UTC(2025, 0, 150)),
+      earnedBy: new Map([['2025', 1500n]]),
+      version: 150,
+    });
+  });
+
+  it('opening stores', async () => {
+    const result = await openingStores(dir);
+    expect(result.fromUrl).toMatchObject({ persistent: true, concurrentWriters: false });
+    expect(result.overDb).toMatchObject({ persistent: true });
+    expect(result.journalMode).toBe('wal');
+  });
+
+  it('concurrency', async () => {
+    expect(await concurrency('sqlite::memory:')).toEqual({
+      conflict: { expected: 2, actual: 3 },
+      versions: [4, 5],
+      balanceCents: 500,
+      missing: 'AGGREGATE_NOT_FOUND',
+    });
+  });
+
+  it('idempotency', async () => {
+    expect(await idempotency()).toEqual({
+      savedVersions: [1],
+      balanceCents: 250,
+      storedEvents: ['AccountOpened', 'MoneyDeposited'],
+    });
+  });
+
+  it('transactions', async () => {
+    expect(await transactions('sqlite::memory:')).toEqual({ balances: [300, 200], refused: true });
+  });
+
+  it('reading the global log', async () => {
+    expect(await readAll('sqlite::memory:')).toEqual({
+      count: 4,
+      lastIsGlobalPosition: true,
+      changes: ['u-2'],
+      index: { 'u-1': 'user1@example.com', 'u-2': 'second@example.com', 'u-3': 'user3@example.com' },
+    });
+  });
+
+  it('live subscriptions', async () => {
+    expect(await streamingLive('memory:')).toEqual({
+      sent: ['u-1@example.com', 'u-2@example.com'],
+      backpressure: { waiting: 1, savedBeforeRead: false, savedAfterRead: true },
+      mailed: ['u-5'],
+      overflowCode: 'STREAM_OVERFLOW',
+      dashboard: { buffered: 2, dropped: 1 },
+      notices: ['mailer:error:u-6', 'dashboard:drop-oldest:u-5', 'mailer:error:u-7'],
+      totals: { published: 3, dropped: 3, delivered: 1 },
+      discarded: 2,
+    });
+  });
+
+  it('durable subscriptions', async () => {
+    const result = await streamingDurable('sqlite::memory:');
+    expect(result).toMatchObject({
+      state: 'stopped',
+      metadata: { correlatedToRegistration: true, causedByRegistration: true },
+      againErrors: 0,
+      accounts: [1, 1],
+      failures: ['u-4 attempt 1: mail server refused, will retry', 'u-4 attempt 2: mail server refused'],
+      lettersBefore: ['UserRegistered 2 Error: mail server refused'],
+      lettersAfter: 0,
+    });
+    expect(result.parked).toHaveLength(1);
+  });
+
+  it('projections', async () => {
+    expect(await streamingProjections(`sqlite://${sqliteFile('projections.db')}`)).toEqual({
+      before: ['u-1@example.com', 'two@example.com'],
+      after: ['u-1@example.com', 'two@example.com'],
+      atEnd: true,
+      refused: true,
+      u4Stored: false,
+    });
+  });
+
+  it('several subscription instances', async () => {
+    expect(await streamingInstances(sqliteFile('instances.db'))).toEqual({
+      handled: ['a:u-1', 'b:u-2'],
+      bActiveWhileAIs: false,
+      bState: 'stopped',
+    });
+  });
+
+  it('the order saga', async () => {
+    const result = await sagaOrder('sqlite::memory:');
+    expect(result).toMatchObject({
+      confirmed: {
+        status: 'completed',
+        stepsCompleted: ['inventory_reserved', 'payment_processed', 'order_confirmed'],
+        version: 5,
+        results: { payment_processed: { paymentId: 'pay-1' } },
+      },
+      retriedSameSaga: true,
+      declined: {
+        status: 'compensated',
+        stepsCompleted: ['inventory_reserved'],
+        stepsCompensated: ['inventory_reserved'],
+        failedStep: 'payment_processed',
+        failureReason: 'PaymentDeclined: 50000 cents is over the limit',
+      },
+      outOfStock: { status: 'compensated', stepsCompleted: [], stepsCompensated: [], failedStep: 'inventory_reserved' },
+      stock: 3,
+      charges: ['pay-1 3050 refunded=false'],
+      orders: {
+        'o-1': 'confirmed',
+        'o-2': 'cancelled: PaymentDeclined: 50000 cents is over the limit',
+        'o-3': 'cancelled: Error: Out of stock: book',
+      },
+      inputError: 'SAGA_INPUT',
+      sagas: ['order-o-1-saga completed', 'order-o-2-saga compensated', 'order-o-3-saga compensated'],
+      sagaEvents: [
+        'SagaStarted',
+        'SagaStepCompleted',
+        'SagaStepFailed',
+        'SagaCompensationStarted',
+        'SagaStepCompensated',
+        'SagaCompensated',
+      ],
+    });
+  });
+
+  it('saga recovery after a crash', async () => {
+    expect(await sagaRecover(sqliteFile('saga-recover.db'))).toEqual({
+      status: 'completed',
+      stepsCompleted: ['inventory_reserved', 'payment_processed', 'order_confirmed'],
+      charges: 1,
+      stock: 4,
+      order: 'confirmed',
+      events: ['SagaStarted', 'SagaStepCompleted', 'SagaResumed', 'SagaStepCompleted', 'SagaStepCompleted', 'SagaCompleted'],
+    });
+  });
+
+  it('errors', async () => {
+    expect((await errors()).map((e) => e.status)).toEqual([400, 404, 409, 409, 500]);
+  });
+});

@@ -1,0 +1,4 @@
+import { sqliteFileTarget } from '../streaming/durable/fixtures.js';
+import { describeSagas } from './saga-suite.js';
+
+describeSagas(sqliteFileTarget);

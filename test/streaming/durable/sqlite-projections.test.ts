@@ -1,0 +1,4 @@
+import { sqliteFileTarget } from './fixtures.js';
+import { describeProjections } from './projection-suite.js';
+
+describeProjections(sqliteFileTarget);

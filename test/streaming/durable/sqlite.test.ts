@@ -1,0 +1,4 @@
+import { describeDurableSubscriptions } from './durable-suite.js';
+import { sqliteFileTarget } from './fixtures.js';
+
+describeDurableSubscriptions(sqliteFileTarget);
