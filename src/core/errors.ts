@@ -21,7 +21,6 @@ export const ERROR_CODES = [
   'SAGA_DEFINITION',
   'SAGA_STOPPED',
   'SAGA_TIMEOUT',
-  'SAGA_STEP_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

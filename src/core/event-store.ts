@@ -84,6 +84,8 @@ export class EventStore {
   readonly #commitListeners = new Set<() => void>();
   readonly #subscriptions = new Map<string, DurableSubscription>();
   #publishing: Promise<void> = Promise.resolve();
+  /** The setup of inline projections, which saves wait for. */
+  #inlineSetup: Promise<void> = Promise.resolve();
   #unwatch: (() => void) | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -128,7 +130,10 @@ export class EventStore {
    */
   async save(aggregate: Aggregate): Promise<Event[]> {
     this.#checkOpen();
-    if (this.#ctx.inlineProjections.length > 0) return this.transaction((tx) => tx.save(aggregate));
+    if (this.#ctx.inlineProjections.length > 0) {
+      await this.#inlineSetup;
+      return this.transaction((tx) => tx.save(aggregate));
+    }
     const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
     await this.#afterCommit([committed]);
     return committed.events;
@@ -143,6 +148,7 @@ export class EventStore {
   ): Promise<Event[]> {
     this.#checkOpen();
     if (this.#ctx.inlineProjections.length > 0) {
+      await this.#inlineSetup;
       return this.transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
     }
     const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
@@ -312,6 +318,10 @@ export class EventStore {
     this.#checkOpen();
     for (const definition of projection.definitions) this.#ctx.registry.register(definition);
     this.#ctx.inlineProjections.push(projection);
+    // Its setup runs in a transaction of its own; saves wait for it (and fail with its error).
+    this.#inlineSetup = this.#inlineSetup.then(() =>
+      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })),
+    );
     return this;
   }
 
@@ -355,14 +365,15 @@ export class EventStore {
     this.#wakeListeners();
     const streamer = this.#streamer;
     if (!streamer) return;
-    // Chained, so concurrent saves publish in the order they committed.
+    // Chained, so concurrent saves publish in the order they committed. The events are stored
+    // whatever happens here: a failed publish (a closed streamer) warns, it does not fail the save.
     const publish = this.#publishing.then(async () => {
       for (const { events } of commits) {
         for (const event of events) await streamer.publishEvent(event, event.aggregateVersion, event.globalPosition);
       }
     });
-    this.#publishing = publish.catch(() => undefined);
-    await publish;
+    this.#publishing = publish.catch((error: unknown) => this.#ctx.warn('committed events were not published to the streamer', error));
+    await this.#publishing;
   }
 
   #wakeListeners(): void {

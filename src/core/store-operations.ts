@@ -14,6 +14,7 @@ export interface StoreContext {
   readonly adapter: StorageAdapter;
   /** Projections run inside every append's transaction. */
   readonly inlineProjections: Projection[];
+
   readonly registry: EventRegistry;
   readonly snapshotEvery: number | undefined;
   readonly warn: (message: string, error: unknown) => void;

@@ -31,7 +31,10 @@ export async function runStep<TInput>(run: StepRun<TInput>): Promise<StepOutcome
       );
       return { ok: true, value };
     } catch (error) {
+      // Aborted by stop(): not a failure of the step; the saga halts and recover() runs it again.
+      if (run.stopping.aborted) return { ok: 'halted' };
       lastError = toError(error);
+      if ((error as { retryable?: unknown } | null)?.retryable === false) return { ok: false, error: lastError, attempts: attempt };
     } finally {
       run.stopping.removeEventListener('abort', onStop);
     }

@@ -6,6 +6,7 @@ import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { storeHost, type EventStore } from '../core/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
 import type { SagaDefinition } from './define-saga.js';
 import { reviveInput } from './saga-input.js';
@@ -19,6 +20,11 @@ export interface SagaCoordinatorOptions {
   sagas: readonly SagaDefinition[];
   /** How long this coordinator counts as alive without renewing its lease (default 5000 ms). */
   leaseTtlMs?: number;
+  /**
+   * Run `recover()` on this interval, so sagas of a coordinator that died are taken over once its
+   * lease expires without anyone calling recover() again (off by default).
+   */
+  recoverEveryMs?: number;
 }
 
 /** Events a coordinator emits for the sagas it runs. */
@@ -34,7 +40,17 @@ export interface SagaCoordinatorEvents {
 export interface StartOptions {
   /** Idempotency: a start with an existing saga id resolves with it and runs nothing twice (default: a random UUID). */
   sagaId?: string;
+  /** Carried in every saga event's metadata and given to steps (default: the saga id). */
   correlationId?: string;
+  /** The id of the event that caused this start, stored in SagaStarted's metadata. */
+  causationId?: string;
+}
+
+/** Options of `startOn`: the subscription's (where to start, retries…), plus which saga. */
+export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes'> {
+  subscriptionId: string;
+  /** The saga to start (may be left out when the coordinator has one saga). */
+  saga?: string;
 }
 
 /**
@@ -60,6 +76,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   readonly #leaseTtlMs: number;
   readonly #index: SagaIndex;
   #heartbeat: NodeJS.Timeout | undefined;
+  #recovering: NodeJS.Timeout | undefined;
   #alive: Promise<void> | undefined;
 
   constructor(store: EventStore, options: SagaCoordinatorOptions) {
@@ -78,6 +95,16 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       throw new InvalidArgumentError('leaseTtlMs', 'must be an integer of at least 100 ms');
     }
     this.#index = new SagaIndex(store);
+    if (options.recoverEveryMs !== undefined) {
+      if (!Number.isInteger(options.recoverEveryMs) || options.recoverEveryMs < 10) {
+        throw new InvalidArgumentError('recoverEveryMs', 'must be an integer of at least 10 ms');
+      }
+      this.#recovering = setInterval(() => {
+        if (this.#stopping.signal.aborted || this.#host.isClosed()) return;
+        this.recover().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error)), ''));
+      }, options.recoverEveryMs);
+      this.#recovering.unref();
+    }
   }
 
   /**
@@ -106,7 +133,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     const correlationId = options.correlationId ?? sagaId;
     await this.#ensureAlive();
     const instance = new SagaInstance(sagaId);
-    instance.record(SagaStarted.create({ name, input: parsed, owner: this.owner }, { metadata: { correlationId } }));
+    const metadata = options.causationId === undefined ? { correlationId } : { correlationId, causationId: options.causationId };
+    instance.record(SagaStarted.create({ name, input: parsed, owner: this.owner }, { metadata }));
     try {
       await this.#store.save(instance);
     } catch (error) {
@@ -136,8 +164,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
       const local = this.#running.get(sagaId);
       if (local) {
-        const remaining = deadline - Date.now();
-        const state = await Promise.race([local, sleep(Math.max(0, remaining)).then(() => undefined)]);
+        const timer = cancellableSleep(Math.max(0, deadline - Date.now()));
+        const state = await Promise.race([local, timer.promise]).finally(timer.cancel);
         if (state) return state;
       }
       const state = await this.get(sagaId);
@@ -174,15 +202,20 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       const instance = await this.#store.load(SagaInstance, state.sagaId);
       if (!instance || instance.finished) continue;
       if (instance.owner !== this.owner && (await this.#host.adapter.leaseHolder(leaseName(instance.owner))) !== null) continue;
-      instance.record(SagaResumed.create({ owner: this.owner }));
+      const mismatch = stepMismatch(definition, instance);
+      if (mismatch) {
+        this.emit('error', new SagaError('SAGA_DEFINITION', `Saga ${state.sagaId} cannot resume: ${mismatch}`, { sagaId: state.sagaId }), state.sagaId);
+        continue;
+      }
+      const [started] = await this.#store.loadEvents(state.sagaId, { fromVersion: 1, toVersion: 1 });
+      const correlationId = typeof started?.metadata.correlationId === 'string' ? started.metadata.correlationId : state.sagaId;
+      instance.record(SagaResumed.create({ owner: this.owner }, { metadata: { correlationId } }));
       try {
         await this.#store.save(instance);
       } catch (error) {
         if (error instanceof ConcurrencyError) continue; // another coordinator claimed it first
         throw error;
       }
-      const [started] = await this.#store.loadEvents(state.sagaId, { fromVersion: 1, toVersion: 1 });
-      const correlationId = typeof started?.metadata.correlationId === 'string' ? started.metadata.correlationId : state.sagaId;
       this.#launch(definition, instance, reviveInput(definition, instance.input), correlationId);
       resumed.push(state.sagaId);
     }
@@ -196,20 +229,26 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   async startOn<D extends EventDefinition>(
     definition: D,
     map: (event: EventOf<D>) => { sagaId?: string; input: unknown },
-    options: { subscriptionId: string; saga?: string },
+    options: StartOnOptions,
   ): Promise<DurableSubscription> {
     this.#checkRunning();
     const sagaName = options.saga ?? (this.#sagas.size === 1 ? [...this.#sagas.keys()][0] : undefined);
     if (sagaName === undefined || !this.#sagas.has(sagaName)) {
       throw new SagaError('SAGA_UNKNOWN', 'startOn needs options.saga naming one of the defined sagas', {});
     }
+    const { subscriptionId, saga: _saga, ...subscriptionOptions } = options;
     const subscription = this.#store.subscribe({
-      id: options.subscriptionId,
+      ...subscriptionOptions,
+      id: subscriptionId,
       eventTypes: [definition],
       handle: async (event: Event) => {
         const { sagaId, input } = map(event as EventOf<D>);
         const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.eventId;
-        await this.start(sagaName, input, { sagaId: sagaId ?? `${sagaName}:${event.eventId}`, correlationId });
+        await this.start(sagaName, input, {
+          sagaId: sagaId ?? `${sagaName}:${event.eventId}`,
+          correlationId,
+          causationId: event.eventId,
+        });
       },
     });
     this.#subscriptions.push(subscription);
@@ -221,6 +260,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   async stop(): Promise<void> {
     if (this.#stopping.signal.aborted) return;
     this.#stopping.abort();
+    clearInterval(this.#recovering);
     await Promise.all(this.#subscriptions.map((s) => s.stop()));
     await Promise.allSettled([...this.#running.values()]);
     clearInterval(this.#heartbeat);
@@ -270,10 +310,26 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   }
 }
 
+/** Why the stored saga's completed steps do not fit the definition's steps (changed while it was unfinished). */
+function stepMismatch(definition: SagaDefinition<unknown>, instance: SagaInstance): string | undefined {
+  for (const [i, { step }] of instance.completed.entries()) {
+    if (definition.steps[i]?.name !== step) {
+      return `its step ${i + 1} was ${JSON.stringify(step)}, the definition's is ${JSON.stringify(definition.steps[i]?.name ?? null)}`;
+    }
+  }
+  return undefined;
+}
+
 function leaseName(owner: string): string {
   return `saga-coordinator:${owner}`;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function cancellableSleep(ms: number): { promise: Promise<undefined>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
 }

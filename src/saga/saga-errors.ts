@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { EventualiError } from '../core/errors.js';
 
 /** The saga codes of `SagaError`. */
-export type SagaErrorCode = 'SAGA_UNKNOWN' | 'SAGA_INPUT' | 'SAGA_DEFINITION' | 'SAGA_STOPPED' | 'SAGA_TIMEOUT' | 'SAGA_STEP_FAILED';
+export type SagaErrorCode = 'SAGA_UNKNOWN' | 'SAGA_INPUT' | 'SAGA_DEFINITION' | 'SAGA_STOPPED' | 'SAGA_TIMEOUT';
 
 /**
  * A saga could not be started, found or waited for; `code` tells which. Nothing is written for a

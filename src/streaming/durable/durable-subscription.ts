@@ -256,7 +256,16 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         continue;
       }
       if (records.length > 0) {
-        await this.deliverBatch(records, this);
+        try {
+          await this.deliverBatch(records, this);
+        } catch (error) {
+          if (error instanceof StopDelivery || error instanceof LeaseLostError) throw error;
+          // A checkpoint or dead-letter write failed (a lost connection, a busy database): the
+          // batch is delivered again from the last stored checkpoint, at least once.
+          this.#emitError(toError(error), { willRetry: true });
+          await this.#signal.sleep(this.options.pollIntervalMs);
+          continue;
+        }
         idleMs = IDLE_POLL_MIN_MS;
       }
       if (this.#stopRequested) break;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../core/errors.js';
 import type { Event } from '../../core/event.js';
 import type { EventRecord } from '../../store/adapter.js';
 import type { ProjectionSession } from '../../store/subscription-storage.js';
@@ -67,7 +68,14 @@ function projectionContext(
   host: SubscriptionHost,
   session: ProjectionSession,
 ): ProjectionContext {
-  return { ...handlerContext(runner.id, event, attempt, host), query: session.query, client: session.client };
+  return {
+    ...handlerContext(runner.id, event, attempt, host),
+    // The projection's transaction holds the store's writer on SQLite and memory: a save from
+    // inside it would wait for itself. Reactions that save belong in a subscription.
+    save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in a projection: use store.subscribe() for reactions that save')),
+    query: session.query,
+    client: session.client,
+  };
 }
 
 async function checkpointIn(runner: ProjectionRunner, session: ProjectionSession, position: bigint): Promise<void> {

@@ -35,6 +35,34 @@ export function describeDurableSubscriptions(makeTarget: () => StoreTarget): voi
       expect(sub.position).toBe(ours.at(-1)!.globalPosition);
     });
 
+    it('delivers every event of many concurrent writers exactly once, skipping none that committed late', async () => {
+      const reader = await open();
+      const writers = await Promise.all([open(), open(), open(), open()]);
+      const delivered = new Map<string, number>();
+      const sub = reader.subscribe({
+        id: uniqueId(),
+        from: 'end',
+        aggregateTypes: ['Pinger'],
+        batchSize: 7,
+        handle: (event) => void delivered.set(event.eventId, (delivered.get(event.eventId) ?? 0) + 1),
+      });
+      await sub.start();
+      await sub.waitUntilCaughtUp();
+      const written = (
+        await Promise.all(
+          writers.flatMap((writer) =>
+            Array.from({ length: 4 }, async () => {
+              const ids: string[] = [];
+              for (let i = 0; i < 15; i++) ids.push(...(await ping(writer, 1 + (i % 3))).map((e) => e.eventId));
+              return ids;
+            }),
+          ),
+        )
+      ).flat();
+      await sub.waitUntilCaughtUp();
+      expect(written.filter((id) => delivered.get(id) !== 1)).toEqual([]);
+    });
+
     it('resumes from its checkpoint after a stop, in another store instance', async () => {
       const store = await open();
       const id = uniqueId();

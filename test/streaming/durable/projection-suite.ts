@@ -106,9 +106,7 @@ export function describeProjections(makeTarget: () => StoreTarget): void {
     it('runs an inline projection inside the append transaction', async () => {
       const store = await open();
       const name = table();
-      const projection = pingCounter(target, name);
-      await store.transaction(async (tx) => projection.setup({ query: tx.query, client: null }));
-      store.addInlineProjection(projection);
+      store.addInlineProjection(pingCounter(target, name));
       const stream = streamId();
       await ping(store, 3, stream);
       expect(await countRows(store, target, name)).toBe(3);
