@@ -82,7 +82,8 @@ export type {
   ProjectionHandlers,
   ProjectionSetupContext,
 } from './streaming/projection.js';
-export type { ProjectionOptions, StreamingOptions } from './core/event-store.js';
+export type { StreamingOptions } from './core/event-store.js';
+export type { ProjectionOptions } from './core/store-runtime.js';
 export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/subscription-storage.js';
 export { defineSaga } from './saga/define-saga.js';
 export type { SagaDefinition, SagaOptions, SagaStepDefinition, StepContext } from './saga/define-saga.js';

@@ -7,24 +7,16 @@ import type { Event, EventDefinition, NewEvent } from './event.js';
 import { checkId } from './event.js';
 import { EventRegistry } from './event-registry.js';
 import { openAdapter } from './open-adapter.js';
-import {
-  appendEvents,
-  loadAggregate,
-  saveAggregate,
-  writeSnapshot,
-  type Committed,
-  type StoreContext,
-} from './store-operations.js';
+import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
+import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
 import { checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
 import { Transaction } from './transaction.js';
 import type { EventStreamer } from '../streaming/event-streamer.js';
-import { DurableSubscription } from '../streaming/durable/durable-subscription.js';
-import { SubscriptionError } from '../streaming/durable/subscription-errors.js';
-import { ProjectionRunner } from '../streaming/durable/projection-runner.js';
+import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import type { ProjectionRunner } from '../streaming/durable/projection-runner.js';
 import type { Projection } from '../streaming/projection.js';
-import { resolveSubscriptionOptions, type SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import { UnknownEventTypeError } from './errors.js';
 import { SAGA_EVENTS } from '../saga/saga-events.js';
 
 export interface ReadAllOptions {
@@ -59,9 +51,6 @@ export function storeHost(store: EventStore): SubscriptionHost {
   return host;
 }
 
-/** Options of `store.projection()`: a subscription's, less what the projection decides. */
-export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes' | 'aggregateTypes'>;
-
 /** Streaming options of a store. */
 export interface StreamingOptions {
   /** Publish every committed event to this in-process streamer, after commit, in commit order. */
@@ -80,13 +69,7 @@ export interface StreamingOptions {
  */
 export class EventStore {
   readonly #ctx: StoreContext;
-  readonly #streamer: EventStreamer | undefined;
-  readonly #commitListeners = new Set<() => void>();
-  readonly #subscriptions = new Map<string, DurableSubscription>();
-  #publishing: Promise<void> = Promise.resolve();
-  /** The setup of inline projections, which saves wait for. */
-  #inlineSetup: Promise<void> = Promise.resolve();
-  #unwatch: (() => void) | undefined;
+  readonly #runtime: StoreRuntime;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -101,7 +84,6 @@ export class EventStore {
   constructor(adapter: StorageAdapter = new MemoryAdapter(), options: EventStoreOptions & StreamingOptions = {}) {
     checkStoreOptions(options);
     const onWarning = options.onWarning;
-    this.#streamer = options.streamer;
     this.#ctx = {
       adapter,
       registry: new EventRegistry({ validate: options.validateOnRead ?? true }, options.unknownEvents ?? 'error'),
@@ -110,7 +92,8 @@ export class EventStore {
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
     this.#ctx.registry.registerAll(SAGA_EVENTS);
-    hosts.set(this, this.#makeHost());
+    this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
+    hosts.set(this, this.#runtime.host);
   }
 
   /** The storage adapter's declared capabilities. */
@@ -131,11 +114,11 @@ export class EventStore {
   async save(aggregate: Aggregate): Promise<Event[]> {
     this.#checkOpen();
     if (this.#ctx.inlineProjections.length > 0) {
-      await this.#inlineSetup;
+      await this.#runtime.inlineSetup;
       return this.transaction((tx) => tx.save(aggregate));
     }
     const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
-    await this.#afterCommit([committed]);
+    await this.#runtime.afterCommit([committed]);
     return committed.events;
   }
 
@@ -148,11 +131,11 @@ export class EventStore {
   ): Promise<Event[]> {
     this.#checkOpen();
     if (this.#ctx.inlineProjections.length > 0) {
-      await this.#inlineSetup;
+      await this.#runtime.inlineSetup;
       return this.transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
     }
     const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
-    await this.#afterCommit([{ events: stored }]);
+    await this.#runtime.afterCommit([{ events: stored }]);
     return stored;
   }
 
@@ -264,7 +247,7 @@ export class EventStore {
       }
       throw error;
     }
-    await this.#afterCommit(committed);
+    await this.#runtime.afterCommit(committed);
     return result;
   }
 
@@ -274,19 +257,7 @@ export class EventStore {
    */
   subscribe(options: SubscriptionOptions): DurableSubscription {
     this.#checkOpen();
-    const resolved = resolveSubscriptionOptions(options);
-    for (const definition of resolved.definitions) this.#ctx.registry.register(definition);
-    if (this.#ctx.registry.unknownEvents !== 'raw') {
-      for (const type of resolved.eventTypes ?? []) {
-        if (!this.#ctx.registry.get(type)) throw new UnknownEventTypeError(type);
-      }
-    }
-    if (this.#subscriptions.has(resolved.id)) {
-      throw new SubscriptionError(resolved.id, 'this store already has a subscription with this id');
-    }
-    const subscription = new DurableSubscription(storeHost(this), resolved);
-    this.#subscriptions.set(resolved.id, subscription);
-    return subscription;
+    return this.#runtime.subscribe(options);
   }
 
   /**
@@ -295,89 +266,28 @@ export class EventStore {
    */
   projection(projection: Projection, options: ProjectionOptions = {}): ProjectionRunner {
     this.#checkOpen();
-    for (const definition of projection.definitions) this.#ctx.registry.register(definition);
-    const resolved = resolveSubscriptionOptions({
-      ...options,
-      id: projection.name,
-      eventTypes: projection.eventTypes.length > 0 ? projection.eventTypes : projection.definitions.map((d) => d.type),
-      handle: () => undefined,
-    });
-    if (this.#subscriptions.has(resolved.id)) {
-      throw new SubscriptionError(resolved.id, 'this store already has a subscription with this id');
-    }
-    const runner = new ProjectionRunner(storeHost(this), projection, resolved);
-    this.#subscriptions.set(resolved.id, runner);
-    return runner;
+    return this.#runtime.projection(projection, options);
   }
 
   /**
    * Runs a projection inside every append's transaction from now on: the read model is never
-   * behind the events. Saves then always use a transaction (one more round trip on PostgreSQL).
+   * behind the events. Its `setup` runs first; saves then always use a transaction (one more
+   * round trip on PostgreSQL).
    */
   addInlineProjection(projection: Projection): this {
     this.#checkOpen();
-    for (const definition of projection.definitions) this.#ctx.registry.register(definition);
-    this.#ctx.inlineProjections.push(projection);
-    // Its setup runs in a transaction of its own; saves wait for it (and fail with its error).
-    this.#inlineSetup = this.#inlineSetup.then(() =>
-      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })),
-    );
+    this.#runtime.addInlineProjection(projection);
     return this;
-  }
-
-  #makeHost(): SubscriptionHost {
-    return {
-      adapter: this.#ctx.adapter as SubscriptionHost['adapter'],
-      registry: this.#ctx.registry,
-      onCommit: (listener) => {
-        this.#commitListeners.add(listener);
-        // Other processes' commits arrive by the adapter's push channel, where it has one.
-        this.#unwatch ??= this.#ctx.adapter.watch?.(() => this.#wakeListeners());
-        return () => this.#commitListeners.delete(listener);
-      },
-      save: (aggregate) => this.save(aggregate),
-      release: (id) => {
-        // Keep the entry while the handle can be started again; drop it only once closed.
-        if (this.#closed) this.#subscriptions.delete(id);
-      },
-      isClosed: () => this.#closed,
-    };
   }
 
   /** Closes the store after stopping its subscriptions; later calls throw `StoreClosedError`. Safe to call twice. */
   close(): Promise<void> {
     this.#closed = true;
     this.#closing ??= (async () => {
-      await Promise.all([...this.#subscriptions.values()].map((s) => s.stop()));
-      this.#subscriptions.clear();
-      this.#unwatch?.();
-      await this.#publishing;
+      await this.#runtime.close();
       await this.#ctx.adapter.close();
     })();
     return this.#closing;
-  }
-
-  async #afterCommit(commits: readonly Committed[]): Promise<void> {
-    for (const { saved } of commits) {
-      if (saved?.snapshot) await writeSnapshot(this.#ctx, saved.aggregate);
-    }
-    this.#ctx.adapter.notifyCommitted?.();
-    this.#wakeListeners();
-    const streamer = this.#streamer;
-    if (!streamer) return;
-    // Chained, so concurrent saves publish in the order they committed. The events are stored
-    // whatever happens here: a failed publish (a closed streamer) warns, it does not fail the save.
-    const publish = this.#publishing.then(async () => {
-      for (const { events } of commits) {
-        for (const event of events) await streamer.publishEvent(event, event.aggregateVersion, event.globalPosition);
-      }
-    });
-    this.#publishing = publish.catch((error: unknown) => this.#ctx.warn('committed events were not published to the streamer', error));
-    await this.#publishing;
-  }
-
-  #wakeListeners(): void {
-    for (const listener of this.#commitListeners) listener();
   }
 
   #checkOpen(): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { ConcurrencyError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { ConcurrencyError, ConnectionError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { storeHost, type EventStore } from '../core/event-store.js';
@@ -13,6 +13,7 @@ import { reviveInput } from './saga-input.js';
 import { SagaError } from './saga-errors.js';
 import { SagaResumed, SagaStarted } from './saga-events.js';
 import { SagaIndex } from './saga-index.js';
+import { Lease } from '../streaming/durable/lease.js';
 import { SagaInstance, type SagaState, type SagaStatus } from './saga-instance.js';
 import { runSaga } from './saga-runner.js';
 
@@ -75,7 +76,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   readonly #stopping = new AbortController();
   readonly #leaseTtlMs: number;
   readonly #index: SagaIndex;
-  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #lease: Lease;
   #recovering: NodeJS.Timeout | undefined;
   #alive: Promise<void> | undefined;
 
@@ -95,6 +96,11 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       throw new InvalidArgumentError('leaseTtlMs', 'must be an integer of at least 100 ms');
     }
     this.#index = new SagaIndex(store);
+    this.#lease = new Lease(this.#host.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
+      // Another coordinator may now take this one's sagas; its next save of one fails and it stops there.
+      lost: () => this.emit('error', new SagaError('SAGA_STOPPED', 'This coordinator lost its lease'), ''),
+      error: (error) => this.emit('error', error, ''),
+    });
     if (options.recoverEveryMs !== undefined) {
       if (!Number.isInteger(options.recoverEveryMs) || options.recoverEveryMs < 10) {
         throw new InvalidArgumentError('recoverEveryMs', 'must be an integer of at least 10 ms');
@@ -263,8 +269,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     clearInterval(this.#recovering);
     await Promise.all(this.#subscriptions.map((s) => s.stop()));
     await Promise.allSettled([...this.#running.values()]);
-    clearInterval(this.#heartbeat);
-    if (this.#alive) await this.#host.adapter.releaseLease(leaseName(this.owner), this.owner).catch(() => undefined);
+    await this.#lease.release();
   }
 
   #launch(definition: SagaDefinition<unknown>, instance: SagaInstance, input: unknown, correlationId: string): void {
@@ -294,12 +299,9 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   /** Takes this coordinator's lease and keeps it renewed: other coordinators leave its sagas alone while it lives. */
   #ensureAlive(): Promise<void> {
     this.#alive ??= (async () => {
-      const name = leaseName(this.owner);
-      await this.#host.adapter.acquireLease(name, this.owner, this.#leaseTtlMs);
-      this.#heartbeat = setInterval(() => {
-        this.#host.adapter.acquireLease(name, this.owner, this.#leaseTtlMs).catch(() => undefined);
-      }, Math.max(20, Math.floor(this.#leaseTtlMs / 3)));
-      this.#heartbeat.unref();
+      if (await this.#lease.take()) return;
+      this.#alive = undefined;
+      throw new ConnectionError('The saga coordinator could not take its lease in the store (its error event has the cause)');
     })();
     return this.#alive;
   }

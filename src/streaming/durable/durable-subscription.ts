@@ -6,7 +6,9 @@ import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
 import type { EventRecord } from '../../store/adapter.js';
 import { deliverWithRetries, handlerContext, type DeliveryOutcome, type Invoke } from './deliver.js';
-import { LeaseLostError, SubscriptionError, toError } from './subscription-errors.js';
+import { deliverEachThenCheckpoint } from './batch-delivery.js';
+import { Lease } from './lease.js';
+import { LeaseLostError, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 import { WakeSignal } from './wake-signal.js';
@@ -51,8 +53,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   #position = 0n;
   #loop: Promise<void> | undefined;
   #stopRequested = false;
-  #hasLease = false;
-  #renewTimer: NodeJS.Timeout | undefined;
+  readonly #lease: Lease;
   #cycle = 0;
   #waiters: { afterCycle: number; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   #unsubscribeHint: (() => void) | undefined;
@@ -71,6 +72,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   ) {
     super();
     this.id = options.id;
+    this.#lease = new Lease(host.adapter, `subscription:${options.id}`, this.owner, options.leaseTtlMs, {
+      lost: () => this.#becameInactive(),
+      error: (error) => this.#emitError(error, { willRetry: true }),
+    });
     this.#invoke = invoke ?? (async (event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
   }
 
@@ -85,7 +90,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** True while this instance holds the lease. */
   get isActive(): boolean {
-    return this.#hasLease;
+    return this.#lease.held;
   }
 
   /** Begins delivery (waiting for the lease if another instance holds it). Calling it while running does nothing. */
@@ -125,7 +130,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         reject,
         timer: setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new SubscriptionError(this.id, `did not catch up within ${timeoutMs} ms (active: ${this.#hasLease})`));
+          reject(new SubscriptionError(this.id, `did not catch up within ${timeoutMs} ms (active: ${this.#lease.held})`));
         }, timeoutMs),
       };
       this.#waiters.push(waiter);
@@ -171,7 +176,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** @internal stores the checkpoint, fenced by this instance's lease. */
   async checkpoint(position: bigint): Promise<void> {
-    const saved = await this.host.adapter.saveCheckpoint(this.id, position, { name: this.#leaseName(), owner: this.owner });
+    const saved = await this.host.adapter.saveCheckpoint(this.id, position, { name: this.#lease.name, owner: this.owner });
     if (!saved) throw new LeaseLostError(this.id);
     this.#position = position;
   }
@@ -183,7 +188,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** @internal the lease this instance must hold for a checkpoint to count. */
   get fence(): { name: string; owner: string } {
-    return { name: this.#leaseName(), owner: this.owner };
+    return { name: this.#lease.name, owner: this.owner };
   }
 
   /** @internal */
@@ -240,7 +245,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.#state = 'catching-up';
     let idleMs = IDLE_POLL_MIN_MS;
     let caughtUp = false;
-    while (!this.#stopRequested && this.#hasLease) {
+    while (!this.#stopRequested && this.#lease.held) {
       const cycle = ++this.#cycle;
       let records: EventRecord[];
       try {
@@ -299,56 +304,26 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   }
 
   async #takeLease(): Promise<boolean> {
-    try {
-      const held = await this.host.adapter.acquireLease(this.#leaseName(), this.owner, this.options.leaseTtlMs);
-      if (held && !this.#hasLease) {
-        this.#hasLease = true;
-        this.#startRenewing();
-        this.emit('active');
-      }
-      return held;
-    } catch (error) {
-      this.#emitError(toError(error), { willRetry: true });
-      return false;
-    }
-  }
-
-  #startRenewing(): void {
-    const every = Math.max(20, Math.floor(this.options.leaseTtlMs / 3));
-    this.#renewTimer = setInterval(() => {
-      this.host.adapter.acquireLease(this.#leaseName(), this.owner, this.options.leaseTtlMs).then(
-        (held) => {
-          if (!held && this.#hasLease) this.#loseLease();
-        },
-        (error: unknown) => this.#emitError(toError(error), { willRetry: true }),
-      );
-    }, every);
-    this.#renewTimer.unref();
+    const was = this.#lease.held;
+    const held = await this.#lease.take();
+    if (held && !was) this.emit('active');
+    return held;
   }
 
   #loseLease(): void {
-    clearInterval(this.#renewTimer);
-    this.#renewTimer = undefined;
-    if (!this.#hasLease) return;
-    this.#hasLease = false;
+    if (this.#lease.drop()) this.#becameInactive();
+  }
+
+  #becameInactive(): void {
     this.#state = 'standby';
     this.emit('inactive');
     this.#signal.wake();
   }
 
   async #giveUpLease(): Promise<void> {
-    const held = this.#hasLease;
-    this.#loseLease();
-    if (!held) return;
-    try {
-      await this.host.adapter.releaseLease(this.#leaseName(), this.owner);
-    } catch (error) {
-      this.#emitError(toError(error), { willRetry: false });
-    }
-  }
-
-  #leaseName(): string {
-    return `subscription:${this.id}`;
+    const was = this.#lease.held;
+    await this.#lease.release();
+    if (was) this.#becameInactive();
   }
 
   /** @internal */
@@ -359,29 +334,4 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   #emitError(error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }): void {
     this.emit('error', error, info);
   }
-}
-
-/** @internal thrown by a delivery to end the subscription (`onError: 'stop'`). */
-export class StopDelivery extends Error {
-  constructor(readonly reason: Error) {
-    super(reason.message);
-  }
-}
-
-/** Plain handlers: each event in turn (with retries), then one checkpoint for the batch. */
-async function deliverEachThenCheckpoint(records: readonly EventRecord[], subscription: DurableSubscription): Promise<bigint | null> {
-  let last: bigint | null = null;
-  try {
-    for (const record of records) {
-      if (subscription.stopRequested) break;
-      const outcome = await subscription.deliver(record);
-      if (outcome.kind === 'stopping') break;
-      if (outcome.kind === 'stop') throw new StopDelivery(outcome.error);
-      last = record.globalPosition;
-    }
-  } finally {
-    // Whatever was handled before a stop or failure is checkpointed, so it is not delivered again.
-    if (last !== null) await subscription.checkpoint(last);
-  }
-  return last;
 }

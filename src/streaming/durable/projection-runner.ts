@@ -4,8 +4,8 @@ import type { EventRecord } from '../../store/adapter.js';
 import type { ProjectionSession } from '../../store/subscription-storage.js';
 import { setupContext, type Projection, type ProjectionContext } from '../projection.js';
 import { handlerContext } from './deliver.js';
-import { DurableSubscription, StopDelivery } from './durable-subscription.js';
-import { LeaseLostError, SubscriptionError, toError } from './subscription-errors.js';
+import { DurableSubscription } from './durable-subscription.js';
+import { LeaseLostError, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 
@@ -21,13 +21,13 @@ export class ProjectionRunner extends DurableSubscription {
   constructor(host: SubscriptionHost, projection: Projection, options: ResolvedSubscriptionOptions) {
     const invokeInTransaction = (event: Event, attempt: number) =>
       host.adapter.transaction(async (session) => {
-        await applyEvent(projection, event, projectionContext(this, event, attempt, host, session as unknown as ProjectionSession));
-        await checkpointIn(this, session as unknown as ProjectionSession, event.globalPosition);
+        await applyEvent(projection, event, projectionContext(this, event, attempt, host, session));
+        await checkpointIn(this, session, event.globalPosition);
       });
     super(host, options, (records) => deliverBatch(this, host, records), invokeInTransaction);
     this.projection = projection;
     this.#host = host;
-    this.beforeFollow = () => host.adapter.transaction((session) => projection.setup(setupContext(session as unknown as ProjectionSession)));
+    this.beforeFollow = () => host.adapter.transaction((session) => projection.setup(setupContext(session)));
   }
 
   /**
@@ -44,7 +44,7 @@ export class ProjectionRunner extends DurableSubscription {
     }
     try {
       await adapter.transaction(async (session) => {
-        const s = session as unknown as ProjectionSession;
+        const s = session;
         await this.projection.reset(setupContext(s));
         if (!(await s.saveCheckpoint(this.id, 0n, fence))) throw new LeaseLostError(this.id);
       });
@@ -87,7 +87,7 @@ async function deliverBatch(runner: ProjectionRunner, host: SubscriptionHost, re
   const last = records.at(-1)!.globalPosition;
   try {
     await host.adapter.transaction(async (session) => {
-      const s = session as unknown as ProjectionSession;
+      const s = session;
       for (const record of records) {
         const event = host.registry.decode(record);
         await applyEvent(runner.projection, event, projectionContext(runner, event, 1, host, s));

@@ -25,3 +25,10 @@ export function toError(value: unknown): Error {
   }
   return new Error(`non-Error thrown: ${text}`, { cause: value });
 }
+
+/** @internal thrown by a delivery to end the subscription (`onError: 'stop'`). */
+export class StopDelivery extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message);
+  }
+}

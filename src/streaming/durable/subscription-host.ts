@@ -2,11 +2,10 @@ import type { EventRegistry } from '../../core/event-registry.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import type { Event } from '../../core/event.js';
 import type { StorageAdapter } from '../../store/adapter.js';
-import type { SubscriptionStorage } from '../../store/subscription-storage.js';
 
 /** @internal what a durable subscription needs from its store. */
 export interface SubscriptionHost {
-  readonly adapter: StorageAdapter & SubscriptionStorage;
+  readonly adapter: StorageAdapter;
   readonly registry: EventRegistry;
   /** In-process hint: called after every commit of this store. Returns the unsubscribe function. */
   onCommit(listener: () => void): () => void;

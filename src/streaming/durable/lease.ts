@@ -1,0 +1,68 @@
+import type { SubscriptionStorage } from '../../store/subscription-storage.js';
+import { toError } from './subscription-errors.js';
+
+/**
+ * A named lease held in the store and renewed every third of its time to live, so another
+ * process can take over once this one stops renewing (dies, hangs, loses the database).
+ * @internal
+ */
+export class Lease {
+  #held = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly storage: Pick<SubscriptionStorage, 'acquireLease' | 'releaseLease'>,
+    readonly name: string,
+    readonly owner: string,
+    private readonly ttlMs: number,
+    private readonly on: { lost(): void; error(error: Error): void },
+  ) {}
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** Takes (or renews) the lease; true when held. Starts renewing when newly taken. Never throws. */
+  async take(): Promise<boolean> {
+    try {
+      const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
+      if (held && !this.#held) {
+        this.#held = true;
+        this.#timer = setInterval(() => void this.#renew(), Math.max(20, Math.floor(this.ttlMs / 3)));
+        this.#timer.unref();
+      }
+      return held;
+    } catch (error) {
+      this.on.error(toError(error));
+      return false;
+    }
+  }
+
+  /** Stops counting on the lease here (it was lost, or is being given up); true when it was held. */
+  drop(): boolean {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const was = this.#held;
+    this.#held = false;
+    return was;
+  }
+
+  /** Drops the lease and deletes it in the store, so another instance can take it at once. */
+  async release(): Promise<void> {
+    if (!this.drop()) return;
+    try {
+      await this.storage.releaseLease(this.name, this.owner);
+    } catch (error) {
+      this.on.error(toError(error));
+    }
+  }
+
+  async #renew(): Promise<void> {
+    try {
+      const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
+      if (!held && this.drop()) this.on.lost();
+    } catch (error) {
+      this.on.error(toError(error));
+    }
+  }
+}
