@@ -5,6 +5,7 @@ import {
   SagaCompensated,
   SagaCoordinator,
   SagaError,
+  SagaStepFailed,
   defineSaga,
   type DurableSubscription,
   type SagaState,
@@ -40,6 +41,7 @@ export class Inventory {
 // #region payments
 export class PaymentDeclined extends Error {
   override name = 'PaymentDeclined';
+  readonly retryable = false; // a decline is final: the saga does not retry the step
 }
 
 /** A fake payment service that declines charges above a limit. One charge per key. */
@@ -92,7 +94,8 @@ export function orderSaga(inventory: Inventory, payments: Payments, orders: Orde
       },
       {
         name: 'payment_processed',
-        // Any throw is a failed attempt, a decline too: 2 attempts, 50 ms apart.
+        // A throw is a failed attempt, retried: 2 attempts, 50 ms apart. An error with
+        // `retryable: false` (PaymentDeclined) fails the step at once, with no retry.
         retry: { attempts: 2, backoffMs: 50 },
         timeoutMs: 10_000, // aborts ctx.signal and counts as a failed attempt
         // The return value (JSON) is kept as the step's result: ctx.results['payment_processed'].
@@ -143,9 +146,14 @@ export async function main(url = 'sqlite::memory:') {
   const orders = new Orders();
   const store = await EventStore.create(url);
   // #region coordinator
-  const coordinator = new SagaCoordinator(store, { sagas: [orderSaga(inventory, payments, orders)] });
+  const coordinator = new SagaCoordinator(store, {
+    sagas: [orderSaga(inventory, payments, orders)],
+    recoverEveryMs: 10_000, // also take over, later, the sagas of coordinators that die
+  });
   coordinator.on('step', ({ sagaId, step, kind }) => console.log(`${sagaId}: ${step} ${kind}`));
   coordinator.on('failed', (state) => console.error(`${state.sagaId} needs a person: ${state.failureReason}`));
+  // A run or a recover() that hit an unexpected error (sagaId '' for a periodic recover()).
+  coordinator.on('error', (error, sagaId) => console.error(`saga ${sagaId || '(recover)'}:`, error));
   await coordinator.recover(); // at startup: resume the sagas a dead coordinator left unfinished
   // #endregion
   const outcomes = cancelOrdersOfCompensatedSagas(store, coordinator, orders);
@@ -180,6 +188,8 @@ export async function main(url = 'sqlite::memory:') {
       inputError: error instanceof SagaError ? error.code : undefined,
       sagas: (await coordinator.list({ name: 'order-processing' })).map((s) => `${s.sagaId} ${s.status}`).sort(),
       sagaEvents: (await store.loadEvents(declined.sagaId)).map((e) => e.eventType),
+      // PaymentDeclined has retryable: false, so the step's retry did not apply.
+      declinedAttempts: (await store.loadEvents(declined.sagaId)).find((e) => SagaStepFailed.is(e))?.data.attempts,
     };
   } finally {
     await coordinator.stop(); // before closing the store: lets running steps finish

@@ -27,16 +27,6 @@ class SlowPayments extends Payments {
   }
 }
 
-// #region recover-periodically
-/** Resumes, every `ms`, the sagas whose coordinator died. Returns a function that stops it. */
-export function recoverPeriodically(coordinator: SagaCoordinator, ms: number): () => void {
-  const timer = setInterval(() => {
-    coordinator.recover().catch((error: unknown) => console.error('saga recovery failed', error));
-  }, ms);
-  return () => clearInterval(timer); // call it before coordinator.stop()
-}
-// #endregion
-
 /** `path`: a SQLite file that both "processes" open. */
 export async function main(path: string) {
   const url = `sqlite://${path}`;
@@ -57,12 +47,15 @@ export async function main(path: string) {
   // #region takeover
   // Process B runs the same saga definitions on the same database.
   const storeB = await EventStore.create(url);
-  const b = new SagaCoordinator(storeB, { sagas: [saga], leaseTtlMs: 300 });
-  const stopRecovering = recoverPeriodically(b, 100); // A's sagas become B's once A's lease expires
+  const b = new SagaCoordinator(storeB, {
+    sagas: [saga],
+    leaseTtlMs: 300,
+    recoverEveryMs: 100, // runs recover() every 100 ms: A's sagas become B's once A's lease expires
+  });
+  b.on('error', (error) => console.error('saga coordinator:', error.message)); // a failed run or recovery
   const state = await b.waitFor(sagaId, { timeoutMs: 10_000 });
   // The payment step ran again with the same ctx.idempotencyKey, so the customer was charged once.
   // #endregion
-  stopRecovering();
 
   payments.answer(); // A's late answer: its coordinator can no longer write, and gives up
   await a.stop();

@@ -6,7 +6,12 @@ import { User, UserRegistered, userEvents } from './user.js';
 export async function openWithStreamer(url: string): Promise<{ store: EventStore; streamer: EventStreamer }> {
   const streamer = new EventStreamer({ capacity: 1000 }); // each subscription's buffer (default 1000)
   // The store publishes every event it commits to the streamer, after the commit, in commit order.
-  const store = await EventStore.create(url, { streamer });
+  const store = await EventStore.create(url, {
+    streamer,
+    // A publish that fails (a closed streamer, a throwing listener) does not fail the save: the
+    // events are stored. It is reported here.
+    onWarning: (message, error) => console.warn(`eventuali: ${message}`, error),
+  });
   store.register(...userEvents);
   return { store, streamer };
 }

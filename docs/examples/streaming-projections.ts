@@ -48,10 +48,10 @@ export const usernames = defineProjection({
   },
 });
 
-export async function enforceUniqueUsernames(store: EventStore): Promise<void> {
-  // addInlineProjection() does not run setup: create the table first.
-  await store.transaction((tx) => usernames.setup({ query: tx.query, client: tx.client }));
-  store.addInlineProjection(usernames); // from now on, every save of this store runs it
+export function enforceUniqueUsernames(store: EventStore): void {
+  // Runs usernames.setup (in a transaction of its own; saves wait for it), then, from now on,
+  // the handlers inside every save of this store.
+  store.addInlineProjection(usernames);
 }
 // #endregion
 
@@ -84,7 +84,7 @@ export async function main(url = 'sqlite::memory:') {
     const atEnd = runner.position === (await store.getGlobalPosition());
     await runner.stop();
 
-    await enforceUniqueUsernames(store);
+    enforceUniqueUsernames(store);
     await register(store, 'u-3', 'carol');
     const refused = await register(store, 'u-4', 'carol').catch((error: unknown) => error);
     return {
