@@ -1,9 +1,10 @@
 /**
  * The rows a hand-written event store inserts into the adapter's table: the same columns and
- * values eventuali writes (a UUID, the JSON text of the data, `{}` metadata, a millisecond
- * timestamp), built without validation, with a plain `JSON.stringify`.
+ * values eventuali writes (a time-ordered UUIDv7 event id, as eventuali's create() makes, the JSON
+ * text of the data, `{}` metadata, a millisecond timestamp), built without validation, with a
+ * plain `JSON.stringify`. Same ids, same index behaviour: the comparison measures the library.
  */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../src/core/uuid-v7.js';
 import { ACCOUNT_TYPE, eventAt } from '../domain/account.js';
 
 export const INSERT_COLUMNS =
@@ -16,7 +17,7 @@ export function rowParams(streamId: string, from: number, to: number, timestamp:
   const now = timestamp(Date.now());
   for (let version = from; version <= to; version++) {
     const { type, data } = eventAt(version);
-    params.push(randomUUID(), streamId, ACCOUNT_TYPE, version, type, 1, now, '{}', JSON.stringify(data));
+    params.push(uuidv7(), streamId, ACCOUNT_TYPE, version, type, 1, now, '{}', JSON.stringify(data));
   }
   return params;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './uuid-v7.js';
 import { MissingEventHandlerError } from './errors.js';
 import { checkId, definitionOf, markValidated, type Event, type NewEvent } from './event.js';
 
@@ -59,7 +59,7 @@ export abstract class Aggregate {
   #version = 0;
   #uncommitted: Event[] = [];
 
-  constructor(id: string = randomUUID()) {
+  constructor(id: string = uuidv7()) {
     checkId('aggregate id', id);
     this.#id = id;
   }

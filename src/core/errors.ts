@@ -131,7 +131,7 @@ export class AggregateTypeMismatchError extends EventualiError {
   constructor(readonly aggregateId: string, readonly expectedType: string, readonly actualType: string) {
     super(
       'AGGREGATE_TYPE_MISMATCH',
-      `Aggregate ${JSON.stringify(aggregateId)} is a ${actualType}, not a ${expectedType}`,
+      `Aggregate ${JSON.stringify(aggregateId)} belongs to aggregate type ${JSON.stringify(actualType)}, not ${JSON.stringify(expectedType)}`,
     );
   }
 }

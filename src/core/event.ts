@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './uuid-v7.js';
 import type { z } from 'zod';
 import { EventValidationError, InvalidArgumentError } from './errors.js';
 import { unsupportedJsonType } from './json-reviver.js';
@@ -139,7 +139,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
     create(data, createOptions = {}) {
       const result = schema.safeParse(data);
       if (!result.success) throw new EventValidationError(type, result.error.issues);
-      const eventId = createOptions.eventId ?? randomUUID();
+      const eventId = createOptions.eventId ?? uuidv7();
       checkId('eventId', eventId);
       const event: NewEvent<TType, z.output<TSchema>> = {
         eventId,

@@ -1,7 +1,7 @@
 import type { EventRecord, NewEventRecord } from '../store/adapter.js';
 import { EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
 import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
-import { wasValidated, markValidated } from './event.js';
+import { wasValidated } from './event.js';
 import { compileReviver, type Reviver } from './json-reviver.js';
 
 /** @internal a definition with what encoding and decoding need, compiled once. */
@@ -40,9 +40,13 @@ function metadataJson(metadata: EventMetadata): string {
 }
 
 /** Validates (unless create() already did) and serializes an event for the adapter. */
-export function encodeEvent(event: NewEvent | Event, compiled: CompiledDefinition | undefined): NewEventRecord {
+export function encodeEvent(
+  event: NewEvent | Event,
+  compiled: CompiledDefinition | undefined,
+  validated = wasValidated(event),
+): NewEventRecord {
   let data = event.data;
-  if (!wasValidated(event)) {
+  if (!validated) {
     if (!compiled) throw new InvalidArgumentError('event', `${event.eventType} has no registered definition`);
     const result = compiled.definition.schema.safeParse(data);
     if (!result.success) throw new EventValidationError(event.eventType, result.error.issues);
@@ -107,7 +111,6 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
     metadata,
     data,
   };
-  if (options.validate) markValidated(event, definition);
   return event;
 }
 

@@ -47,6 +47,8 @@ export async function appendEvents(
   aggregateId: string,
   expectedVersion: ExpectedVersion,
   pending: readonly (NewEvent | Event)[],
+  /** The pending events are the aggregate's own envelopes: complete them in place instead of copying. */
+  ownEnvelopes = false,
 ): Promise<Event[]> {
   checkId('aggregate id', aggregateId);
   checkId('aggregate type', aggregateType);
@@ -59,12 +61,16 @@ export async function appendEvents(
     checkId('eventId', event.eventId);
     if (seen.has(event.eventId)) throw new InvalidArgumentError('events', `event id ${event.eventId} appears twice in one batch`);
     seen.add(event.eventId);
+    // The definition that validated the event in create(): no second validation, and no need to
+    // have registered its type by hand.
     const definition = definitionOf(event);
     if (definition) ctx.registry.register(definition);
-    return encodeEvent(event, ctx.registry.get(event.eventType));
+    return encodeEvent(event, definition ? undefined : ctx.registry.get(event.eventType), definition !== undefined);
   });
   const stored = await session.append({ aggregateId, aggregateType, expectedVersion, events: records });
-  const events = stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record));
+  const events = ownEnvelopes
+    ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record))
+    : stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record));
   if (ctx.inlineProjections.length > 0) await runInline(ctx, session as StorageSession & Partial<ProjectionSession>, events);
   return events;
 }
@@ -88,6 +94,13 @@ async function runInline(ctx: StoreContext, session: StorageSession & Partial<Pr
   }
 }
 
+function completeEnvelope(event: Event, record: EventRecord): Event {
+  event.globalPosition = record.globalPosition;
+  event.aggregateVersion = record.aggregateVersion;
+  event.timestamp = record.timestamp;
+  return event;
+}
+
 function envelopeOf(event: NewEvent | Event, record: EventRecord): Event {
   return {
     eventId: record.eventId,
@@ -109,7 +122,7 @@ export async function saveAggregate(ctx: StoreContext, session: StorageSession, 
   if (pending.length === 0) return { events: [] };
   const loadedAt = aggregate.version - pending.length;
   const before = [...pending];
-  const events = await appendEvents(ctx, session, aggregate.aggregateType, aggregate.id, loadedAt, before);
+  const events = await appendEvents(ctx, session, aggregate.aggregateType, aggregate.id, loadedAt, before, true);
   aggregateInternals().commit(aggregate, events.length);
   const every = ctx.snapshotEvery;
   const snapshot = every !== undefined && Math.floor(loadedAt / every) < Math.floor(aggregate.version / every);

@@ -213,8 +213,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
         this.emit('error', new SagaError('SAGA_DEFINITION', `Saga ${state.sagaId} cannot resume: ${mismatch}`, { sagaId: state.sagaId }), state.sagaId);
         continue;
       }
-      const [started] = await this.#store.loadEvents(state.sagaId, { fromVersion: 1, toVersion: 1 });
-      const correlationId = typeof started?.metadata.correlationId === 'string' ? started.metadata.correlationId : state.sagaId;
+      const correlationId = instance.correlationId;
       instance.record(SagaResumed.create({ owner: this.owner }, { metadata: { correlationId } }));
       try {
         await this.#store.save(instance);

@@ -28,6 +28,8 @@ export interface SagaState {
   /** The step whose failure started compensation (or whose compensation failed). */
   failedStep: string | null;
   failureReason: string | null;
+  /** The correlation id the saga was started with (its id when none was given). */
+  correlationId: string;
   startedAt: Date;
   endedAt: Date | null;
   version: number;
@@ -47,6 +49,7 @@ export class SagaInstance extends Aggregate {
   failedStep: string | null = null;
   failureReason: string | null = null;
   startedAt = new Date(0);
+  correlationId = '';
   endedAt: Date | null = null;
 
   get finished(): boolean {
@@ -58,47 +61,48 @@ export class SagaInstance extends Aggregate {
     this.apply(event);
   }
 
-  applySagaStarted(event: EventOf<typeof SagaStarted>): void {
+  ['applyeventuali.SagaStarted'](event: EventOf<typeof SagaStarted>): void {
     this.name = event.data.name;
     this.input = event.data.input;
     this.owner = event.data.owner;
     this.startedAt = event.timestamp;
+    this.correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : this.id;
   }
 
-  applySagaResumed(event: EventOf<typeof SagaResumed>): void {
+  ['applyeventuali.SagaResumed'](event: EventOf<typeof SagaResumed>): void {
     this.owner = event.data.owner;
   }
 
-  applySagaStepCompleted(event: EventOf<typeof SagaStepCompleted>): void {
+  ['applyeventuali.SagaStepCompleted'](event: EventOf<typeof SagaStepCompleted>): void {
     this.completed.push({ step: event.data.step, result: event.data.result });
   }
 
-  applySagaStepFailed(event: EventOf<typeof SagaStepFailed>): void {
+  ['applyeventuali.SagaStepFailed'](event: EventOf<typeof SagaStepFailed>): void {
     this.failedStep = event.data.step;
     this.failureReason = event.data.error;
   }
 
-  applySagaCompensationStarted(event: EventOf<typeof SagaCompensationStarted>): void {
+  ['applyeventuali.SagaCompensationStarted'](event: EventOf<typeof SagaCompensationStarted>): void {
     this.status = 'compensating';
     this.failedStep = event.data.failedStep;
     this.failureReason = event.data.reason;
   }
 
-  applySagaStepCompensated(event: EventOf<typeof SagaStepCompensated>): void {
+  ['applyeventuali.SagaStepCompensated'](event: EventOf<typeof SagaStepCompensated>): void {
     this.compensated.push(event.data.step);
   }
 
-  applySagaCompensated(event: { timestamp: Date }): void {
+  ['applyeventuali.SagaCompensated'](event: { timestamp: Date }): void {
     this.status = 'compensated';
     this.endedAt = event.timestamp;
   }
 
-  applySagaCompleted(event: { timestamp: Date }): void {
+  ['applyeventuali.SagaCompleted'](event: { timestamp: Date }): void {
     this.status = 'completed';
     this.endedAt = event.timestamp;
   }
 
-  applySagaFailed(event: EventOf<typeof SagaFailed>): void {
+  ['applyeventuali.SagaFailed'](event: EventOf<typeof SagaFailed>): void {
     this.status = 'failed';
     this.failureReason = event.data.reason;
     if (event.data.step !== undefined) this.failedStep = event.data.step;
@@ -118,6 +122,7 @@ export class SagaInstance extends Aggregate {
       results,
       failedStep: this.failedStep,
       failureReason: this.failureReason,
+      correlationId: this.correlationId,
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       version: this.version,

@@ -278,12 +278,12 @@ describe('docs: every example runs', () => {
       inputError: 'SAGA_INPUT',
       sagas: ['order-o-1-saga completed', 'order-o-2-saga compensated', 'order-o-3-saga compensated'],
       sagaEvents: [
-        'SagaStarted',
-        'SagaStepCompleted',
-        'SagaStepFailed',
-        'SagaCompensationStarted',
-        'SagaStepCompensated',
-        'SagaCompensated',
+        'eventuali.SagaStarted',
+        'eventuali.SagaStepCompleted',
+        'eventuali.SagaStepFailed',
+        'eventuali.SagaCompensationStarted',
+        'eventuali.SagaStepCompensated',
+        'eventuali.SagaCompensated',
       ],
     });
   });
@@ -295,7 +295,7 @@ describe('docs: every example runs', () => {
       charges: 1,
       stock: 4,
       order: 'confirmed',
-      events: ['SagaStarted', 'SagaStepCompleted', 'SagaResumed', 'SagaStepCompleted', 'SagaStepCompleted', 'SagaCompleted'],
+      events: ['eventuali.SagaStarted', 'eventuali.SagaStepCompleted', 'eventuali.SagaResumed', 'eventuali.SagaStepCompleted', 'eventuali.SagaStepCompleted', 'eventuali.SagaCompleted'],
     });
   });
 

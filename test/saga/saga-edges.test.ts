@@ -89,6 +89,8 @@ describe('saga edge cases', () => {
     expect(started).toEqual([2]);
     const [startedEvent] = await store.loadEvents(state!.sagaId);
     expect(startedEvent!.metadata).toMatchObject({ correlationId: 'c-9', causationId: cause!.eventId });
+    expect(startedEvent!.eventType).toBe('eventuali.SagaStarted');
+    expect((await coordinator.get(state!.sagaId))?.correlationId).toBe('c-9');
     await coordinator.stop();
     await store.close();
   });

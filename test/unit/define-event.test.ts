@@ -10,7 +10,7 @@ import {
   type NewEvent,
 } from '../../src/index.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/; // time-ordered UUIDv7
 
 const UserRegistered = defineEvent(
   'UserRegistered',

@@ -4,6 +4,9 @@ import { toEventRecords } from '../sql/event-row.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
+/** Rows per INSERT statement: 9 parameters each stays far below SQLite's parameter limit. */
+const MAX_ROWS_PER_INSERT = 64;
+
 /** Thrown inside the write transaction to roll it back; the rejection is resolved outside it. */
 class Rejected {
   constructor(readonly current: number) {}
@@ -17,33 +20,47 @@ export function insertBatch(statements: SqliteStatements, batch: AppendBatch): E
   if (!versionMatches(batch.expectedVersion, current)) throw new Rejected(current);
   const base = firstVersion(batch.expectedVersion, current);
   const records = new Array<EventRecord>(batch.events.length);
-  for (let i = 0; i < batch.events.length; i++) {
-    const event = batch.events[i] as AppendBatch['events'][number];
-    const version = base + i;
-    let rowid: number | bigint;
-    try {
-      rowid = statements.insertEvent.run(
+  for (let start = 0; start < batch.events.length; start += MAX_ROWS_PER_INSERT) {
+    const end = Math.min(batch.events.length, start + MAX_ROWS_PER_INSERT);
+    const params: unknown[] = [];
+    for (let i = start; i < end; i++) {
+      const event = batch.events[i] as AppendBatch['events'][number];
+      params.push(
         event.eventId,
         batch.aggregateId,
         batch.aggregateType,
-        version,
+        base + i,
         event.eventType,
         event.schemaVersion,
         event.timestamp.getTime(),
         event.metadata,
         event.data,
-      ).lastInsertRowid;
+      );
+    }
+    let last: number | bigint;
+    try {
+      last = statements.insertEvents(end - start).run(...params).lastInsertRowid;
     } catch (error) {
       if (isUniqueViolation(error)) throw new Rejected(current);
       throw error;
     }
-    records[i] = {
-      ...event,
-      aggregateId: batch.aggregateId,
-      aggregateType: batch.aggregateType,
-      aggregateVersion: version,
-      globalPosition: BigInt(rowid),
-    };
+    // One writer, rowid positions: the rows of one INSERT took consecutive positions ending at `last`.
+    const first = BigInt(last) - BigInt(end - start - 1);
+    for (let i = start; i < end; i++) {
+      const event = batch.events[i] as AppendBatch['events'][number];
+      records[i] = {
+        eventId: event.eventId,
+        eventType: event.eventType,
+        schemaVersion: event.schemaVersion,
+        timestamp: event.timestamp,
+        metadata: event.metadata,
+        data: event.data,
+        aggregateId: batch.aggregateId,
+        aggregateType: batch.aggregateType,
+        aggregateVersion: base + i,
+        globalPosition: first + BigInt(i - start),
+      };
+    }
   }
   return records;
 }

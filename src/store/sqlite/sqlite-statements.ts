@@ -4,7 +4,8 @@ import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 /** Every statement the adapter runs, prepared once per connection. */
 export interface SqliteStatements {
   streamInfo: SqliteStatement<{ aggregate_version: number; aggregate_type: string }>;
-  insertEvent: SqliteStatement;
+  /** The INSERT of `rows` events in one statement (prepared once per row count). */
+  insertEvents(rows: number): SqliteStatement;
   eventsByIds: SqliteStatement<EventRow>;
   readStream: SqliteStatement<EventRow>;
   readAll: SqliteStatement<EventRow>;
@@ -25,14 +26,23 @@ const IN_AGGREGATE_TYPES = 'aggregate_type IN (SELECT value FROM json_each(?))';
 const PAGE = 'ORDER BY global_position LIMIT ?';
 
 export function prepareStatements(db: SqliteDatabase): SqliteStatements {
+  const inserts = new Map<number, SqliteStatement>();
   return {
     streamInfo: db.prepare(
       'SELECT aggregate_version, aggregate_type FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1',
     ),
-    insertEvent: db.prepare(
-      `INSERT INTO eventuali_events (event_id, aggregate_id, aggregate_type, aggregate_version, event_type,
-         schema_version, timestamp, metadata, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertEvents: (rows) => {
+      let statement = inserts.get(rows);
+      if (!statement) {
+        const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        statement = db.prepare(
+          `INSERT INTO eventuali_events (event_id, aggregate_id, aggregate_type, aggregate_version, event_type,
+             schema_version, timestamp, metadata, data) VALUES ${values}`,
+        );
+        inserts.set(rows, statement);
+      }
+      return statement;
+    },
     eventsByIds: db.prepare(`${SELECT} WHERE event_id IN (SELECT value FROM json_each(?))`),
     readStream: db.prepare(
       `${SELECT} WHERE aggregate_id = ? AND aggregate_version >= ? AND aggregate_version <= ? ORDER BY aggregate_version`,

@@ -138,6 +138,20 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     });
   }
 
+  /**
+   * How many matching events are stored after this instance's position, counting at most `max`
+   * (default 10,000): the subscription's lag, for metrics and readiness checks.
+   */
+  async lag(max = 10_000): Promise<number> {
+    const records = await this.host.adapter.readAll({
+      after: this.#position,
+      limit: max,
+      eventTypes: this.options.eventTypes,
+      aggregateTypes: this.options.aggregateTypes,
+    });
+    return records.length;
+  }
+
   /** Dead letters parked by this subscription, oldest first. */
   listDeadLetters(): Promise<DeadLetterRecord[]> {
     return this.host.adapter.listDeadLetters(this.id);

@@ -74,7 +74,10 @@ export function describeDurableSubscriptions(makeTarget: () => StoreTarget): voi
       await sub.waitUntilCaughtUp();
       await sub.stop();
       expect(sub.state).toBe('stopped');
+      expect(await sub.lag()).toBe(0);
       await ping(store, 5, stream);
+      expect(await sub.lag()).toBe(5);
+      expect(await sub.lag(2)).toBe(2);
       const again = await open();
       const second = recorder();
       const resumed = again.subscribe({ id, aggregateTypes: ['Pinger'], handle: second.handle });

@@ -1,0 +1,26 @@
+import type { ServiceName } from '../shared/config.js';
+
+/** A gateway route: requests under `prefix` go to `service`, with `/api` stripped. */
+export interface GatewayRoute {
+  prefix: string;
+  service: Exclude<ServiceName, 'gateway'>;
+}
+
+/** The guide's nginx routing: `/api/users/…` → user service `/users/…`, and so on. */
+export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
+  { prefix: '/api/users', service: 'user' },
+  { prefix: '/api/orders', service: 'order' },
+  { prefix: '/api/inventory', service: 'inventory' },
+  { prefix: '/api/notifications', service: 'notification' },
+];
+
+/** The route for a request URL and the URL to forward (without `/api`), or null when none matches. */
+export function routeFor(url: string): { route: GatewayRoute; forwardUrl: string } | null {
+  const path = url.split('?')[0] ?? '';
+  for (const route of GATEWAY_ROUTES) {
+    if (path === route.prefix || path.startsWith(`${route.prefix}/`)) {
+      return { route, forwardUrl: url.slice('/api'.length) };
+    }
+  }
+  return null;
+}

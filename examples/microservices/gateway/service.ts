@@ -1,0 +1,61 @@
+import { Counter } from 'prom-client';
+import { serviceUrlFromEnv } from '../shared/config.js';
+import { createHttpApp } from '../shared/http-app.js';
+import { ServiceMetrics } from '../shared/metrics.js';
+import type { HttpService, ServiceOptions } from '../shared/service-kit.js';
+import { installGatewayHealth } from './health.js';
+import { forward } from './proxy.js';
+import { GATEWAY_ROUTES, routeFor, type GatewayRoute } from './routes-table.js';
+
+export interface GatewayOptions {
+  logger?: ServiceOptions['logger'];
+  /** Base URLs of the services (default: from the environment). */
+  serviceUrls?: Partial<Record<GatewayRoute['service'], string>>;
+  /** How long to wait for a service's answer (default 15 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The API gateway: routes `/api/users/…`, `/api/orders/…`, `/api/inventory/…` and
+ * `/api/notifications…` to the services with `/api` stripped, passing the correlation id on;
+ * answers 503/504/502 when a service is down, slow or broken; `GET /health` checks them all.
+ */
+export async function createGateway(options: GatewayOptions = {}): Promise<HttpService> {
+  const metrics = new ServiceMetrics('api-gateway');
+  const failures = new Counter({
+    name: 'gateway_upstream_failures_total',
+    help: 'Requests the gateway could not pass to a service, by service and reason.',
+    labelNames: ['service', 'reason'],
+    registers: [metrics.registry],
+  });
+  const app = createHttpApp({ service: 'api-gateway', metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const upstreams = Object.fromEntries(
+    GATEWAY_ROUTES.map((r) => [r.service, options.serviceUrls?.[r.service] ?? serviceUrlFromEnv(r.service)]),
+  ) as Record<GatewayRoute['service'], string>;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  let shuttingDown = false;
+
+  // Bodies are passed on as they came: no parsing here (the services validate them).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  installGatewayHealth(app, upstreams, () => shuttingDown);
+  app.all('/api/*', async (request, reply) => {
+    const match = routeFor(request.url);
+    if (!match) {
+      return reply.status(404).send({ error: 'not_found', message: `No service serves ${request.url.split('?')[0] ?? ''}`, correlation_id: request.id });
+    }
+    const { service } = match.route;
+    const outcome = await forward(request, reply, `${upstreams[service]}${match.forwardUrl}`, service, timeoutMs);
+    if (outcome.failure) failures.inc({ service, reason: outcome.failure });
+    return reply;
+  });
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      shuttingDown = true;
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requestMetadata } from '../shared/correlation.js';
+import { NotFoundError } from '../shared/domain-error.js';
+import { Id, Text, parseInput } from '../shared/validation.js';
+import type { Product } from './product.js';
+import type { Reservation } from './reservation.js';
+import type { StockKeeper } from './stock-keeper.js';
+
+const ProductId = Id.max(100);
+const Quantity = z.number().int().min(1).max(1_000_000);
+
+const StockBody = z.object({ product_id: ProductId, name: Text(200), quantity: Quantity });
+const ReserveBody = z.object({
+  order_id: Id,
+  items: z
+    .array(z.object({ product_id: ProductId, quantity: z.number().int().min(1).max(10_000) }))
+    .min(1)
+    .max(100),
+});
+const OrderBody = z.object({ order_id: Id });
+
+export function productResponse(product: Product) {
+  return {
+    product_id: product.productId,
+    name: product.name,
+    available: product.available,
+    reserved: product.reserved,
+    committed: product.committed,
+    version: product.version,
+  };
+}
+
+export function reservationResponse(reservation: Reservation) {
+  return {
+    order_id: reservation.orderId,
+    status: reservation.status,
+    items: reservation.items.map((i) => ({ product_id: i.productId, quantity: i.quantity })),
+    version: reservation.version,
+  };
+}
+
+/**
+ * `POST /inventory/products`, `GET /inventory/products/:product_id`, `POST /inventory/reserve`,
+ * `POST /inventory/release`, `POST /inventory/commit`, `GET /inventory/reservations/:order_id`.
+ */
+export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeeper): void {
+  app.post('/inventory/products', async (request, reply) => {
+    const body = parseInput(StockBody, request.body, 'body');
+    const { product, created } = await keeper.stock(body.product_id, body.name, body.quantity, requestMetadata(request.id));
+    return reply.status(created ? 201 : 200).send(productResponse(product));
+  });
+
+  app.get('/inventory/products/:product_id', async (request) => {
+    const { product_id } = parseInput(z.object({ product_id: ProductId }), request.params, 'params');
+    const product = await keeper.product(product_id);
+    if (!product) throw new NotFoundError('Product', product_id);
+    return productResponse(product);
+  });
+
+  app.post('/inventory/reserve', async (request) => {
+    const body = parseInput(ReserveBody, request.body, 'body');
+    const lines = body.items.map((i) => ({ productId: i.product_id, quantity: i.quantity }));
+    const reservation = await keeper.reserve(body.order_id, lines, requestMetadata(request.id));
+    request.log.info({ order_id: body.order_id, idempotency_key: request.headers['idempotency-key'] }, 'stock reserved');
+    return reservationResponse(reservation);
+  });
+
+  app.post('/inventory/release', async (request) => {
+    const { order_id } = parseInput(OrderBody, request.body, 'body');
+    const reservation = await keeper.release(order_id, requestMetadata(request.id));
+    request.log.info({ order_id }, 'stock released');
+    return reservationResponse(reservation);
+  });
+
+  app.post('/inventory/commit', async (request) => {
+    const { order_id } = parseInput(OrderBody, request.body, 'body');
+    const reservation = await keeper.commit(order_id, requestMetadata(request.id));
+    request.log.info({ order_id }, 'stock committed');
+    return reservationResponse(reservation);
+  });
+
+  app.get('/inventory/reservations/:order_id', async (request) => {
+    const { order_id } = parseInput(OrderBody, request.params, 'params');
+    const reservation = await keeper.reservation(order_id);
+    if (!reservation) throw new NotFoundError('Reservation for order', order_id);
+    return reservationResponse(reservation);
+  });
+}

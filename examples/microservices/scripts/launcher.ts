@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { PORT_ENV, SERVICES, URL_ENV, type ServiceName } from '../shared/config.js';
+import { formatLogLine } from './log-format.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ENTRY_DIRS: Record<ServiceName, string> = {
+  user: 'users',
+  order: 'orders',
+  inventory: 'inventory',
+  notification: 'notifications',
+  gateway: 'gateway',
+};
+/** Callers stop before the services they call. */
+const STOP_ORDER: readonly ServiceName[] = ['gateway', 'order', 'notification', 'inventory', 'user'];
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface LaunchOptions {
+  ports: Readonly<Record<ServiceName, number>>;
+  /** Extra environment for every service (store location, payment settings…). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** 'prefixed': readable lines on this process's stdout; otherwise one log file per service in this folder. */
+  output: 'prefixed' | { logDir: string };
+}
+
+interface Child {
+  name: ServiceName;
+  url: string;
+  process: ChildProcess;
+  exit: Promise<number | null>;
+  logFile: string | undefined;
+}
+
+/**
+ * Runs each service as a child process (`node --import tsx …/main.ts`), one process per service.
+ * Children get their own process group, so a Ctrl-C reaches only this process, which then stops
+ * them in order (callers first); each child also stops when its stdin (a pipe from here) closes.
+ */
+export class ServiceLauncher {
+  readonly #children = new Map<ServiceName, Child>();
+  #stopping = false;
+
+  private constructor() {}
+
+  static start(options: LaunchOptions): ServiceLauncher {
+    const launcher = new ServiceLauncher();
+    // EXIT_WITH_PARENT: a service stops when this process goes away, even if it is killed hard.
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env, HOST: '127.0.0.1', EXIT_WITH_PARENT: '1' };
+    for (const name of SERVICES) {
+      env[PORT_ENV[name]] = String(options.ports[name]);
+      env[URL_ENV[name]] = `http://127.0.0.1:${options.ports[name]}`;
+    }
+    for (const name of SERVICES) launcher.#spawn(name, env, options);
+    return launcher;
+  }
+
+  url(name: ServiceName): string {
+    const child = this.#children.get(name);
+    if (!child) throw new Error(`${name} was not launched`);
+    return child.url;
+  }
+
+  /** Resolves once every service answers 200 on /health/ready; rejects if one exits or the time runs out. */
+  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(
+      [...this.#children.values()].map(async (child) => {
+        let exited: number | null | undefined;
+        void child.exit.then((code) => (exited = code));
+        for (;;) {
+          if (exited !== undefined) throw new Error(`${child.name} exited with ${String(exited)} before it was ready${this.#tail(child)}`);
+          if (await isReady(child.url)) return;
+          if (Date.now() > deadline) throw new Error(`${child.name} was not ready within ${timeoutMs} ms${this.#tail(child)}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }),
+    );
+  }
+
+  /** Calls `listener` when a service exits before `stop()` was asked for. */
+  onUnexpectedExit(listener: (name: ServiceName, code: number | null) => void): void {
+    for (const child of this.#children.values()) {
+      void child.exit.then((code) => {
+        if (!this.#stopping) listener(child.name, code);
+      });
+    }
+  }
+
+  /** SIGTERM to each service in turn (callers first), waiting for it to shut down; SIGKILL after 20 s. Resolves with the exit codes. */
+  async stop(): Promise<Record<string, number | null>> {
+    this.#stopping = true;
+    const codes: Record<string, number | null> = {};
+    for (const name of STOP_ORDER) {
+      const child = this.#children.get(name);
+      if (!child) continue;
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
+      const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      codes[name] = await child.exit;
+      clearTimeout(timer);
+    }
+    return codes;
+  }
+
+  /** The last lines a service logged (its log file), for error messages. */
+  #tail(child: Child): string {
+    if (!child.logFile) return '';
+    try {
+      const lines = readFileSync(child.logFile, 'utf8').trimEnd().split('\n').slice(-15);
+      return `\n--- last lines of ${child.logFile} ---\n${lines.map(formatLogLine).join('\n')}`;
+    } catch {
+      return '';
+    }
+  }
+
+  #spawn(name: ServiceName, env: Record<string, string | undefined>, options: LaunchOptions): void {
+    const entry = join(ROOT, 'examples', 'microservices', ENTRY_DIRS[name], 'main.ts');
+    let logFile: string | undefined;
+    let child: ChildProcess;
+    if (options.output === 'prefixed') {
+      child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const label = `[${name}]`.padEnd(15);
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${label}${formatLogLine(line)}`));
+      }
+    } else {
+      logFile = join(options.output.logDir, `${name}.log`);
+      const fd = openSync(logFile, 'a');
+      child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['pipe', fd, fd], detached: true });
+      closeSync(fd);
+    }
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    this.#children.set(name, { name, url: `http://127.0.0.1:${String(env[PORT_ENV[name]])}`, process: child, exit, logFile });
+  }
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

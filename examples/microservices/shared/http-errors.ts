@@ -1,0 +1,93 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AggregateTypeMismatchError, isEventualiError } from './eventuali.js';
+import { DomainRuleError, NotFoundError } from './domain-error.js';
+import { RequestValidationError } from './validation.js';
+
+/** The JSON body of every error answer. Never a stack trace. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  correlation_id: string;
+  issues?: unknown[];
+  details?: Record<string, unknown>;
+}
+
+interface Mapped {
+  status: number;
+  error: string;
+  message: string;
+  issues?: unknown[];
+  details?: Record<string, unknown>;
+}
+
+/** HTTP status and body for an error; `null` for an unexpected one (a 500). */
+export function mapError(error: unknown): Mapped | null {
+  if (error instanceof RequestValidationError) {
+    return { status: 400, error: 'invalid_request', message: error.message, issues: error.issues };
+  }
+  if (error instanceof DomainRuleError) {
+    return { status: 409, error: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  }
+  if (error instanceof NotFoundError) return { status: 404, error: 'not_found', message: error.message };
+  if (isEventualiError(error)) return mapLibraryError(error.code, error);
+  return mapFastifyError(error);
+}
+
+function mapLibraryError(code: string, error: Error): Mapped | null {
+  switch (code) {
+    case 'EVENT_VALIDATION':
+      return { status: 400, error: 'invalid_event_data', message: error.message, issues: (error as { issues?: unknown[] }).issues ?? [] };
+    case 'INVALID_ARGUMENT':
+    case 'SAGA_INPUT':
+      return { status: 400, error: 'invalid_request', message: error.message };
+    case 'AGGREGATE_TYPE_MISMATCH': {
+      // The id names another kind of thing: for this resource, it does not exist.
+      const { expectedType, aggregateId } = error as AggregateTypeMismatchError;
+      return { status: 404, error: 'not_found', message: `${expectedType} ${JSON.stringify(aggregateId)} not found` };
+    }
+    case 'AGGREGATE_NOT_FOUND':
+    case 'SAGA_UNKNOWN':
+      return { status: 404, error: 'not_found', message: error.message };
+    case 'CONCURRENCY_CONFLICT':
+    case 'DUPLICATE_EVENT':
+      return { status: 409, error: 'conflict', message: `${error.message}; it changed while this request ran, try again` };
+    case 'STORE_CLOSED':
+    case 'CONNECTION':
+    case 'SAGA_STOPPED':
+      return { status: 503, error: 'service_unavailable', message: 'The service is shutting down or cannot reach its database' };
+    default:
+      return null;
+  }
+}
+
+/** Fastify's own client errors: malformed JSON (400), body too large (413), unsupported media type (415)… */
+function mapFastifyError(error: unknown): Mapped | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { statusCode, code, message } = error as Partial<FastifyError>;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode > 499) return null;
+  const name =
+    statusCode === 413 ? 'payload_too_large' : statusCode === 415 ? 'unsupported_media_type' : code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'malformed_json' : 'bad_request';
+  return { status: statusCode, error: name, message: typeof message === 'string' ? message : 'Bad request' };
+}
+
+/** Answers every thrown error with a JSON body; logs unexpected ones with their stack (in the log only). */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = mapError(error);
+    if (mapped === null) {
+      request.log.error({ err: error }, 'unexpected error');
+      return reply.status(500).send(body(request, { error: 'internal_error', message: 'Internal server error' }));
+    }
+    if (mapped.status >= 500) request.log.warn({ err: error }, mapped.message);
+    else request.log.info({ error: mapped.error }, mapped.message);
+    const { status, ...rest } = mapped;
+    return reply.status(status).send(body(request, rest));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(body(request, { error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` })),
+  );
+}
+
+function body(request: FastifyRequest, fields: Omit<ErrorBody, 'correlation_id'>): ErrorBody {
+  return { ...fields, correlation_id: request.id };
+}

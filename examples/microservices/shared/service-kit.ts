@@ -1,0 +1,119 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import {
+  EventStore,
+  EventStreamer,
+  type DurableSubscription,
+  type EventDefinition,
+  type SubscriptionOptions,
+} from './eventuali.js';
+import { redactUrl, storeUrlFromEnv } from './config.js';
+import { Health, storeCheck, subscriptionsCheck } from './health.js';
+import { createHttpApp, type LoggerOption } from './http-app.js';
+import { ServiceMetrics } from './metrics.js';
+
+/** Options every `createXxxService()` takes. */
+export interface ServiceOptions {
+  /** The event store URL (default: from the environment, see `storeUrlFromEnv`). */
+  storeUrl?: string;
+  /** Fastify's logger options; `false` silences the service (tests). */
+  logger?: LoggerOption;
+}
+
+/** A service's app to listen with, and how to shut it down. */
+export interface HttpService {
+  app: FastifyInstance;
+  /** Stops taking requests (in-flight ones finish), then stops everything else. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** What `createXxxService()` returns. `close()` also stops subscriptions and sagas and closes the store. */
+export interface RunningService extends HttpService {
+  store: EventStore;
+}
+
+/**
+ * The parts every service is built from: its event store (opened from the environment, publishing
+ * committed events to a streamer so they are counted), the HTTP app, metrics, health checks, and
+ * the service's durable subscriptions, with an orderly close.
+ */
+export class ServiceKit {
+  readonly subscriptions: DurableSubscription[] = [];
+  readonly #closers: (() => Promise<void>)[] = [];
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly app: FastifyInstance,
+    readonly store: EventStore,
+    readonly metrics: ServiceMetrics,
+    readonly health: Health,
+  ) {}
+
+  static async create(service: string, events: readonly EventDefinition[], options: ServiceOptions = {}): Promise<ServiceKit> {
+    const metrics = new ServiceMetrics(service);
+    const streamer = new EventStreamer();
+    metrics.countAppendedEvents(streamer);
+    const storeUrl = options.storeUrl ?? storeUrlFromEnv();
+    const store = await EventStore.create(storeUrl, { streamer });
+    store.register(...events);
+    const health = new Health(service);
+    const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+    const kit = new ServiceKit(app, store, metrics, health);
+    health.add('store', storeCheck(store)).add('subscriptions', subscriptionsCheck(kit.subscriptions));
+    health.install(app);
+    app.log.info({ store: redactUrl(storeUrl) }, `${service} opened its event store`);
+    return kit;
+  }
+
+  get log(): FastifyBaseLogger {
+    return this.app.log;
+  }
+
+  /** A durable subscription of this service: reported by health and metrics, failures logged. */
+  subscribe(options: SubscriptionOptions): DurableSubscription {
+    return this.track(this.store.subscribe(options));
+  }
+
+  /** Reports a subscription made elsewhere (e.g. by a saga coordinator) like the service's own. */
+  track(subscription: DurableSubscription): DurableSubscription {
+    this.subscriptions.push(subscription);
+    this.metrics.trackSubscription(this.store, subscription);
+    const log = this.log.child({ subscription: subscription.id });
+    subscription.on('error', (error, info) =>
+      log.warn(
+        { err: error, event_type: info.event?.eventType, event_id: info.event?.eventId, correlation_id: info.event?.metadata.correlationId, attempt: info.attempt, will_retry: info.willRetry },
+        'subscription handler failed',
+      ),
+    );
+    subscription.on('dead-letter', (letter) => log.error({ dead_letter: letter }, 'event parked in the dead-letter table'));
+    subscription.on('active', () => log.info('subscription active'));
+    if (subscription.isActive) log.info('subscription active');
+    return subscription;
+  }
+
+  /** Runs `fn` when the service closes, before the subscriptions stop (last added runs first). */
+  onClose(fn: () => Promise<void>): void {
+    this.#closers.unshift(fn);
+  }
+
+  /** Starts every subscription made with `subscribe()`. */
+  async startSubscriptions(): Promise<void> {
+    for (const subscription of this.subscriptions) await subscription.start();
+  }
+
+  /** Not ready → no new requests (in-flight ones finish) → closers → subscriptions stopped → store closed. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.health.markShuttingDown();
+      await this.app.close();
+      for (const closer of this.#closers) await closer();
+      await Promise.all(this.subscriptions.map((s) => s.stop()));
+      await this.store.close();
+    })();
+    return this.#closing;
+  }
+
+  /** The handle `createXxxService()` returns. */
+  running(): RunningService {
+    return { app: this.app, store: this.store, close: () => this.close() };
+  }
+}
