@@ -28,6 +28,7 @@ import {
   expectedText,
   extractRegion,
   findMarkedBlocks,
+  languageOf,
   markdownFiles,
   syncMarkdown,
   toPublicImports,
@@ -98,6 +99,15 @@ describe('docs: snippet tooling', () => {
   it('rejects missing regions and imports of internal modules', () => {
     expect(() => extractRegion(source, 'absent', 'x.ts')).toThrow(SnippetError);
     expect(() => toPublicImports("import { x } from '../../src/core/event.js';", 'x.ts')).toThrow(/imports/);
+  });
+
+  it('takes regions of deployment files (# markers) and shows the example system importing eventuali', () => {
+    const yaml = ['services:', '  # #region db', '  postgres:', '    image: postgres:17', '  # #endregion', 'volumes: {}'].join('\n');
+    expect(extractRegion(yaml, 'db', 'examples/microservices/docker-compose.yml')).toBe('postgres:\n  image: postgres:17');
+    const ts = ["// #region kit", "import { EventStore } from '../shared/eventuali.js';", "import { x } from './eventuali.js';", '// #endregion'].join('\n');
+    expect(extractRegion(ts, 'kit', 'examples/microservices/orders/service.ts')).toBe("import { EventStore } from 'eventuali';\nimport { x } from 'eventuali';");
+    expect(extractRegion(ts, 'kit', 'docs/examples/other.ts')).toBe("import { EventStore } from '../shared/eventuali.js';\nimport { x } from './eventuali.js';");
+    expect(['a.ts', 'docker-compose.yml', 'nginx.conf', 'Dockerfile', 'x.json'].map(languageOf)).toEqual(['ts', 'yaml', 'nginx', 'dockerfile', 'text']);
   });
 
   it('rewrites a stale block and fills an empty marker', () => {

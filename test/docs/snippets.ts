@@ -14,6 +14,11 @@ import { fileURLToPath } from 'node:url';
  *
  * and the region is delimited in the file by `// #region quick-start` and `// #endregion`.
  * `npx tsx scripts/sync-snippets.ts` rewrites the blocks from the files.
+ *
+ * Regions may also come from the example system in examples/microservices (its TypeScript runs in
+ * test/examples; its imports of `shared/eventuali.js`, the library's source, show as `eventuali`)
+ * and from its deployment files (Dockerfile, YAML, nginx.conf), where the markers are
+ * `# #region name` and `# #endregion`; a block keeps its fence's language.
  */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,8 +26,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MARKER = /^<!-- snippet: (\S+?)#(\S+) -->\s*$/;
 const FENCE_OPEN = /^```(\w*)\s*$/;
 const FENCE_CLOSE = /^```\s*$/;
-const REGION_START = /^\s*\/\/ #region (\S+)\s*$/;
-const REGION_END = /^\s*\/\/ #endregion\b/;
+const REGION_START = /^\s*(?:\/\/|#) #region (\S+)\s*$/;
+const REGION_END = /^\s*(?:\/\/|#) #endregion\b/;
 const CODE_LANGUAGES = new Set(['ts', 'typescript', 'js', 'javascript', 'mts', 'cts']);
 
 /** The package entry point each source entry file is published as. */
@@ -81,7 +86,7 @@ export function extractRegion(source: string, name: string, file: string): strin
       continue;
     }
     if (REGION_END.test(line)) {
-      if (depth === 0) return toPublicImports(dedent(body), `${file}#${name}`);
+      if (depth === 0) return toPublicImports(exampleImports(dedent(body), file), `${file}#${name}`);
       depth -= 1;
       continue;
     }
@@ -100,6 +105,15 @@ function dedent(lines: readonly string[]): string {
   const indents = kept.filter((line) => line.length > 0).map((line) => /^ */.exec(line)?.[0].length ?? 0);
   const cut = indents.length > 0 ? Math.min(...indents) : 0;
   return kept.map((line) => line.slice(cut)).join('\n');
+}
+
+/** The example system's single import of the library's source (`shared/eventuali.ts`), from its folders and from shared/. */
+const EXAMPLE_LIBRARY_IMPORT = /(['"])(?:\.\.\/shared\/|\.\/)eventuali\.js\1/g;
+
+/** In a region of examples/microservices, imports of the library (through shared/eventuali.js) become `'eventuali'`. */
+export function exampleImports(code: string, file: string): string {
+  if (!file.startsWith('examples/microservices/')) return code;
+  return code.replace(EXAMPLE_LIBRARY_IMPORT, (_match, quote: string) => `${quote}eventuali${quote}`);
 }
 
 /**
@@ -185,12 +199,23 @@ export function expectedText(block: Pick<MarkedBlock, 'file' | 'line' | 'source'
   return extractRegion(source, block.region, block.source);
 }
 
-/** The markdown with every marked block rewritten from its region (a block is added where missing). */
+/** The fence language of a new block for a source file: ts, yaml, nginx, dockerfile… */
+export function languageOf(source: string): string {
+  const name = source.split('/').pop() ?? source;
+  if (/\.[cm]?ts$/.test(name)) return 'ts';
+  if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (name === 'nginx.conf') return 'nginx';
+  if (name === 'Dockerfile') return 'dockerfile';
+  return 'text';
+}
+
+/** The markdown with every marked block rewritten from its region (a block is added where missing; a block keeps its language). */
 export function syncMarkdown(markdown: string, file: string, root = REPO_ROOT): string {
   const lines = markdown.split('\n');
   // From the last block to the first, so earlier indexes stay valid.
   for (const block of findMarkedBlocks(markdown, file).reverse()) {
-    const fenced = ['```ts', ...expectedText(block, root).split('\n'), '```'];
+    const language = (block.text === null ? undefined : FENCE_OPEN.exec(lines[block.open] ?? '')?.[1]) || languageOf(block.source);
+    const fenced = [`\`\`\`${language}`, ...expectedText(block, root).split('\n'), '```'];
     if (block.text === null) lines.splice(block.line, 0, ...fenced);
     else lines.splice(block.open, block.close - block.open + 1, ...fenced);
   }

@@ -7,6 +7,7 @@ export interface GatewayRoute {
 }
 
 /** The guide's nginx routing: `/api/users/…` → user service `/users/…`, and so on. */
+// #region gateway-routes
 export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
   { prefix: '/api/users', service: 'user' },
   { prefix: '/api/orders', service: 'order' },
@@ -24,3 +25,4 @@ export function routeFor(url: string): { route: GatewayRoute; forwardUrl: string
   }
   return null;
 }
+// #endregion

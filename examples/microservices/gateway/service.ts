@@ -4,7 +4,7 @@ import { createHttpApp } from '../shared/http-app.js';
 import { ServiceMetrics } from '../shared/metrics.js';
 import type { HttpService, ServiceOptions } from '../shared/service-kit.js';
 import { installGatewayHealth } from './health.js';
-import { forward } from './proxy.js';
+import { Upstream } from './proxy.js';
 import { GATEWAY_ROUTES, routeFor, type GatewayRoute } from './routes-table.js';
 
 export interface GatewayOptions {
@@ -29,24 +29,25 @@ export async function createGateway(options: GatewayOptions = {}): Promise<HttpS
     registers: [metrics.registry],
   });
   const app = createHttpApp({ service: 'api-gateway', metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
-  const upstreams = Object.fromEntries(
-    GATEWAY_ROUTES.map((r) => [r.service, options.serviceUrls?.[r.service] ?? serviceUrlFromEnv(r.service)]),
-  ) as Record<GatewayRoute['service'], string>;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const upstreams = Object.fromEntries(
+    GATEWAY_ROUTES.map((r) => [r.service, new Upstream(r.service, options.serviceUrls?.[r.service] ?? serviceUrlFromEnv(r.service), timeoutMs)]),
+  ) as Record<GatewayRoute['service'], Upstream>;
+  const upstreamUrls = Object.fromEntries(Object.entries(upstreams).map(([name, upstream]) => [name, upstream.url])) as Record<GatewayRoute['service'], string>;
   let shuttingDown = false;
 
   // Bodies are passed on as they came: no parsing here (the services validate them).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  installGatewayHealth(app, upstreams, () => shuttingDown);
+  installGatewayHealth(app, upstreamUrls, () => shuttingDown);
   app.all('/api/*', async (request, reply) => {
     const match = routeFor(request.url);
     if (!match) {
       return reply.status(404).send({ error: 'not_found', message: `No service serves ${request.url.split('?')[0] ?? ''}`, correlation_id: request.id });
     }
     const { service } = match.route;
-    const outcome = await forward(request, reply, `${upstreams[service]}${match.forwardUrl}`, service, timeoutMs);
+    const outcome = await upstreams[service].forward(request, reply, match.forwardUrl);
     if (outcome.failure) failures.inc({ service, reason: outcome.failure });
     return reply;
   });
@@ -56,6 +57,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<HttpS
     close: async () => {
       shuttingDown = true;
       await app.close();
+      for (const upstream of Object.values(upstreams)) upstream.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { EventMetadata, EventStore, Transaction } from '../shared/eventuali.js';
 import { DomainRuleError, NotFoundError } from '../shared/domain-error.js';
+import { KeyedLock } from '../shared/keyed-lock.js';
 import { retryOnConflict } from '../shared/retry.js';
 import type { StockLine } from './events.js';
 import { Product, productStreamId } from './product.js';
@@ -8,9 +9,14 @@ import { Reservation, reservationStreamId } from './reservation.js';
 /**
  * The inventory's commands. Reserving, releasing and committing change an order's reservation and
  * each of its products together, in one transaction: all of them or none. Each is idempotent per
- * order id, so a saga step that runs twice changes stock once.
+ * order id, so a saga step that runs twice changes stock once. Within this process, commands on
+ * the same products take turns (a lock per stream), so a rush of orders for one product does
+ * not fail on version conflicts; another inventory process's writes are still caught by the
+ * store's version check and retried.
  */
 export class StockKeeper {
+  readonly #locks = new KeyedLock();
+
   constructor(private readonly store: EventStore) {}
 
   product(productId: string): Promise<Product | null> {
@@ -23,7 +29,7 @@ export class StockKeeper {
 
   /** Adds stock, creating the product the first time. */
   stock(productId: string, name: string, quantity: number, metadata: EventMetadata): Promise<{ product: Product; created: boolean }> {
-    return retryOnConflict(async () => {
+    return this.#exclusive([productStreamId(productId)], async () => {
       const existing = await this.product(productId);
       const product = existing ?? new Product(productStreamId(productId));
       product.stock(productId, name, quantity, metadata);
@@ -32,10 +38,11 @@ export class StockKeeper {
     });
   }
 
+  // #region reserve
   /** Moves the order's items from available to reserved, or fails (409) naming every shortage. */
   reserve(orderId: string, lines: readonly StockLine[], metadata: EventMetadata): Promise<Reservation> {
     const items = mergeLines(lines);
-    return retryOnConflict(() =>
+    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], () =>
       this.store.transaction(async (tx) => {
         const reservation = (await tx.load(Reservation, reservationStreamId(orderId))) ?? new Reservation(reservationStreamId(orderId));
         if (reservation.status === 'reserved' || reservation.status === 'committed') {
@@ -62,6 +69,7 @@ export class StockKeeper {
       }),
     );
   }
+  // #endregion
 
   /** Gives the order's reserved stock back (a saga compensation). */
   release(orderId: string, metadata: EventMetadata): Promise<Reservation> {
@@ -79,8 +87,10 @@ export class StockKeeper {
     });
   }
 
-  #settle(orderId: string, change: (reservation: Reservation, products: Product[]) => void): Promise<Reservation> {
-    return retryOnConflict(() =>
+  async #settle(orderId: string, change: (reservation: Reservation, products: Product[]) => void): Promise<Reservation> {
+    // A reservation's products never change: read them first, to take their locks.
+    const items = (await this.reservation(orderId))?.items ?? [];
+    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], () =>
       this.store.transaction(async (tx) => {
         const reservation = await tx.load(Reservation, reservationStreamId(orderId));
         if (!reservation) throw new NotFoundError('Reservation for order', orderId);
@@ -94,6 +104,11 @@ export class StockKeeper {
         return reservation;
       }),
     );
+  }
+
+  /** `fn` while holding these streams' locks, run again when another process changed one of them meanwhile. */
+  #exclusive<T>(streams: readonly string[], fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(streams, () => retryOnConflict(fn));
   }
 }
 

@@ -7,6 +7,7 @@ import { NOTIFYING_EVENTS, NotificationComposer } from './messages.js';
  * durable subscription on the shared store. At least once: a redelivered event finds its
  * notification already in the inbox. ctx.save stamps the source event's correlation id on it.
  */
+// #region notifier
 export function sendNotifications(kit: ServiceKit) {
   const composer = new NotificationComposer(kit.store);
   return kit.subscribe({
@@ -27,3 +28,4 @@ export function sendNotifications(kit: ServiceKit) {
     },
   });
 }
+// #endregion

@@ -7,6 +7,7 @@ import type { ServiceKit } from '../shared/service-kit.js';
  * confirmed. A durable subscription: at least once, retried with backoff while the inventory
  * service is away (the call is idempotent per order), then parked as a dead letter and logged.
  */
+// #region inventory-commit
 export function commitStockOfConfirmedOrders(kit: ServiceKit, inventory: InventoryClient) {
   return kit.subscribe({
     id: 'order-service.inventory-commit',
@@ -20,3 +21,4 @@ export function commitStockOfConfirmedOrders(kit: ServiceKit, inventory: Invento
     },
   });
 }
+// #endregion

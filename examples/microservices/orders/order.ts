@@ -61,6 +61,7 @@ export class Order extends Aggregate {
     this.apply(OrderConfirmed.create({ confirmedBy, estimatedDelivery }, { metadata }));
   }
 
+  // #region order-rules
   ship(trackingNumber: string, carrier: string, metadata: EventMetadata = {}): void {
     if (this.status !== 'confirmed') throw new DomainRuleError(`Cannot ship order in status: ${this.status}`, 'invalid_status');
     this.apply(OrderShipped.create({ trackingNumber, carrier, shippedAt: new Date() }, { metadata }));
@@ -79,6 +80,7 @@ export class Order extends Aggregate {
     const refundAmountCents = this.paymentStatus === 'processed' ? this.totalAmountCents : 0;
     this.apply(OrderCancelled.create({ reason, cancelledBy, refundAmountCents }, { metadata }));
   }
+  // #endregion
 
   /** Records the payment gateway's answer. Only an order awaiting confirmation can be paid, once. */
   processPayment(paymentId: string, paymentMethod: string, status: 'success' | 'failed', metadata: EventMetadata = {}): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { millisecondsFromEnv } from '../shared/config.js';
 
 /** Charges and refunds customers. The example ships a simulated one; a real one calls a payment provider. */
 export interface PaymentGateway {
@@ -22,17 +23,28 @@ export class PaymentDeclinedError extends Error {
 /** The payment method a sandbox declines, like a payment provider's test cards. */
 export const DECLINED_TEST_METHOD = 'test_card_declined';
 
+export interface SimulatedPaymentOptions {
+  declinedCustomers?: Iterable<string>;
+  /** How long a charge takes, like a real provider's round trip (default 0). */
+  latencyMs?: number;
+  log?: (message: string) => void;
+}
+
 /**
  * A stand-in payment provider: accepts every charge except the `test_card_declined` payment method
  * and the customers listed in `PAYMENT_FAIL_CUSTOMERS` (comma-separated ids; `*` declines everyone).
  * Payment ids derive from the idempotency key, so a repeated charge is the same payment.
+ * `PAYMENT_LATENCY_MS` makes each charge take that long (default 0), to watch or test a saga
+ * caught in its payment step (e.g. the order service crashing there).
  */
 export class SimulatedPaymentGateway implements PaymentGateway {
   readonly #declinedCustomers: ReadonlySet<string>;
+  readonly #latencyMs: number;
   readonly #log: (message: string) => void;
 
-  constructor(options: { declinedCustomers?: Iterable<string>; log?: (message: string) => void } = {}) {
+  constructor(options: SimulatedPaymentOptions = {}) {
     this.#declinedCustomers = new Set(options.declinedCustomers ?? []);
+    this.#latencyMs = options.latencyMs ?? 0;
     this.#log = options.log ?? (() => undefined);
   }
 
@@ -41,10 +53,12 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
-    return new SimulatedPaymentGateway({ declinedCustomers, ...(log ? { log } : {}) });
+    const latencyMs = millisecondsFromEnv('PAYMENT_LATENCY_MS', { fallback: 0 }, env);
+    return new SimulatedPaymentGateway({ declinedCustomers, latencyMs, ...(log ? { log } : {}) });
   }
 
   async charge(request: Parameters<PaymentGateway['charge']>[0]): Promise<{ paymentId: string }> {
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     const paymentId = `pay_${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 20)}`;
     if (request.paymentMethod === DECLINED_TEST_METHOD) throw new PaymentDeclinedError(paymentId, 'the card was declined');
     if (this.#declinedCustomers.has('*') || this.#declinedCustomers.has(request.customerId)) {

@@ -8,7 +8,8 @@ import { PriceInput } from '../shared/money.js';
 import { Id, IdParams, Text, parseInput } from '../shared/validation.js';
 import { Order } from './order.js';
 import { eventResponse, orderResponse, sagaResponse } from './order-response.js';
-import { sagaIdFor } from './saga.js';
+import { OrderPlaced } from './events.js';
+import { sagaIdFor, startOrderSaga } from './saga.js';
 
 const PlaceOrderBody = z.object({
   customer_id: Id,
@@ -31,6 +32,7 @@ const CancelBody = z.object({ reason: Text(500), cancelled_by: Text(100).default
  * `GET /orders/:id/saga`, `GET /orders/:id/events`, `POST /orders/:id/ship|deliver|cancel`.
  */
 export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coordinator: SagaCoordinator): void {
+  // #region place-order
   app.post('/orders', async (request, reply) => {
     const body = parseInput(PlaceOrderBody, request.body, 'body');
     const order = new Order(randomUUID());
@@ -43,11 +45,19 @@ export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coo
       },
       requestMetadata(request.id),
     );
-    // OrderPlaced starts the saga through a durable subscription (see service.ts).
-    await store.save(order);
+    const [placed] = await store.save(order);
     request.log.info({ order_id: order.id, saga_id: sagaIdFor(order.id) }, 'order placed');
+    // Start the saga now rather than when the saga-starter subscription reads OrderPlaced: orders
+    // placed together then start together. The subscription stays the guarantee: it starts any
+    // saga this did not (a crash right here, an error), and finds the others already started.
+    if (placed && OrderPlaced.is(placed)) {
+      await startOrderSaga(coordinator, placed).catch((error: unknown) =>
+        request.log.warn({ err: error, order_id: order.id }, 'saga not started yet: the saga-starter subscription will start it'),
+      );
+    }
     return reply.status(201).send(orderResponse(order));
   });
+  // #endregion
 
   app.get('/orders/:id', async (request) => orderResponse(await loadOrder(store, parseInput(IdParams, request.params, 'params').id)));
 

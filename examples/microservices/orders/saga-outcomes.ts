@@ -9,12 +9,16 @@ import { ORDER_SAGA, orderIdOfSaga } from './saga.js';
  * subscription on the saga's own events, so a cancellation is never lost to a crash; the
  * cancellation carries the saga's correlation id (ctx.save stamps it).
  */
+// #region saga-outcomes
 export function cancelOrdersOfFailedSagas(kit: ServiceKit, coordinator: SagaCoordinator) {
   return kit.subscribe({
     id: 'order-service.saga-outcomes',
-    eventTypes: [SagaCompensated, SagaFailed],
+    // Every saga event, not only the two it acts on: a durable subscription's checkpoint moves
+    // only with the events it is given, and compensations are rare, so a subscription filtered to
+    // them would read the whole log since the last one again on every poll.
     aggregateTypes: [SAGA_AGGREGATE_TYPE],
     handle: async (event, ctx) => {
+      if (!SagaCompensated.is(event) && !SagaFailed.is(event)) return;
       const orderId = orderIdOfSaga(event.aggregateId);
       if (orderId === null) return;
       const saga = await coordinator.get(event.aggregateId);
@@ -30,6 +34,7 @@ export function cancelOrdersOfFailedSagas(kit: ServiceKit, coordinator: SagaCoor
     },
   });
 }
+// #endregion
 
 function cancellationReason(saga: SagaState): string {
   const at = saga.failedStep ? ` at ${saga.failedStep}` : '';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSaga, type EventMetadata, type EventOf, type EventStore, type StepContext } from '../shared/eventuali.js';
+import { defineSaga, type EventMetadata, type EventOf, type EventStore, type SagaCoordinator, type StepContext } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
 import { Cents, formatCents } from '../shared/money.js';
 import type { OrderPlaced } from './events.js';
@@ -43,6 +43,18 @@ export function sagaInputOf(event: EventOf<typeof OrderPlaced>): OrderSagaInput 
   };
 }
 
+/**
+ * Starts the saga of a placed order, as the `order-service.saga-starter` subscription does: the
+ * guide's saga id, the correlation id of the request that placed the order, the event as cause.
+ * Starting an id that is already started does nothing, so both may try.
+ */
+// #region start-order-saga
+export function startOrderSaga(coordinator: SagaCoordinator, event: EventOf<typeof OrderPlaced>): Promise<string> {
+  const correlationId = event.metadata.correlationId ?? event.eventId;
+  return coordinator.start(ORDER_SAGA, sagaInputOf(event), { sagaId: sagaIdFor(event.aggregateId), correlationId, causationId: event.eventId });
+}
+// #endregion
+
 export interface OrderSagaDependencies {
   store: EventStore;
   inventory: InventoryClient;
@@ -62,6 +74,7 @@ const callOptions = (ctx: Ctx) => ({ correlationId: ctx.correlationId, idempoten
  * released. The order itself is then cancelled by the saga-outcome subscription (see
  * saga-outcomes.ts), which also covers a saga that failed at its first step.
  */
+// #region order-saga
 export function defineOrderSaga(deps: OrderSagaDependencies) {
   return defineSaga(ORDER_SAGA, {
     input: OrderSagaInput,
@@ -94,6 +107,7 @@ export function defineOrderSaga(deps: OrderSagaDependencies) {
     compensationRetry: { attempts: 5, backoffMs: 200 },
   });
 }
+// #endregion
 
 async function takePayment(deps: OrderSagaDependencies, ctx: Ctx): Promise<{ payment_id: string; amount: string }> {
   const { orderId, customerId, amountCents, paymentMethod } = ctx.input;

@@ -1,5 +1,5 @@
 import { SagaCoordinator } from '../shared/eventuali.js';
-import { serviceUrlFromEnv } from '../shared/config.js';
+import { millisecondsFromEnv, serviceUrlFromEnv } from '../shared/config.js';
 import { ServiceKit, type RunningService, type ServiceOptions } from '../shared/service-kit.js';
 import { ORDER_EVENTS, OrderPlaced } from './events.js';
 import { InventoryClient } from './inventory-client.js';
@@ -14,7 +14,7 @@ export interface OrderServiceOptions extends ServiceOptions {
   inventoryUrl?: string;
   /** The payment provider (default: the simulated one, configured from the environment). */
   payments?: PaymentGateway;
-  /** How often unfinished sagas of dead coordinators are taken over (default 10 s). */
+  /** How often unfinished sagas of dead coordinators are taken over (default: `SAGA_RECOVER_EVERY_MS`, else 10 s). */
   recoverEveryMs?: number;
 }
 
@@ -31,6 +31,7 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   const log = kit.log;
   const inventory = new InventoryClient(options.inventoryUrl ?? serviceUrlFromEnv('inventory'));
   const payments = options.payments ?? SimulatedPaymentGateway.fromEnv(process.env, (message) => log.info(message));
+  // #region saga-coordinator
   const coordinator = new SagaCoordinator(kit.store, { sagas: [defineOrderSaga({ store: kit.store, inventory, payments })] });
   coordinator.on('step', (info) => log.info(info, `saga step ${info.kind}`));
   coordinator.on('completed', (s) => log.info({ saga_id: s.sagaId }, 'saga completed'));
@@ -38,12 +39,14 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   coordinator.on('failed', (s) => log.error({ saga_id: s.sagaId, reason: s.failureReason }, 'saga failed'));
   coordinator.on('error', (error, sagaId) => log.error({ err: error, saga_id: sagaId }, 'saga run error'));
   kit.metrics.trackSagas(coordinator, ORDER_SAGA);
+  // #endregion
 
   registerOrderRoutes(kit.app, kit.store, coordinator);
   cancelOrdersOfFailedSagas(kit, coordinator);
   commitStockOfConfirmedOrders(kit, inventory);
 
-  const recoverEveryMs = options.recoverEveryMs ?? 10_000;
+  // #region recover
+  const recoverEveryMs = options.recoverEveryMs ?? millisecondsFromEnv('SAGA_RECOVER_EVERY_MS', { fallback: 10_000, min: 100 });
   const recover = () =>
     coordinator.recover().then(
       (ids) => ids.length > 0 && log.info({ saga_ids: ids }, 'resumed unfinished sagas'),
@@ -55,14 +58,17 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
     clearInterval(recovering);
     await coordinator.stop();
   });
+  // #endregion
 
   await kit.startSubscriptions();
+  // #region saga-starter
   const starter = await coordinator.startOn(
     OrderPlaced,
     (event) => ({ sagaId: sagaIdFor(event.aggregateId), input: sagaInputOf(event) }),
     { subscriptionId: 'order-service.saga-starter', saga: ORDER_SAGA },
   );
   kit.track(starter);
+  // #endregion
   await recover();
   await kit.app.ready();
   return { ...kit.running(), coordinator };

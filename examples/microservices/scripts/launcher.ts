@@ -32,6 +32,8 @@ interface Child {
   process: ChildProcess;
   exit: Promise<number | null>;
   logFile: string | undefined;
+  /** Stopped on purpose (stop(), stopService()): not reported as an unexpected exit. */
+  stopped: boolean;
 }
 
 /**
@@ -41,19 +43,25 @@ interface Child {
  */
 export class ServiceLauncher {
   readonly #children = new Map<ServiceName, Child>();
+  readonly #options: LaunchOptions;
+  /** The environment every service gets (restartService adds to it). */
+  readonly #env: Readonly<Record<string, string | undefined>>;
   #stopping = false;
 
-  private constructor() {}
+  private constructor(options: LaunchOptions, env: Readonly<Record<string, string | undefined>>) {
+    this.#options = options;
+    this.#env = env;
+  }
 
   static start(options: LaunchOptions): ServiceLauncher {
-    const launcher = new ServiceLauncher();
     // EXIT_WITH_PARENT: a service stops when this process goes away, even if it is killed hard.
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, HOST: '127.0.0.1', EXIT_WITH_PARENT: '1' };
     for (const name of SERVICES) {
       env[PORT_ENV[name]] = String(options.ports[name]);
       env[URL_ENV[name]] = `http://127.0.0.1:${options.ports[name]}`;
     }
-    for (const name of SERVICES) launcher.#spawn(name, env, options);
+    const launcher = new ServiceLauncher(options, env);
+    for (const name of SERVICES) launcher.#spawn(name, env);
     return launcher;
   }
 
@@ -63,11 +71,19 @@ export class ServiceLauncher {
     return child.url;
   }
 
-  /** Resolves once every service answers 200 on /health/ready; rejects if one exits or the time runs out. */
-  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+  /** The process id of a service's current process (undefined before it started). */
+  pid(name: ServiceName): number | undefined {
+    return this.#children.get(name)?.process.pid;
+  }
+
+  /**
+   * Resolves once every service (or the ones named) answers 200 on /health/ready; rejects if one
+   * exits or the time runs out.
+   */
+  async waitUntilReady(timeoutMs = 30_000, names: readonly ServiceName[] = SERVICES): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     await Promise.all(
-      [...this.#children.values()].map(async (child) => {
+      [...this.#children.values()].filter((child) => names.includes(child.name)).map(async (child) => {
         let exited: number | null | undefined;
         void child.exit.then((code) => (exited = code));
         for (;;) {
@@ -84,7 +100,7 @@ export class ServiceLauncher {
   onUnexpectedExit(listener: (name: ServiceName, code: number | null) => void): void {
     for (const child of this.#children.values()) {
       void child.exit.then((code) => {
-        if (!this.#stopping) listener(child.name, code);
+        if (!this.#stopping && !child.stopped) listener(child.name, code);
       });
     }
   }
@@ -93,15 +109,35 @@ export class ServiceLauncher {
   async stop(): Promise<Record<string, number | null>> {
     this.#stopping = true;
     const codes: Record<string, number | null> = {};
-    for (const name of STOP_ORDER) {
-      const child = this.#children.get(name);
-      if (!child) continue;
-      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
-      const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      codes[name] = await child.exit;
+    for (const name of STOP_ORDER) codes[name] = await this.stopService(name);
+    return codes;
+  }
+
+  /**
+   * Stops one service and resolves with its exit code: SIGTERM shuts it down gracefully (SIGKILL
+   * after 20 s), SIGKILL kills it at once, like a crash. Nothing to do when it is not running.
+   */
+  async stopService(name: ServiceName, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | null> {
+    const child = this.#children.get(name);
+    if (!child) return null;
+    child.stopped = true;
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    try {
+      return await child.exit;
+    } finally {
       clearTimeout(timer);
     }
-    return codes;
+  }
+
+  /**
+   * Starts a service that was stopped (stopService) again, on its port, with the environment it
+   * had plus `env`; `waitUntilReady(timeout, [name])` waits for it. Logs append to its log file.
+   */
+  async restartService(name: ServiceName, env: Readonly<Record<string, string | undefined>> = {}): Promise<void> {
+    const child = this.#children.get(name);
+    if (child) await this.stopService(name);
+    this.#spawn(name, { ...this.#env, ...env });
   }
 
   /** The last lines a service logged (its log file), for error messages. */
@@ -115,7 +151,8 @@ export class ServiceLauncher {
     }
   }
 
-  #spawn(name: ServiceName, env: Record<string, string | undefined>, options: LaunchOptions): void {
+  #spawn(name: ServiceName, env: Record<string, string | undefined>): void {
+    const options = this.#options;
     const entry = join(ROOT, 'examples', 'microservices', ENTRY_DIRS[name], 'main.ts');
     let logFile: string | undefined;
     let child: ChildProcess;
@@ -132,7 +169,7 @@ export class ServiceLauncher {
       closeSync(fd);
     }
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    this.#children.set(name, { name, url: `http://127.0.0.1:${String(env[PORT_ENV[name]])}`, process: child, exit, logFile });
+    this.#children.set(name, { name, url: `http://127.0.0.1:${String(env[PORT_ENV[name]])}`, process: child, exit, logFile, stopped: false });
   }
 }
 

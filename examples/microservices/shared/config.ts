@@ -51,6 +51,16 @@ export function serviceUrlFromEnv(service: ServiceName, env: Env = process.env):
   return `http://127.0.0.1:${portFromEnv(service, env)}`;
 }
 
+/** A duration in milliseconds from the environment variable `name`, else `fallback`. Throws on a value below `min` or not a whole number. */
+export function millisecondsFromEnv(name: string, limits: { fallback: number; min?: number }, env: Env = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return limits.fallback;
+  const ms = Number(raw);
+  const min = limits.min ?? 0;
+  if (!Number.isInteger(ms) || ms < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min}; got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
 /** The interface to listen on (`HOST`, default all interfaces, as in a container). */
 export function hostFromEnv(env: Env = process.env): string {
   return env['HOST'] || '0.0.0.0';
@@ -63,12 +73,14 @@ export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../data/eventuali.db',
  * The event store every service opens: `DATABASE_URL` (postgresql://…) when set, else the SQLite
  * file at `EVENTUALI_SQLITE_PATH` (default `examples/microservices/data/eventuali.db`).
  */
+// #region store-url
 export function storeUrlFromEnv(env: Env = process.env): string {
   const databaseUrl = env['DATABASE_URL'];
   if (databaseUrl !== undefined && databaseUrl !== '') return databaseUrl;
   const path = resolve(env['EVENTUALI_SQLITE_PATH'] || DEFAULT_SQLITE_PATH);
   return `sqlite://${encodeURI(path)}`;
 }
+// #endregion
 
 /** The store URL without its password, for logs. */
 export function redactUrl(url: string): string {

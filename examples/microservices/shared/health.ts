@@ -67,6 +67,7 @@ export class Health {
 }
 
 /** The store answers: reads its global position and times it. */
+// #region health-checks
 export function storeCheck(store: EventStore): HealthCheck {
   return async () => {
     const started = performance.now();
@@ -74,6 +75,7 @@ export function storeCheck(store: EventStore): HealthCheck {
     return { status: 'healthy', global_position: position.toString(), response_time_ms: Math.round(performance.now() - started) };
   };
 }
+// #endregion
 
 /**
  * The subscriptions run: each is catching up, live, or standing by while another instance holds

@@ -41,6 +41,7 @@ export class ServiceMetrics {
   }
 
   /** Counts every event the store commits (the store publishes them to this streamer after commit). */
+  // #region events-appended
   countAppendedEvents(streamer: EventStreamer): void {
     const appended = new Counter({
       name: 'eventuali_events_appended_total',
@@ -50,6 +51,7 @@ export class ServiceMetrics {
     });
     streamer.on('published', ({ event }) => appended.inc({ event_type: event.eventType }));
   }
+  // #endregion
 
   /** Reports the subscription's lag and activity. */
   trackSubscription(store: EventStore, subscription: DurableSubscription): void {

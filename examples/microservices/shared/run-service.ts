@@ -19,6 +19,7 @@ export async function runService(name: ServiceName, create: () => Promise<HttpSe
   }
   const log = service.app.log;
   let stopping = false;
+  // #region shutdown
   const shutdown = (signal: NodeJS.Signals | 'parent exit') => {
     if (stopping) {
       if (signal !== 'SIGINT') return;
@@ -45,6 +46,7 @@ export async function runService(name: ServiceName, create: () => Promise<HttpSe
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // #endregion
   if (process.env['EXIT_WITH_PARENT'] === '1') {
     // Started by scripts/launcher.ts: stdin is a pipe from the launcher, closed when it exits.
     // Our stdout (the launcher's pipe) is gone too: stop logging, or pino's exit-time flush would

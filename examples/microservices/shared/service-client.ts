@@ -1,4 +1,5 @@
 import { CORRELATION_HEADER } from './correlation.js';
+import { HttpPool, type HttpAnswer } from './http-pool.js';
 
 export interface CallOptions {
   correlationId?: string;
@@ -23,40 +24,51 @@ export class ServiceCallError extends Error {
 
   /**
    * Whether calling again may succeed: not after a 4xx (the callee refused the request itself),
-   * yes when it was unreachable, overloaded (429) or failing (5xx). A saga step that throws an error
-   * with `retryable: false` is not retried.
+   * yes when it was unreachable, overloaded (429), failing (5xx), or lost a concurrency race (409
+   * `conflict`: the data changed while it ran). A saga step that throws an error with
+   * `retryable: false` is not retried.
    */
+  // #region retryable
   get retryable(): boolean {
-    return this.status === undefined || this.status === 429 || this.status >= 500;
+    if (this.status === undefined || this.status === 429 || this.status >= 500) return true;
+    return this.status === 409 && typeof this.body === 'object' && this.body !== null && (this.body as { error?: unknown }).error === 'conflict';
   }
+  // #endregion
 }
 
-/** JSON over HTTP to another service, with the caller's correlation id and a timeout. */
+/** JSON over HTTP to another service (keep-alive connections), with the caller's correlation id and a timeout. */
 export class ServiceClient {
+  readonly #pool: HttpPool;
+
   constructor(
     readonly service: string,
     readonly baseUrl: string,
     readonly timeoutMs = 5000,
-  ) {}
+  ) {
+    this.#pool = new HttpPool(baseUrl);
+  }
 
   /** POSTs `body`; resolves with the parsed answer on 2xx, throws ServiceCallError otherwise. */
   async post(path: string, body: unknown, options: CallOptions = {}): Promise<unknown> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const json = JSON.stringify(body);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(json),
+      accept: 'application/json',
+    };
     if (options.correlationId) headers[CORRELATION_HEADER] = options.correlationId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+      answer = await this.#pool.request({ method: 'POST', path, headers, body: json, timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       throw new ServiceCallError(this.service, `${this.service} unreachable: ${describe(error)}`, undefined, undefined, { cause: error });
     }
-    const text = await response.text();
+    const text = answer.body.toString('utf8');
     const parsed = parseJson(text);
-    if (response.ok) return parsed;
+    if (answer.status >= 200 && answer.status < 300) return parsed;
     const reason = typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text.slice(0, 200);
-    throw new ServiceCallError(this.service, `${this.service} answered ${response.status}: ${reason}`, response.status, parsed);
+    throw new ServiceCallError(this.service, `${this.service} answered ${answer.status}: ${reason}`, answer.status, parsed);
   }
 }
 
@@ -70,6 +82,6 @@ function parseJson(text: string): unknown {
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string } | undefined;
-  return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }

@@ -101,6 +101,7 @@ export class ServiceKit {
   }
 
   /** Not ready → no new requests (in-flight ones finish) → closers → subscriptions stopped → store closed. */
+  // #region close
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.health.markShuttingDown();
@@ -111,6 +112,7 @@ export class ServiceKit {
     })();
     return this.#closing;
   }
+  // #endregion
 
   /** The handle `createXxxService()` returns. */
   running(): RunningService {

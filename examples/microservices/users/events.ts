@@ -3,6 +3,7 @@ import { defineEvent } from '../shared/eventuali.js';
 
 /** The user service's events (the guide's, field names in camelCase as stored JSON). */
 
+// #region user-events
 export const UserRegistered = defineEvent(
   'UserRegistered',
   z.object({
@@ -30,5 +31,6 @@ export const UserProfileUpdated = defineEvent(
     phone: z.string().max(40).optional(),
   }),
 );
+// #endregion
 
 export const USER_EVENTS = [UserRegistered, UserEmailChanged, UserActivated, UserDeactivated, UserProfileUpdated] as const;

@@ -46,6 +46,7 @@ export function userResponse(user: User) {
 
 /** `POST /users`, `GET /users/:id`, `PUT /users/:id/email`, `PUT /users/:id/profile`, `POST /users/:id/(de)activate`. */
 export function registerUserRoutes(app: FastifyInstance, store: EventStore): void {
+  // #region register-user
   app.post('/users', async (request, reply) => {
     const body = parseInput(RegisterBody, request.body, 'body');
     const user = new User(randomUUID());
@@ -57,6 +58,7 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     request.log.info({ user_id: user.id }, 'user registered');
     return reply.status(201).send(userResponse(user));
   });
+  // #endregion
 
   app.get('/users/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');

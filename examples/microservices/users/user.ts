@@ -35,6 +35,7 @@ export class User extends Aggregate {
   activationDate: Date | null = null;
   deactivationDate: Date | null = null;
 
+  // #region user-rules
   register(registration: Registration, metadata: EventMetadata = {}): void {
     if (!this.isNew()) throw new DomainRuleError('User already registered', 'already_registered');
     this.apply(UserRegistered.create(registration, { metadata }));
@@ -45,6 +46,7 @@ export class User extends Aggregate {
     if (newEmail === this.email) throw new DomainRuleError('New email same as current', 'email_unchanged');
     this.apply(UserEmailChanged.create({ oldEmail: this.email, newEmail }, { metadata }));
   }
+  // #endregion
 
   activate(activatedBy: string, reason = 'Account activated', metadata: EventMetadata = {}): void {
     if (this.isActive) throw new DomainRuleError('User already active', 'already_active');

@@ -1,0 +1,59 @@
+/**
+ * The microservices example (examples/microservices) as the demo runs it: each service its own
+ * process (`node --import tsx <service>/main.ts`, through the example's launcher) on free ports,
+ * over a bench database (a SQLite file, or a database on the bench's PostgreSQL server).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SERVICES, type ServiceName } from '../../examples/microservices/shared/config.js';
+import { freePort } from '../../examples/microservices/scripts/free-port.js';
+import { ServiceLauncher } from '../../examples/microservices/scripts/launcher.js';
+import type { BenchDatabase } from '../lib/targets.js';
+
+/** The services' log level during the bench: warnings and errors only, no line per request. */
+export const SERVICES_LOG_LEVEL = 'warn';
+
+export interface RunningServices {
+  url(service: ServiceName): string;
+  /** Stops every service (SIGTERM, callers first); throws if one did not exit cleanly. */
+  stop(): Promise<void>;
+}
+
+export async function startServices(db: BenchDatabase): Promise<RunningServices> {
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventuali-bench-services-'));
+  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const { location } = db;
+  const launcher = ServiceLauncher.start({
+    ports,
+    env: {
+      DATABASE_URL: location.kind === 'postgres' ? location.connectionString : '',
+      EVENTUALI_SQLITE_PATH: location.kind === 'sqlite' ? location.filename : '',
+      PAYMENT_FAIL_CUSTOMERS: '',
+      PAYMENT_LATENCY_MS: '',
+      LOG_LEVEL: SERVICES_LOG_LEVEL,
+    },
+    output: { logDir },
+  });
+  const stop = async (): Promise<void> => {
+    const codes = await launcher.stop();
+    const unclean = Object.entries(codes).filter(([, code]) => code !== 0);
+    if (unclean.length > 0) throw new Error(`services did not stop cleanly (${unclean.map(([s, c]) => `${s} ${String(c)}`).join(', ')}); logs in ${logDir}`);
+    fs.rmSync(logDir, { recursive: true, force: true });
+  };
+  try {
+    await launcher.waitUntilReady(60_000);
+  } catch (error) {
+    await launcher.stop();
+    throw error;
+  }
+  return { url: (service) => launcher.url(service), stop };
+}
+
+/** A JSON POST through the gateway; throws unless the status is 2xx. */
+export async function postJson<T>(baseUrl: string, urlPath: string, body: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${urlPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${urlPath} answered ${response.status}: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as T;
+}

@@ -1,0 +1,137 @@
+import { expect } from 'vitest';
+import { eventually, type ApiClient } from '../../../examples/microservices/scripts/api-client.js';
+import {
+  expectClientError,
+  finishedSaga,
+  orderEvents,
+  placeOrder,
+  product,
+  registerUser,
+  settledOrder,
+  stockProduct,
+  unique,
+  type OrderView,
+  type ReservationView,
+  type SagaView,
+} from './api.js';
+import type { TestSystem } from './system.js';
+
+/** Fetches many resources at a bounded concurrency (a test client, not a load generator). */
+async function getAll<T>(api: ApiClient, paths: readonly string[], concurrency = 20): Promise<{ status: number; body: T }[]> {
+  const answers: { status: number; body: T }[] = new Array(paths.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const i = next++;
+        answers[i] = await api.call<T>('GET', paths[i] as string);
+      }
+    }),
+  );
+  return answers;
+}
+
+/**
+ * `orders` orders of one unit each, placed all at once, for a product stocked at `stock`: every
+ * one is accepted, each ends confirmed or cancelled (none stuck), exactly `stock` are confirmed,
+ * and the product ends with every unit shipped out once: nothing oversold, nothing left reserved.
+ */
+export async function checkConcurrentOrders(api: ApiClient, orders = 100, stock = 30): Promise<void> {
+  const user = await registerUser(api);
+  const widget = unique('widget');
+  await stockProduct(api, widget, stock);
+  const placed = await Promise.all(Array.from({ length: orders }, () => placeOrder(api, user.user_id, [{ product_id: widget, quantity: 1, price: '2.50' }])));
+  const ids = placed.map((answer) => answer.body.order_id);
+  expect(new Set(ids).size).toBe(orders);
+
+  const pending = new Set(ids);
+  const settled = new Map<string, OrderView>();
+  await eventually(
+    `every order confirmed or cancelled (${orders} placed)`,
+    async () => {
+      const open = [...pending];
+      const answers = await getAll<OrderView>(api, open.map((id) => `/api/orders/${id}`));
+      answers.forEach(({ status, body }, i) => {
+        expect(status).toBe(200);
+        if (body.status !== 'placed') {
+          settled.set(open[i] as string, body);
+          pending.delete(open[i] as string);
+        }
+      });
+      return pending.size === 0 ? true : undefined;
+    },
+    60_000,
+  );
+  const statuses = [...settled.values()].map((o) => o.status);
+  expect(statuses.filter((s) => s === 'confirmed')).toHaveLength(stock);
+  expect(statuses.filter((s) => s === 'cancelled')).toHaveLength(orders - stock);
+
+  const sagas = await getAll<SagaView>(api, ids.map((id) => `/api/orders/${id}/saga`));
+  const reservations = await getAll<ReservationView>(api, ids.map((id) => `/api/inventory/reservations/${id}`));
+  ids.forEach((id, i) => {
+    const order = settled.get(id);
+    const saga = sagas[i]?.body;
+    if (order?.status === 'confirmed') {
+      expect(saga).toMatchObject({ status: 'completed', steps_completed: ['inventory_reserved', 'payment_processed', 'order_confirmed'] });
+      expect(reservations[i]).toMatchObject({ status: 200, body: { order_id: id, items: [{ product_id: widget, quantity: 1 }] } });
+    } else {
+      expect(saga).toMatchObject({ status: 'compensated', failed_step: 'inventory_reserved' });
+      expect(saga?.failure_reason).toMatch(/409.*Not enough stock/);
+      expect(order).toMatchObject({ status: 'cancelled', payment_status: 'pending' });
+      expect(reservations[i]?.status, `order ${id} was refused stock but holds a reservation`).toBe(404);
+    }
+  });
+  const shippedOut = await eventually('the confirmed orders’ stock to be shipped out', async () => {
+    const p = await product(api, widget);
+    return p.committed === stock ? p : undefined;
+  });
+  expect(shippedOut).toMatchObject({ available: 0, reserved: 0, committed: stock });
+}
+
+/**
+ * The order service dies (SIGKILL) while a saga is in its middle (stock reserved, payment being
+ * taken, slowed by PAYMENT_LATENCY_MS) and comes back: the saga is resumed (recover() on start,
+ * then on SAGA_RECOVER_EVERY_MS once the dead coordinator's lease has expired) and ends confirmed
+ * or compensated, the payment recorded at most once and the stock consistent with the outcome.
+ * While it is down, the gateway answers 503 for its routes.
+ */
+export async function checkRestartMidSaga(system: TestSystem): Promise<void> {
+  const { api } = system;
+  const user = await registerUser(api);
+  const gadget = unique('gadget');
+  await stockProduct(api, gadget, 5);
+  await system.restartService('order', { PAYMENT_LATENCY_MS: '1500' });
+  const placed = await placeOrder(api, user.user_id, [{ product_id: gadget, quantity: 2, price: '7.00' }]);
+  const orderId = placed.body.order_id;
+  await eventually(
+    'the saga to be taking the payment',
+    async () => {
+      const saga = (await api.call<SagaView>('GET', `/api/orders/${orderId}/saga`, { expect: 200 })).body;
+      expect(saga.status).not.toMatch(/completed|compensated|failed/);
+      return saga.status === 'running' && saga.steps_completed.join() === 'inventory_reserved' ? true : undefined;
+    },
+    10_000,
+  );
+  expect(await system.stopService('order', 'SIGKILL')).toBeNull();
+  expectClientError(await api.call('GET', `/api/orders/${orderId}`), 503, 'service_unavailable');
+  expect(await product(api, gadget)).toMatchObject({ available: 3, reserved: 2 });
+
+  await system.restartService('order', { PAYMENT_LATENCY_MS: '', SAGA_RECOVER_EVERY_MS: '500' });
+  const saga = await finishedSaga(api, orderId, 30_000);
+  expect(['completed', 'compensated'], `saga ended ${saga.status}: ${saga.failure_reason ?? ''}`).toContain(saga.status);
+  const order = await settledOrder(api, orderId, 30_000);
+  const events = (await orderEvents(api, orderId)).map((e) => e.event_type);
+  expect(events.filter((type) => type === 'PaymentProcessed').length).toBeLessThanOrEqual(1);
+  if (saga.status === 'completed') {
+    expect(order.status).toBe('confirmed');
+    expect(events).toEqual(['OrderPlaced', 'PaymentProcessed', 'OrderConfirmed']);
+    const shipped = await eventually('the stock to be shipped out', async () => {
+      const p = await product(api, gadget);
+      return p.committed === 2 ? p : undefined;
+    }, 30_000);
+    expect(shipped).toMatchObject({ available: 3, reserved: 0, committed: 2 });
+  } else {
+    expect(order.status).toBe('cancelled');
+    expect(await product(api, gadget)).toMatchObject({ available: 5, reserved: 0, committed: 0 });
+  }
+}
