@@ -143,6 +143,23 @@ export class StoreClosedError extends EventualiError {
   }
 }
 
+/**
+ * @internal a value as message text that never throws: strings quoted, objects as JSON, and
+ * values that neither `String()` nor JSON can print (a null-prototype object) by their type.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+  } catch {
+    // a cycle, a bigint inside, or a throwing toJSON: fall through
+  }
+  return Object.getPrototypeOf(value) === null ? 'an object without a prototype' : `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'value'}`;
+}
+
 /** A caller passed a value the API does not accept; the message names the argument. */
 export class InvalidArgumentError extends EventualiError {
   constructor(readonly argument: string, message: string) {

@@ -9,7 +9,8 @@ import { EventRegistry } from './event-registry.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
-import { checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
+import { checkOptionsObject, checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
+import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from './limits.js';
 import { Transaction } from './transaction.js';
 import type { EventStreamer } from '../streaming/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
@@ -174,9 +175,10 @@ export class EventStore {
   async loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
     this.#checkOpen();
     checkId('aggregate id', aggregateId);
+    checkOptionsObject('loadEvents options', options);
     const fromVersion = options.fromVersion ?? 1;
-    checkPositiveInteger('fromVersion', fromVersion);
-    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion);
+    checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
+    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
     const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
     return this.#ctx.registry.decodeAll(records);
   }
@@ -184,6 +186,7 @@ export class EventStore {
   /** Events of every aggregate of one type, in log order. */
   async loadEventsByType(aggregateType: string, options: Omit<ReadAllOptions, 'aggregateTypes'> = {}): Promise<Event[]> {
     checkId('aggregate type', aggregateType);
+    checkOptionsObject('loadEventsByType options', options);
     return this.readAll({ ...options, aggregateTypes: [aggregateType] });
   }
 
@@ -193,9 +196,10 @@ export class EventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<Event[]> {
     this.#checkOpen();
+    checkOptionsObject('readAll options', options);
     const after = options.fromPosition ?? 0n;
-    if (typeof after !== 'bigint' || after < 0n) {
-      throw new InvalidArgumentError('fromPosition', 'must be a non-negative bigint (a position this store returned)');
+    if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
+      throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
     }
     const limit = options.limit ?? DEFAULT_READ_LIMIT;
     checkPositiveInteger('limit', limit);
@@ -297,7 +301,7 @@ export class EventStore {
 
 function checkStringList(argument: string, list: unknown): void {
   if (list === undefined) return;
-  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0)) {
-    throw new InvalidArgumentError(argument, 'must be an array of non-empty strings');
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0 || item.includes('\u0000'))) {
+    throw new InvalidArgumentError(argument, 'must be an array of non-empty strings without NUL characters');
   }
 }

@@ -1,6 +1,9 @@
 import { uuidv7 } from './uuid-v7.js';
 import type { z } from 'zod';
-import { EventValidationError, InvalidArgumentError } from './errors.js';
+import { describeValue, EventValidationError, InvalidArgumentError } from './errors.js';
+import { checkPlainObject, checkTimestamp } from './limits.js';
+import { safeParseData } from './parse-data.js';
+import { checkOptionsObject } from './store-options.js';
 import { unsupportedJsonType } from './json-reviver.js';
 
 /** Metadata carried by every event. Correlation and causation ids tie events to the request that caused them. */
@@ -84,11 +87,6 @@ export function definitionOf(event: object): EventDefinition | undefined {
   return origins.get(event);
 }
 
-/** @internal true when the event's data was validated by its definition. */
-export function wasValidated(event: object): boolean {
-  return origins.has(event);
-}
-
 /** @internal marks an event as carrying data that passed `definition`'s schema. */
 export function markValidated(event: object, definition: EventDefinition): void {
   origins.set(event, definition);
@@ -123,7 +121,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
   }
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1) {
-    throw new InvalidArgumentError('version', `must be a positive integer, got ${String(version)}`);
+    throw new InvalidArgumentError('version', `must be a positive integer, got ${describeValue(version)}`);
   }
   const upcasters = { ...(options.upcast ?? {}) };
   for (let v = 1; v < version; v++) {
@@ -137,10 +135,13 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
     version,
     upcasters,
     create(data, createOptions = {}) {
-      const result = schema.safeParse(data);
+      checkOptionsObject('create() options', createOptions);
+      const result = safeParseData(schema, data, `${type} data`);
       if (!result.success) throw new EventValidationError(type, result.error.issues);
       const eventId = createOptions.eventId ?? uuidv7();
       checkId('eventId', eventId);
+      if (createOptions.metadata !== undefined) checkPlainObject('metadata', createOptions.metadata);
+      if (createOptions.timestamp !== undefined) checkTimestamp('timestamp', createOptions.timestamp);
       const event: NewEvent<TType, z.output<TSchema>> = {
         eventId,
         eventType: type,
@@ -159,6 +160,8 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
   return definition;
 }
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Longest id (aggregate id, event id, subscription id) the stores accept. */
 export const MAX_ID_LENGTH = 255;
 
@@ -171,4 +174,6 @@ export function checkId(name: string, id: unknown): asserts id is string {
     throw new InvalidArgumentError(name, `must be at most ${MAX_ID_LENGTH} characters, got ${id.length}`);
   }
   if (id.includes('\u0000')) throw new InvalidArgumentError(name, 'must not contain NUL characters');
+  // A lone UTF-16 surrogate has no UTF-8 form: SQLite would alter it and PostgreSQL merge ids.
+  if (LONE_SURROGATE.test(id)) throw new InvalidArgumentError(name, 'must not contain lone UTF-16 surrogates');
 }

@@ -1,7 +1,8 @@
 import type { EventRecord, NewEventRecord } from '../store/adapter.js';
-import { EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
+import { describeValue, EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
 import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
-import { wasValidated } from './event.js';
+import { checkPlainObject, checkTimestamp } from './limits.js';
+import { safeParseData } from './parse-data.js';
 import { compileReviver, type Reviver } from './json-reviver.js';
 
 /** @internal a definition with what encoding and decoding need, compiled once. */
@@ -39,28 +40,38 @@ function metadataJson(metadata: EventMetadata): string {
   return EMPTY_METADATA;
 }
 
-/** Validates (unless create() already did) and serializes an event for the adapter. */
-export function encodeEvent(
-  event: NewEvent | Event,
-  compiled: CompiledDefinition | undefined,
-  validated = wasValidated(event),
-): NewEventRecord {
-  let data = event.data;
-  if (!validated) {
-    if (!compiled) throw new InvalidArgumentError('event', `${event.eventType} has no registered definition`);
-    const result = compiled.definition.schema.safeParse(data);
-    if (!result.success) throw new EventValidationError(event.eventType, result.error.issues);
-    data = result.data;
+/**
+ * The data an appended event stores: its own when create() validated it, else what its registered
+ * definition's schema makes of it (defaults applied, unknown keys stripped). Throws
+ * `EventValidationError`, or `InvalidArgumentError` when the type has no definition or the event's
+ * schemaVersion is not the definition's (reads would upcast data already in the current shape).
+ */
+export function appendedData(event: NewEvent | Event, definition: EventDefinition | undefined, compiled: CompiledDefinition | undefined): unknown {
+  const current = definition ?? compiled?.definition;
+  if (!current) throw new InvalidArgumentError('event', `${describeValue(event.eventType)} has no registered definition`);
+  if (event.schemaVersion !== current.version) {
+    throw new InvalidArgumentError(
+      'schemaVersion',
+      `${event.eventType} is at schema version ${current.version}; an appended event must carry it, got ${describeValue(event.schemaVersion)}`,
+    );
   }
-  if (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime())) {
-    throw new InvalidArgumentError('timestamp', `${event.eventType} needs a valid Date`);
-  }
+  if (definition) return event.data;
+  const result = safeParseData(current.schema, event.data, 'event data');
+  if (!result.success) throw new EventValidationError(event.eventType, result.error.issues);
+  return result.data;
+}
+
+/** Serializes an event for the adapter, with the data `appendedData` returned. */
+export function encodeEvent(event: NewEvent | Event, data: unknown): NewEventRecord {
+  checkTimestamp('timestamp', event.timestamp);
+  const metadata = event.metadata ?? {};
+  checkPlainObject('metadata', metadata);
   return {
     eventId: event.eventId,
     eventType: event.eventType,
     schemaVersion: event.schemaVersion,
     timestamp: event.timestamp,
-    metadata: metadataJson(event.metadata ?? {}),
+    metadata: metadataJson(metadata),
     data: toJson(data, 'event data'),
   };
 }
@@ -86,7 +97,7 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
   }
   if (reviver) data = reviver(data);
   if (options.validate) {
-    const result = definition.schema.safeParse(data);
+    const result = safeParseData(definition.schema, data, 'stored data');
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';

@@ -1,9 +1,10 @@
 import type { EventRecord, ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
 import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from './aggregate.js';
-import { AggregateTypeMismatchError, InvalidArgumentError } from './errors.js';
+import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from './errors.js';
+import { MAX_AGGREGATE_VERSION } from './limits.js';
 import { checkId, definitionOf, type Event, type NewEvent } from './event.js';
 import type { EventRegistry } from './event-registry.js';
-import { encodeEvent } from './serializer.js';
+import { appendedData, encodeEvent } from './serializer.js';
 import type { Projection } from '../streaming/projection.js';
 import type { ProjectionSession } from '../store/subscription-storage.js';
 import { causedBy } from '../streaming/durable/deliver.js';
@@ -35,7 +36,10 @@ export interface Committed {
 export function checkExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
   if (expected === 'any' || expected === 'no-stream') return;
   if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
-    throw new InvalidArgumentError('expectedVersion', `must be a non-negative integer, 'any' or 'no-stream', got ${String(expected)}`);
+    throw new InvalidArgumentError('expectedVersion', `must be a non-negative integer, 'any' or 'no-stream', got ${describeValue(expected)}`);
+  }
+  if (expected >= MAX_AGGREGATE_VERSION) {
+    throw new InvalidArgumentError('expectedVersion', `must be below ${MAX_AGGREGATE_VERSION}, the largest aggregate version, got ${expected}`);
   }
 }
 
@@ -55,7 +59,11 @@ export async function appendEvents(
   checkExpectedVersion(expectedVersion);
   if (!Array.isArray(pending)) throw new InvalidArgumentError('events', 'must be an array');
   if (pending.length === 0) return [];
+  if (typeof expectedVersion === 'number' && expectedVersion + pending.length > MAX_AGGREGATE_VERSION) {
+    throw new InvalidArgumentError('events', `would take ${aggregateId} past version ${MAX_AGGREGATE_VERSION}, the largest aggregate version`);
+  }
   const seen = new Set<string>();
+  const data: unknown[] = [];
   const records = pending.map((event) => {
     if (typeof event !== 'object' || event === null) throw new InvalidArgumentError('events', 'holds a non-object');
     checkId('eventId', event.eventId);
@@ -65,12 +73,14 @@ export async function appendEvents(
     // have registered its type by hand.
     const definition = definitionOf(event);
     if (definition) ctx.registry.register(definition);
-    return encodeEvent(event, definition ? undefined : ctx.registry.get(event.eventType), definition !== undefined);
+    const value = appendedData(event, definition, definition ? undefined : ctx.registry.get(event.eventType));
+    data.push(value);
+    return encodeEvent(event, value);
   });
   const stored = await session.append({ aggregateId, aggregateType, expectedVersion, events: records });
   const events = ownEnvelopes
     ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record))
-    : stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record));
+    : stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record, data[i]));
   if (ctx.inlineProjections.length > 0) await runInline(ctx, session as StorageSession & Partial<ProjectionSession>, events);
   return events;
 }
@@ -101,7 +111,8 @@ function completeEnvelope(event: Event, record: EventRecord): Event {
   return event;
 }
 
-function envelopeOf(event: NewEvent | Event, record: EventRecord): Event {
+/** The envelope of an appended event, holding what the store holds: the parsed data, plain metadata. */
+function envelopeOf(event: NewEvent | Event, record: EventRecord, data: unknown): Event {
   return {
     eventId: record.eventId,
     eventType: record.eventType,
@@ -111,8 +122,8 @@ function envelopeOf(event: NewEvent | Event, record: EventRecord): Event {
     globalPosition: record.globalPosition,
     timestamp: record.timestamp,
     schemaVersion: event.schemaVersion,
-    metadata: event.metadata,
-    data: event.data,
+    metadata: event.metadata ?? {},
+    data,
   };
 }
 

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from './errors.js';
+import { describeValue, InvalidArgumentError } from './errors.js';
+import { MAX_TIMER_MS } from './limits.js';
 import type { UnknownEventsPolicy } from './event-registry.js';
 
 /** Options every store takes. */
@@ -41,14 +42,22 @@ export function checkIdentifier(argument: string, name: unknown): asserts name i
   }
 }
 
-export function checkPositiveInteger(argument: string, value: unknown, { allowZero = false } = {}): asserts value is number {
+export function checkPositiveInteger(
+  argument: string,
+  value: unknown,
+  { allowZero = false, max = Number.MAX_SAFE_INTEGER } = {},
+): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new InvalidArgumentError(argument, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${describe(value)}`);
+    throw new InvalidArgumentError(argument, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${describeValue(value)}`);
   }
+  if (value > max) throw new InvalidArgumentError(argument, `must be at most ${max}, got ${value}`);
 }
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+/** Throws unless `options` is undefined or an object (a null passed for options is refused, not read). */
+export function checkOptionsObject(argument: string, options: unknown): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidArgumentError(argument, `must be an object, got ${describeValue(options)}`);
+  }
 }
 
 /** Checks the options every store shares. */
@@ -60,7 +69,7 @@ export function checkStoreOptions(options: unknown): asserts options is EventSto
   const o = options as Record<string, unknown>;
   if (o.snapshotEvery !== undefined) checkPositiveInteger('snapshotEvery', o.snapshotEvery);
   if (o.unknownEvents !== undefined && o.unknownEvents !== 'error' && o.unknownEvents !== 'raw') {
-    throw new InvalidArgumentError('unknownEvents', `must be 'error' or 'raw', got ${describe(o.unknownEvents)}`);
+    throw new InvalidArgumentError('unknownEvents', `must be 'error' or 'raw', got ${describeValue(o.unknownEvents)}`);
   }
   if (o.validateOnRead !== undefined && typeof o.validateOnRead !== 'boolean') {
     throw new InvalidArgumentError('validateOnRead', 'must be a boolean');
@@ -69,9 +78,9 @@ export function checkStoreOptions(options: unknown): asserts options is EventSto
     throw new InvalidArgumentError('onWarning', 'must be a function');
   }
   if (o.synchronous !== undefined && o.synchronous !== 'full' && o.synchronous !== 'normal') {
-    throw new InvalidArgumentError('synchronous', `must be 'full' or 'normal', got ${describe(o.synchronous)}`);
+    throw new InvalidArgumentError('synchronous', `must be 'full' or 'normal', got ${describeValue(o.synchronous)}`);
   }
-  if (o.busyTimeoutMs !== undefined) checkPositiveInteger('busyTimeoutMs', o.busyTimeoutMs, { allowZero: true });
+  if (o.busyTimeoutMs !== undefined) checkPositiveInteger('busyTimeoutMs', o.busyTimeoutMs, { allowZero: true, max: MAX_TIMER_MS });
   if (o.schema !== undefined) checkIdentifier('schema', o.schema);
   if (o.poolSize !== undefined) checkPositiveInteger('poolSize', o.poolSize);
 }

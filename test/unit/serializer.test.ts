@@ -4,10 +4,12 @@ import {
   compileDefinition,
   decodeEvent,
   decodeRaw,
+  appendedData,
   encodeEvent,
   toJson,
   type CompiledDefinition,
 } from '../../src/core/serializer.js';
+import { definitionOf } from '../../src/core/event.js';
 import { defineEvent, EventDeserializationError, EventValidationError, type NewEvent } from '../../src/index.js';
 import type { EventRecord, NewEventRecord } from '../../src/store/adapter.js';
 
@@ -34,13 +36,17 @@ function decodeError(record: EventRecord, compiled: CompiledDefinition, validate
   throw new Error('expected decodeEvent to throw');
 }
 
+/** What the store does: the data appendedData() accepts, encoded. */
+const encode = (event: NewEvent, compiled: CompiledDefinition | undefined) =>
+  encodeEvent(event, appendedData(event, definitionOf(event), compiled));
+
 describe('encodeEvent / decodeEvent', () => {
   it('round-trips data with Dates and bigints, and metadata, through JSON text', () => {
     const event = Opened.create(
       { owner: 'ann', openedAt: AT, limit: 2n ** 64n },
       { eventId: 'e-1', timestamp: AT, metadata: { correlationId: 'c-1', causationId: 'k-1', userId: 'u-1', extra: { n: 1 } } },
     );
-    const record = encodeEvent(event, opened);
+    const record = encode(event, opened);
     expect(typeof record.data).toBe('string');
     expect(typeof record.metadata).toBe('string');
     expect(record).toMatchObject({ eventId: 'e-1', eventType: 'SerOpened', schemaVersion: 1, timestamp: AT });
@@ -63,7 +69,7 @@ describe('encodeEvent / decodeEvent', () => {
 
   it('writes bigints in metadata as decimal strings instead of failing', () => {
     const event = Opened.create({ owner: 'ann', openedAt: AT, limit: 1n }, { metadata: { sequence: 12345678901234567890n } });
-    const record = encodeEvent(event, opened);
+    const record = encode(event, opened);
     expect(JSON.parse(record.metadata)).toEqual({ sequence: '12345678901234567890' });
     expect(decodeEvent(stored(record), opened, { validate: true }).metadata).toEqual({ sequence: '12345678901234567890' });
   });
@@ -77,20 +83,25 @@ describe('encodeEvent / decodeEvent', () => {
       metadata: {},
       data: { owner: 'bob', openedAt: AT, limit: 3n },
     };
-    expect(JSON.parse(encodeEvent(handMade, opened).data)).toEqual({
+    expect(JSON.parse(encode(handMade, opened).data)).toEqual({
       owner: 'bob',
       openedAt: AT.toISOString(),
       limit: '3',
       tags: [],
     });
     const invalid = { ...handMade, data: { owner: '', openedAt: AT, limit: 3n } };
-    expect(() => encodeEvent(invalid, opened)).toThrow(EventValidationError);
-    expect(() => encodeEvent(handMade, undefined)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => encode(invalid, opened)).toThrow(EventValidationError);
+    expect(() => encode(handMade, undefined)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('rejects an invalid timestamp and data that is not serializable with INVALID_ARGUMENT', () => {
-    const badTime = Opened.create({ owner: 'a', openedAt: AT, limit: 1n }, { timestamp: new Date(Number.NaN) });
-    expect(() => encodeEvent(badTime, opened)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => Opened.create({ owner: 'a', openedAt: AT, limit: 1n }, { timestamp: new Date(Number.NaN) })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    const badTime = { ...Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), timestamp: new Date(Number.NaN) };
+    expect(() => encode(badTime, opened)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const farFuture = { ...badTime, timestamp: new Date('+010000-01-01T00:00:00Z') };
+    expect(() => encode(farFuture, opened)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const cyclic: Record<string, unknown> = { n: 1n };
     cyclic['self'] = cyclic;
     expect(() => toJson(cyclic, 'event data')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -98,7 +109,7 @@ describe('encodeEvent / decodeEvent', () => {
   });
 
   it('raises EventDeserializationError naming the position for JSON that does not parse', () => {
-    const record = stored(encodeEvent(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), 42n);
+    const record = stored(encode(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), 42n);
     const error = decodeError({ ...record, data: '{"owner":' }, opened);
     expect(error).toMatchObject({ code: 'EVENT_DESERIALIZATION', globalPosition: 42n, eventType: 'SerOpened' });
     expect(error.cause).toBeInstanceOf(SyntaxError);
@@ -106,7 +117,7 @@ describe('encodeEvent / decodeEvent', () => {
   });
 
   it('raises EventDeserializationError, with the zod issues as cause, for stored data that fails the schema', () => {
-    const record = stored({ ...encodeEvent(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), data: '{"owner":"","openedAt":"x","limit":"1"}' }, 9n);
+    const record = stored({ ...encode(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), data: '{"owner":"","openedAt":"x","limit":"1"}' }, 9n);
     const error = decodeError(record, opened);
     expect(error.globalPosition).toBe(9n);
     expect(error.cause).toBeInstanceOf(EventValidationError);
@@ -114,7 +125,7 @@ describe('encodeEvent / decodeEvent', () => {
   });
 
   it('skips validation when validate is false (data still revived, defaults not applied)', () => {
-    const record = stored({ ...encodeEvent(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), data: `{"owner":"","openedAt":"${AT.toISOString()}","limit":"5"}` });
+    const record = stored({ ...encode(Opened.create({ owner: 'a', openedAt: AT, limit: 1n }), opened), data: `{"owner":"","openedAt":"${AT.toISOString()}","limit":"5"}` });
     const event = decodeEvent(record, opened, { validate: false });
     expect(event.data).toEqual({ owner: '', openedAt: AT, limit: 5n });
   });

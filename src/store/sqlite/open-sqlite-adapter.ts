@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ConnectionError, MissingDriverError } from '../../core/errors.js';
 import type { SqliteStoreOptions } from '../../core/store-options.js';
 import { SqliteAdapter } from './sqlite-adapter.js';
+import { classifySqliteError } from './sqlite-errors.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor } from './sqlite-types.js';
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -38,6 +39,7 @@ export async function openSqliteAdapter(filename: string, options: SqliteStoreOp
     return new SqliteAdapter(db, { closeDatabase: true });
   } catch (error) {
     db.close();
-    throw error;
+    // Switching a file to WAL needs a lock another connection may hold past the busy timeout.
+    throw classifySqliteError(error);
   }
 }
