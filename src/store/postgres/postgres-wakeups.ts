@@ -13,9 +13,13 @@ const NOTIFY_SPACING_MS = 1;
  */
 export class PostgresWakeups {
   readonly #listeners = new Set<() => void>();
-  #inFlight = false;
+  /** The NOTIFY being sent (and the spacing after it), while there is one. */
+  #sending: Promise<void> | undefined;
+  /** A commit landed after the NOTIFY in flight was sent: one more is owed. */
   #pending = false;
-  #listening: Promise<PostgresPoolClient | undefined> | undefined;
+  #spacing: { timer: NodeJS.Timeout; done: () => void } | undefined;
+  /** The LISTEN connection being opened or open; resolves with what gives it back. */
+  #listening: Promise<(() => void) | undefined> | undefined;
   #closed = false;
 
   constructor(
@@ -27,23 +31,39 @@ export class PostgresWakeups {
   /** Tells other processes (and this one) that events were committed. */
   notify(): void {
     if (this.#closed) return;
-    if (this.#inFlight) {
+    if (this.#sending) {
       this.#pending = true;
       return;
     }
-    this.#inFlight = true;
-    this.pool
-      .query({ text: 'SELECT pg_notify($1, NULL)', values: [this.channel] })
-      .catch((error: unknown) => this.warn('a wake-up notification was not sent (subscribers still poll)', error))
-      .finally(() => {
-        setTimeout(() => {
-          this.#inFlight = false;
-          if (this.#pending) {
-            this.#pending = false;
-            this.notify();
-          }
-        }, NOTIFY_SPACING_MS).unref();
-      });
+    this.#sending = this.#send();
+  }
+
+  /** Sends one NOTIFY, then one more after the spacing if commits landed meanwhile. */
+  async #send(): Promise<void> {
+    do {
+      this.#pending = false;
+      try {
+        await this.pool.query({ text: 'SELECT pg_notify($1, NULL)', values: [this.channel] });
+      } catch (error) {
+        this.warn('a wake-up notification was not sent (subscribers still poll)', error);
+      }
+      if (!this.#closed) await this.#pause();
+    } while (this.#pending);
+    // In the same tick as the last check of #pending, so no commit's notify() falls in between.
+    this.#sending = undefined;
+  }
+
+  /** Waits out the spacing between two NOTIFYs; close() cuts it short. */
+  #pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#spacing = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, NOTIFY_SPACING_MS);
+      timer.unref();
+      this.#spacing = { timer, done };
+    });
   }
 
   /** Calls `listener` on every notification; the first listener opens the LISTEN connection. */
@@ -55,15 +75,24 @@ export class PostgresWakeups {
     };
   }
 
+  /**
+   * Stops listening. A NOTIFY owed for commits made before (coalesced behind the one in flight)
+   * is still sent, so other processes hear of the last commits; close() resolves once it is.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
-    const client = await this.#listening?.catch(() => undefined);
+    if (this.#spacing) {
+      clearTimeout(this.#spacing.timer);
+      this.#spacing.done();
+    }
+    await this.#sending;
+    const giveBack = await this.#listening?.catch(() => undefined);
     this.#listening = undefined;
-    client?.release(true);
+    giveBack?.();
   }
 
-  async #listen(): Promise<PostgresPoolClient | undefined> {
+  async #listen(): Promise<(() => void) | undefined> {
     let client: PostgresPoolClient;
     try {
       client = await this.pool.connect();
@@ -71,7 +100,12 @@ export class PostgresWakeups {
       this.#retry(error);
       return undefined;
     }
+    // A socket that fails during the LISTEN both emits 'error' and fails the query, and close()
+    // may come first: the connection is given back once (the pool throws on a second release).
+    let released = false;
     const lost = (error: unknown) => {
+      if (released) return;
+      released = true;
       client.release(true);
       this.#retry(error);
     };
@@ -82,11 +116,10 @@ export class PostgresWakeups {
     try {
       await client.query({ text: `LISTEN "${this.channel}"` });
     } catch (error) {
-      client.removeListener('error', lost);
       lost(error);
       return undefined;
     }
-    return client;
+    return () => lost(undefined);
   }
 
   #retry(error: unknown): void {
