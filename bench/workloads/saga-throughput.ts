@@ -15,6 +15,12 @@ import type { BenchDatabase, Target } from '../lib/targets.js';
 import type { BenchContext, Workload } from './workload.js';
 
 const CONCURRENCY = 16;
+/**
+ * PostgreSQL connections: one per concurrent caller (each has one store call in flight at a time),
+ * plus the store's post-commit NOTIFY and the coordinator's lease renewal. With the default pool
+ * of 10, six of the 16 callers wait for a connection on every write.
+ */
+const POOL_SIZE = CONCURRENCY + 2;
 /** The coordinator's default lease TTL; it renews every third of it. */
 const LEASE_TTL_MS = 5000;
 const TARGETS: Partial<Record<Target['kind'], number>> = { 'sqlite-full': 500, postgres: 1000 };
@@ -54,7 +60,7 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
   try {
     if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('i4');
-    const options: CreateStoreOptions = db.location.kind === 'sqlite' ? { synchronous: db.location.synchronous } : {};
+    const options: CreateStoreOptions = db.location.kind === 'sqlite' ? { synchronous: db.location.synchronous } : { poolSize: POOL_SIZE };
     const counted = countingAdapter(await openAdapter(eventualiUrl(db.location), options));
     store = new EventStore(counted.adapter);
     const saga = (coordinator = new SagaCoordinator(store, { sagas: [definition] }));
@@ -132,7 +138,12 @@ export const sagaThroughput: Workload = {
         '`await coordinator.waitFor(sagaId)` (checked: completed, 3 steps). Warm-up, then measured rounds; the median round is ' +
         'reported. The store runs on its adapter wrapped in a Proxy that counts calls: appends (one per saved transition batch), ' +
         'lease writes (the coordinator\'s lease, taken once and renewed on a timer), every write and every read, per completed ' +
-        `saga over the measured rounds. Targets: SQLite file (synchronous=FULL) ≥ ${TARGETS['sqlite-full']}/s, PostgreSQL ≥ ${TARGETS.postgres}/s.`,
+        `saga over the measured rounds. On PostgreSQL the store is opened with \`poolSize: ${POOL_SIZE}\` (the default is 10): one ` +
+        `connection per concurrent caller, plus one for the post-commit NOTIFY and one for the lease renewal. Four appends per saga ` +
+        'is the least that keeps recovery exact: the start must be stored before start() resolves and before step 1 runs (a repeated ' +
+        'start must run nothing twice), and each step\'s completion before the next step runs (a completed step never runs again ' +
+        'after a crash); only the last completion and SagaCompleted, with no action between them, share a write. ' +
+        `Targets: SQLite file (synchronous=FULL) ≥ ${TARGETS['sqlite-full']}/s, PostgreSQL ≥ ${TARGETS.postgres}/s with ${CONCURRENCY} concurrent sagas.`,
       columns: [SAGAS_PER_S, APPENDS, LEASES, ALL_WRITES, ALL_READS],
       rows,
     };

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { describeValue } from '../core/errors.js';
 import { checkId } from '../core/event.js';
+import { MAX_TIMER_MS } from '../core/limits.js';
 import { SagaError } from './saga-errors.js';
 
 /** What a step's `execute` and `compensate` get. */
@@ -26,9 +28,12 @@ export interface SagaStepDefinition<TInput> {
   execute(ctx: StepContext<TInput>): unknown;
   /** Undoes a completed step when a later one fails. A step without it has nothing to undo. */
   compensate?(ctx: StepContext<TInput>): unknown;
-  /** Steps run once unless they set this: `attempts` in all, `backoffMs` doubling between them. */
+  /**
+   * Steps run once unless they set this: `attempts` in all, `backoffMs` (default 100, an integer
+   * from 0 to 2^31-1) doubling between them; a doubled wait stops growing at 2^31-1 ms.
+   */
   retry?: { attempts: number; backoffMs?: number };
-  /** Abort `execute` (and count a failed attempt) after this long. */
+  /** Abort `execute` (and count a failed attempt) after this long: an integer from 1 to 2^31-1 ms, Node's longest timer. */
   timeoutMs?: number;
 }
 
@@ -36,7 +41,7 @@ export interface SagaOptions<TSchema extends z.ZodType> {
   /** Validates the input of `start()`; a failing input is a `SagaError` with code SAGA_INPUT. */
   input?: TSchema;
   steps: readonly SagaStepDefinition<z.output<TSchema>>[];
-  /** How compensations are retried before the saga ends `failed` (default 3 attempts, 100 ms doubling). */
+  /** How compensations are retried before the saga ends `failed` (default 3 attempts, 100 ms doubling; `backoffMs` as a step's). */
   compensationRetry?: { attempts: number; backoffMs?: number };
 }
 
@@ -86,22 +91,59 @@ export function defineSaga<TSchema extends z.ZodType = z.ZodType<unknown>>(
     names.add(step.name);
     if (typeof step.execute !== 'function') fail(`step ${step.name} needs an execute function`);
     if (step.compensate !== undefined && typeof step.compensate !== 'function') fail(`step ${step.name}: compensate must be a function`);
-    if (step.retry !== undefined && !(Number.isInteger(step.retry.attempts) && step.retry.attempts >= 1)) {
-      fail(`step ${step.name}: retry.attempts must be a positive integer`);
-    }
-    if (step.timeoutMs !== undefined && !(Number.isInteger(step.timeoutMs) && step.timeoutMs > 0)) {
-      fail(`step ${step.name}: timeoutMs must be a positive integer`);
-    }
   }
   if (options.input !== undefined && typeof (options.input as { safeParse?: unknown }).safeParse !== 'function') {
     fail('input must be a zod schema');
   }
   const retry = options.compensationRetry ?? { attempts: 3 };
-  if (!(Number.isInteger(retry.attempts) && retry.attempts >= 1)) fail('compensationRetry.attempts must be a positive integer');
-  return {
+  if (typeof retry !== 'object' || retry === null) fail('compensationRetry must be an object { attempts, backoffMs? }');
+  const definition = {
     name,
     input: options.input as z.ZodType<z.output<TSchema>> | undefined,
     steps: [...options.steps],
     compensationRetry: { attempts: retry.attempts, backoffMs: retry.backoffMs ?? 100 },
   };
+  checkSagaTimers(definition);
+  return definition;
 }
+
+/**
+ * @internal throws SAGA_DEFINITION unless every retry and timeout of the saga is one Node's timers
+ * keep. defineSaga checks it, and the coordinator again (a step object can change after defineSaga).
+ */
+export function checkSagaTimers(definition: SagaDefinition<unknown>): void {
+  const fail = (message: string): never => {
+    throw new SagaError('SAGA_DEFINITION', `Saga ${JSON.stringify(definition.name)}: ${message}`, { sagaName: definition.name });
+  };
+  if (!Array.isArray(definition.steps)) fail('needs its steps (define it with defineSaga)');
+  for (const step of definition.steps) {
+    if (step.retry !== undefined) checkRetry(`step ${step.name}: retry`, step.retry, fail);
+    if (step.timeoutMs !== undefined && !isTimerMs(step.timeoutMs, 1)) {
+      fail(`step ${step.name}: timeoutMs must be an integer from 1 to ${MAX_TIMER_MS} ms, got ${describeValue(step.timeoutMs)}`);
+    }
+  }
+  checkRetry('compensationRetry', definition.compensationRetry, fail);
+}
+
+/**
+ * Whether `value` is a delay Node's timers keep: an integer from `min` to 2^31-1 ms. A longer one
+ * (or a fraction, NaN, Infinity) makes setTimeout fire after 1 ms, so a step would time out or
+ * retry at once instead of waiting.
+ * @internal
+ */
+export function isTimerMs(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS;
+}
+
+function checkRetry(what: string, retry: unknown, fail: (message: string) => never): void {
+  if (typeof retry !== 'object' || retry === null) fail(`${what} must be an object { attempts, backoffMs? }`);
+  const { attempts, backoffMs } = retry as { attempts?: unknown; backoffMs?: unknown };
+  if (!(typeof attempts === 'number' && Number.isSafeInteger(attempts) && attempts >= 1)) {
+    fail(`${what}.attempts must be a positive integer, got ${describeValue(attempts)}`);
+  }
+  // null, like undefined, means the default (the runner reads it with ??).
+  if (backoffMs != null && !isTimerMs(backoffMs, 0)) {
+    fail(`${what}.backoffMs must be an integer from 0 to ${MAX_TIMER_MS} ms, got ${describeValue(backoffMs)}`);
+  }
+}
+

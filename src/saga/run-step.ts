@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../core/limits.js';
 import { toError } from '../streaming/durable/subscription-errors.js';
 import { SagaError } from './saga-errors.js';
 import type { StepContext } from './define-saga.js';
@@ -39,7 +40,8 @@ export async function runStep<TInput>(run: StepRun<TInput>): Promise<StepOutcome
       run.stopping.removeEventListener('abort', onStop);
     }
     if (attempt < run.attempts) {
-      await sleep(run.backoffMs * 2 ** (attempt - 1), run.stopping);
+      // Doubling stops at Node's longest timer: a longer one would fire after 1 ms.
+      await sleep(Math.min(MAX_TIMER_MS, run.backoffMs * 2 ** (attempt - 1)), run.stopping);
     }
   }
   return { ok: false, error: lastError, attempts: run.attempts };

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { ConcurrencyError, ConnectionError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { ConcurrencyError, ConnectionError, describeValue, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { storeHost, type EventStore } from '../core/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import type { SagaDefinition } from './define-saga.js';
+import { MAX_TIMER_MS } from '../core/limits.js';
+import { uuidv7 } from '../core/uuid-v7.js';
+import { checkSagaTimers, isTimerMs, type SagaDefinition } from './define-saga.js';
 import { reviveInput } from './saga-input.js';
 import { SagaError } from './saga-errors.js';
 import { SagaResumed, SagaStarted } from './saga-events.js';
@@ -19,11 +22,11 @@ import { runSaga } from './saga-runner.js';
 
 export interface SagaCoordinatorOptions {
   sagas: readonly SagaDefinition[];
-  /** How long this coordinator counts as alive without renewing its lease (default 5000 ms). */
+  /** How long this coordinator counts as alive without renewing its lease (default 5000; an integer from 100 to 2^31-1 ms). */
   leaseTtlMs?: number;
   /**
    * Run `recover()` on this interval, so sagas of a coordinator that died are taken over once its
-   * lease expires without anyone calling recover() again (off by default).
+   * lease expires without anyone calling recover() again (off by default; an integer from 10 to 2^31-1 ms).
    */
   recoverEveryMs?: number;
 }
@@ -39,7 +42,7 @@ export interface SagaCoordinatorEvents {
 }
 
 export interface StartOptions {
-  /** Idempotency: a start with an existing saga id resolves with it and runs nothing twice (default: a random UUID). */
+  /** Idempotency: a start with an existing saga id resolves with it and runs nothing twice (default: a time-ordered random UUID, v7). */
   sagaId?: string;
   /** Carried in every saga event's metadata and given to steps (default: the saga id). */
   correlationId?: string;
@@ -84,17 +87,28 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     super();
     this.#store = store;
     this.#host = storeHost(store);
+    // Every step in flight (and every retry wait) listens on it until it ends: many concurrent
+    // sagas are not a leak, so no MaxListenersExceededWarning past 10.
+    setMaxListeners(0, this.#stopping.signal);
     if (typeof options !== 'object' || options === null || !Array.isArray(options.sagas) || options.sagas.length === 0) {
       throw new SagaError('SAGA_DEFINITION', 'SagaCoordinator needs { sagas: [defineSaga(…), …] }');
     }
     for (const saga of options.sagas) {
+      if (typeof saga !== 'object' || saga === null) throw new SagaError('SAGA_DEFINITION', 'SagaCoordinator sagas must come from defineSaga()');
       if (this.#sagas.has(saga.name)) throw new SagaError('SAGA_DEFINITION', `Saga ${saga.name} is given twice`);
+      checkSagaTimers(saga);
       this.#sagas.set(saga.name, saga);
     }
-    this.#leaseTtlMs = options.leaseTtlMs ?? 5000;
-    if (!Number.isInteger(this.#leaseTtlMs) || this.#leaseTtlMs < 100) {
-      throw new InvalidArgumentError('leaseTtlMs', 'must be an integer of at least 100 ms');
+    // Checked before anything starts: Node fires a timer longer than 2^31-1 ms after 1 ms, which
+    // would renew the lease (or recover) in a busy loop.
+    const leaseTtlMs = options.leaseTtlMs ?? 5000;
+    if (!isTimerMs(leaseTtlMs, 100)) {
+      throw new InvalidArgumentError('leaseTtlMs', `must be an integer from 100 to ${MAX_TIMER_MS} ms, got ${describeValue(leaseTtlMs)}`);
     }
+    if (options.recoverEveryMs !== undefined && !isTimerMs(options.recoverEveryMs, 10)) {
+      throw new InvalidArgumentError('recoverEveryMs', `must be an integer from 10 to ${MAX_TIMER_MS} ms, got ${describeValue(options.recoverEveryMs)}`);
+    }
+    this.#leaseTtlMs = leaseTtlMs;
     this.#index = new SagaIndex(store);
     this.#lease = new Lease(this.#host.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
       // Another coordinator may now take this one's sagas; its next save of one fails and it stops there.
@@ -102,9 +116,6 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       error: (error) => this.emit('error', error, ''),
     });
     if (options.recoverEveryMs !== undefined) {
-      if (!Number.isInteger(options.recoverEveryMs) || options.recoverEveryMs < 10) {
-        throw new InvalidArgumentError('recoverEveryMs', 'must be an integer of at least 10 ms');
-      }
       this.#recovering = setInterval(() => {
         if (this.#stopping.signal.aborted || this.#host.isClosed()) return;
         this.recover().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error)), ''));
@@ -134,7 +145,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       }
       parsed = result.data;
     }
-    const sagaId = options.sagaId ?? randomUUID();
+    // Time-ordered, like aggregate ids: a new saga's stream lands at the end of the stream index.
+    const sagaId = options.sagaId ?? uuidv7();
     checkId('sagaId', sagaId);
     const correlationId = options.correlationId ?? sagaId;
     await this.#ensureAlive();
@@ -162,10 +174,14 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
 
   /**
    * Resolves with the saga's final state (completed, compensated or failed). Rejects with
-   * SAGA_TIMEOUT after `timeoutMs` (default 30 s), or SAGA_UNKNOWN for an id no saga has.
+   * SAGA_TIMEOUT after `timeoutMs` (default 30 s; an integer from 0 to 2^31-1 ms), or SAGA_UNKNOWN
+   * for an id no saga has.
    */
   async waitFor(sagaId: string, options: { timeoutMs?: number } = {}): Promise<SagaState> {
     const timeoutMs = options.timeoutMs ?? 30_000;
+    if (!isTimerMs(timeoutMs, 0)) {
+      throw new InvalidArgumentError('timeoutMs', `must be an integer from 0 to ${MAX_TIMER_MS} ms, got ${describeValue(timeoutMs)}`);
+    }
     const deadline = Date.now() + timeoutMs;
     for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
       const local = this.#running.get(sagaId);

@@ -29,6 +29,28 @@ export interface SagaRun<TInput> {
 }
 
 /**
+ * On SQLite every save finishes without I/O (better-sqlite3 is synchronous), so sagas whose steps
+ * do not wait for I/O either chain promise callbacks only, and timers never run: the coordinator's
+ * lease would go unrenewed (and look dead to other coordinators) while it is busiest. So each
+ * transition checks that the event loop turned lately (a setImmediate it queued has run); when
+ * one queued this long ago has not, the saga waits for the loop to turn before going on.
+ */
+const STALLED_AFTER_MS = 20;
+let turnQueuedAt: number | undefined;
+
+function eventLoopStalled(): boolean {
+  const now = performance.now();
+  if (turnQueuedAt === undefined) {
+    turnQueuedAt = now;
+    setImmediate(() => (turnQueuedAt = undefined));
+    return false;
+  }
+  return now - turnQueuedAt >= STALLED_AFTER_MS;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * Drives a saga from its stored state to an end: the next step, or the next compensation. Every
  * transition is saved before the next action, expecting the saga's version, so a coordinator that
  * lost the saga to another one stops at its next save. Returns the final state, or null when it
@@ -39,6 +61,7 @@ export async function runSaga<TInput>(run: SagaRun<TInput>): Promise<SagaState |
   try {
     while (!instance.finished) {
       if (run.stopping.aborted) return null;
+      if (eventLoopStalled()) await nextTurn();
       const advanced =
         instance.status === 'running' ? await executeNext(run) : await compensateNext(run);
       if (!advanced) return null;
@@ -95,44 +118,72 @@ async function executeNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
   const reason = `${outcome.error.name}: ${outcome.error.message}`;
   instance.record(SagaStepFailed.create({ step: step.name, error: reason, attempts: outcome.attempts }, meta));
   instance.record(SagaCompensationStarted.create({ failedStep: step.name, reason }, meta));
-  if (instance.completed.length === 0) instance.record(SagaCompensated.create({}, meta));
+  const undone = recordNothingToUndo(run);
   await run.store.save(instance);
   run.events.step({ sagaId: instance.id, step: step.name, kind: 'failed' });
+  for (const name of undone) run.events.step({ sagaId: instance.id, step: name, kind: 'compensated' });
   return true;
+}
+
+/** Completed steps not compensated yet, in completion order (compensation takes them from the end). */
+function pendingCompensation(instance: SagaInstance): string[] {
+  return instance.completed.map((c) => c.step).filter((name) => !instance.compensated.includes(name));
+}
+
+/**
+ * Records as compensated the pending steps at the top of the compensation order that have no
+ * `compensate` (nothing runs for them), and the saga's end when none is left. They share the write
+ * of the transition before them: with no action in between, a crash before that write loses
+ * nothing a restart would not redo the same way. Returns the steps recorded.
+ */
+function recordNothingToUndo<TInput>(run: SagaRun<TInput>): string[] {
+  const { instance, definition } = run;
+  const meta = metadata(run as SagaRun<unknown>);
+  const pending = pendingCompensation(instance);
+  const undone: string[] = [];
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const name = pending[i] as string;
+    if (definition.steps.find((s) => s.name === name)?.compensate) break;
+    instance.record(SagaStepCompensated.create({ step: name }, meta));
+    undone.push(name);
+  }
+  if (undone.length === pending.length) instance.record(SagaCompensated.create({}, meta));
+  return undone;
 }
 
 async function compensateNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
   const { instance, definition } = run;
   const meta = metadata(run as SagaRun<unknown>);
-  const pending = instance.completed.map((c) => c.step).filter((name) => !instance.compensated.includes(name));
-  const name = pending.at(-1);
-  if (name === undefined) {
-    instance.record(SagaCompensated.create({}, meta));
+  const name = pendingCompensation(instance).at(-1);
+  const step = name === undefined ? undefined : definition.steps.find((s) => s.name === name);
+  if (name === undefined || !step?.compensate) {
+    // Nothing to run next: a saga stored by an earlier version (a write per step without
+    // compensate), or whose definition changed since. Record what is left in one write.
+    const undone = recordNothingToUndo(run);
+    await run.store.save(instance);
+    for (const undoneName of undone) run.events.step({ sagaId: instance.id, step: undoneName, kind: 'compensated' });
+    return true;
+  }
+  const outcome = await runStep({
+    context: contextFor(run, step, ':compensate'),
+    fn: step.compensate,
+    attempts: definition.compensationRetry.attempts,
+    backoffMs: definition.compensationRetry.backoffMs,
+    timeoutMs: step.timeoutMs,
+    stopping: run.stopping,
+  });
+  if (outcome.ok === 'halted') return false;
+  if (!outcome.ok) {
+    const reason = `compensation of ${name} failed: ${outcome.error.name}: ${outcome.error.message}`;
+    instance.record(SagaFailed.create({ reason, step: name }, meta));
     await run.store.save(instance);
     return true;
   }
-  const step = definition.steps.find((s) => s.name === name);
-  if (step?.compensate) {
-    const outcome = await runStep({
-      context: contextFor(run, step, ':compensate'),
-      fn: step.compensate,
-      attempts: definition.compensationRetry.attempts,
-      backoffMs: definition.compensationRetry.backoffMs,
-      timeoutMs: step.timeoutMs,
-      stopping: run.stopping,
-    });
-    if (outcome.ok === 'halted') return false;
-    if (!outcome.ok) {
-      const reason = `compensation of ${name} failed: ${outcome.error.name}: ${outcome.error.message}`;
-      instance.record(SagaFailed.create({ reason, step: name }, meta));
-      await run.store.save(instance);
-      return true;
-    }
-  }
   instance.record(SagaStepCompensated.create({ step: name }, meta));
-  if (pending.length === 1) instance.record(SagaCompensated.create({}, meta));
+  // The steps below it with nothing to undo share this write.
+  const undone = recordNothingToUndo(run);
   await run.store.save(instance);
-  run.events.step({ sagaId: instance.id, step: name, kind: 'compensated' });
+  for (const undoneName of [name, ...undone]) run.events.step({ sagaId: instance.id, step: undoneName, kind: 'compensated' });
   return true;
 }
 

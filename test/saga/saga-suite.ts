@@ -196,6 +196,8 @@ export function describeSagas(makeTarget: () => StoreTarget): void {
       await first.stop();
       const again = await open();
       const second = coordinatorOn(again, [saga]);
+      // As at any restart: stop() may have halted a saga between its start and its step.
+      await second.recover();
       await again.append('Pinger', stream, 2, [Pinged.create({ n: 3 })]);
       const sub2 = await second.startOn(Pinged, (event) => ({ sagaId: `ping-${event.eventId}`, input: event.data.n }), { subscriptionId });
       await sub2.waitUntilCaughtUp();
