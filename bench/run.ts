@@ -7,6 +7,8 @@
  *   npm run bench -- --quick              fewer, shorter rounds (under 2 minutes)
  *   npm run bench -- --only 1a,load       some workloads: 1a 1b 1c 1d 2 3 4, or
  *                                         save-one save-batch load snapshots python-shapes memory streamer
+ *   npm run bench -- --only peers         eventuali against Emmett and the raw driver (issue #5); installs
+ *                                         Emmett into bench/node_modules first when it is missing
  *   npm run bench -- --stores sqlite-full,postgres   some of the item-1 stores
  *
  * A full run of everything writes bench/RESULTS.md and bench/results.json; a run with --quick,
@@ -29,6 +31,7 @@ import { postgresTarget, sqliteFileTarget, sqliteMemoryTarget, type Target } fro
 import { eventStreamer } from './workloads/event-streamer.js';
 import { loadSnapshot } from './workloads/load-snapshot.js';
 import { loadStream } from './workloads/load-stream.js';
+import { emmettVersions, peerComparison } from './workloads/peer-comparison.js';
 import { pythonShapes } from './workloads/python-shapes.js';
 import { readAllMemory } from './workloads/read-all-memory.js';
 import { saveBatch } from './workloads/save-batch.js';
@@ -37,9 +40,9 @@ import { HTTP_SERVICE_WORKLOADS } from './workloads/http-services.js';
 import { STREAMING_AND_SAGA_WORKLOADS } from './workloads/streaming-and-sagas.js';
 import type { BenchContext, Workload } from './workloads/workload.js';
 
-const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS];
+const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison];
 /** Workloads that run on the item-1 stores (and so need PostgreSQL). */
-const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS]);
+const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison]);
 const STORE_KINDS = ['sqlite-full', 'sqlite-normal', 'postgres'] as const;
 
 const list = (value: string | undefined): string[] | null =>
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
     for (const section of sections) log(`${textTable(section)}\n`);
     for (const line of summaryLines(sections)) log(line);
 
-    const machine = describeMachine(server ? `${server.version}, ${server.origin}` : 'not used');
+    const machine = describeMachine(server ? `${server.version}, ${server.origin}` : 'not used', emmettVersions());
     const partial = cli.quick || cli.only !== null || cli.stores !== null;
     const dir = fileURLToPath(new URL(partial ? './.out/' : './', import.meta.url));
     const written = writeReport(

@@ -12,6 +12,8 @@ export interface Machine {
   sqlite: string;
   betterSqlite3: string;
   postgres: string;
+  /** Emmett's packages in bench/node_modules (the peer comparison), or `not installed`. */
+  emmett: string;
 }
 
 function osName(): string {
@@ -34,7 +36,7 @@ function packageVersion(name: string): string {
   }
 }
 
-export function describeMachine(postgres: string): Machine {
+export function describeMachine(postgres: string, emmett = 'not installed'): Machine {
   const db = new Database(':memory:');
   const sqlite = db.prepare<[], string>('SELECT sqlite_version()').pluck().get() ?? 'unknown';
   db.close();
@@ -48,5 +50,6 @@ export function describeMachine(postgres: string): Machine {
     sqlite,
     betterSqlite3: packageVersion('better-sqlite3'),
     postgres,
+    emmett,
   };
 }

@@ -49,6 +49,7 @@ function renderMarkdown(machine: Machine, run: RunInfo, sections: readonly Secti
     `| Node.js | ${machine.node} |`,
     `| SQLite | ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3}) |`,
     `| PostgreSQL | ${machine.postgres} (${run.postgres}) |`,
+    `| Emmett | ${machine.emmett ?? 'not recorded'} |`,
     `| Load average (1 min) | ${run.loadAverage.start.toFixed(2)} at start, ${run.loadAverage.end.toFixed(2)} at end |`,
     '',
     '## Summary',

@@ -11,6 +11,20 @@ export interface Settings {
   shapeRounds: number;
   /** Events `readAll` pages over in the memory workload. */
   memoryEvents: number;
+  /** The peer comparison (eventuali, Emmett, raw): its own, shorter rounds, to fit its time budget. */
+  peers: PeerSettings;
+}
+
+export interface PeerSettings {
+  warmupMs: number;
+  durationMs: number;
+  rounds: number;
+  /** Events in the log that the read-all and catch-up workloads read from the start. */
+  logEvents: number;
+  /** Timed passes over that log per contender (alternating order). */
+  logRounds: number;
+  /** A full GC before each contender's round (fairer, but two GCs cost tens of ms: quick mode skips them). */
+  gcBetweenRounds: boolean;
 }
 
 export const FULL: Settings = {
@@ -20,6 +34,7 @@ export const FULL: Settings = {
   rounds: 10,
   shapeRounds: 5,
   memoryEvents: 1_000_000,
+  peers: { warmupMs: 300, durationMs: 400, rounds: 3, logEvents: 100_000, logRounds: 2, gcBetweenRounds: true },
 };
 
 export const QUICK: Settings = {
@@ -29,4 +44,5 @@ export const QUICK: Settings = {
   rounds: 2,
   shapeRounds: 2,
   memoryEvents: 1_000_000,
+  peers: { warmupMs: 50, durationMs: 100, rounds: 2, logEvents: 10_000, logRounds: 1, gcBetweenRounds: false },
 };

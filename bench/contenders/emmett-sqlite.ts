@@ -1,0 +1,123 @@
+/**
+ * Emmett's SQLite event store (`@event-driven-io/emmett-sqlite`, bench-only dependency in
+ * bench/package.json) in the peer comparison, used as its README shows:
+ *   getSQLiteEventStore({ fileName, schema: { autoMigration: 'CreateOrUpdate' } })
+ *   appendToStream(name, events, { expectedStreamVersion }), readStream(name),
+ *   aggregateStream(name, { evolve, initialState }), consumer({ pulling }).processor({ eachMessage }).
+ * Reading the whole log uses the package's exported `readMessagesBatch` (what its consumer pages
+ * with) on one `sqliteConnection`: the store object has no read-all method.
+ *
+ * Durability: Emmett opens every connection with `PRAGMA journal_mode = WAL` and leaves
+ * `synchronous` at SQLite's default, FULL (sqlite3 5.1.7 bundles SQLite 3.44.2 without a
+ * SQLITE_DEFAULT_*SYNCHRONOUS define); `durability()` reads both back. Its pool opens a new
+ * sqlite3 connection for each call on a file database and closes it after: that is part of
+ * what is measured, as a user following the README gets it.
+ *
+ * Not in the main typecheck (tsconfig.json excludes bench/contenders/emmett-*.ts): it imports
+ * bench/node_modules, which `npm ci` does not install. bench/workloads/peer-comparison.ts loads it
+ * by a computed dynamic import after bench/lib/ensure-bench-deps.ts has installed it.
+ */
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { getSQLiteEventStore, readMessagesBatch, sqliteConnection } from '@event-driven-io/emmett-sqlite';
+import { ACCOUNT_TYPE } from '../domain/account.js';
+import {
+  evolveAccount,
+  initialAccount,
+  LOG_STREAM_EVENTS,
+  plainEvents,
+  untilStopped,
+  type AccountState,
+  type PeerContender,
+  type PeerFactory,
+} from '../workloads/peer-contender.js';
+
+/** Emmett takes the stream type from the name's prefix before the first `-`. */
+const streamName = (id: string): string => `${ACCOUNT_TYPE}-${id}`;
+
+type AccountEvent = { type: 'AccountOpened' | 'MoneyDeposited'; data: Record<string, unknown> };
+const events = (from: number, to: number): AccountEvent[] => plainEvents(from, to) as AccountEvent[];
+
+/** `journal_mode` and `synchronous` of a connection opened the way Emmett opens them. */
+export async function durability(fileName: string): Promise<string> {
+  const connection = sqliteConnection({ fileName });
+  try {
+    const journal = await connection.querySingle<{ journal_mode: string }>('PRAGMA journal_mode');
+    const sync = await connection.querySingle<{ synchronous: number }>('PRAGMA synchronous');
+    const names = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+    return `journal_mode=${journal?.journal_mode ?? '?'}, synchronous=${names[sync?.synchronous ?? -1] ?? '?'}`;
+  } finally {
+    connection.close();
+  }
+}
+
+export const openEmmettSqlite: PeerFactory = async (location) => {
+  if (location.kind !== 'sqlite') throw new Error('emmett-sqlite runs on SQLite locations only');
+  const fileName = location.filename;
+  const store = getSQLiteEventStore({ fileName, schema: { autoMigration: 'CreateOrUpdate' } });
+  await store.schema.migrate();
+  const setting = await durability(fileName);
+  if (!setting.includes(`synchronous=${location.synchronous.toUpperCase()}`)) {
+    throw new Error(`Emmett's connections run at ${setting}, the location asks for synchronous=${location.synchronous.toUpperCase()}`);
+  }
+
+  const contender: PeerContender = {
+    name: 'emmett',
+    async appendNew(streamId, count) {
+      await store.appendToStream(streamName(streamId), events(1, count), { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
+    },
+    async appendAt(streamId, expectedVersion) {
+      await store.appendToStream(streamName(streamId), events(expectedVersion + 1, expectedVersion + 1), {
+        expectedStreamVersion: BigInt(expectedVersion),
+      });
+    },
+    async readStream(streamId) {
+      return (await store.readStream(streamName(streamId))).events.length;
+    },
+    async rebuild(streamId) {
+      const { state } = await store.aggregateStream<AccountState, AccountEvent>(streamName(streamId), {
+        evolve: (current: AccountState, event: AccountEvent) => evolveAccount(current, event.type, event.data),
+        initialState: initialAccount,
+      });
+      return state.version;
+    },
+    async readAll(pageSize) {
+      const connection = sqliteConnection({ fileName });
+      try {
+        let read = 0;
+        let after = 0n;
+        for (;;) {
+          const batch = await readMessagesBatch<AccountEvent>(connection, { after, batchSize: pageSize });
+          read += batch.messages.length;
+          if (!batch.areEventsLeft) return read;
+          after = batch.currentGlobalPosition;
+        }
+      } finally {
+        connection.close();
+      }
+    },
+    async catchUp(consumerId, total, batchSize) {
+      let seen = 0;
+      // pullingFrequencyInMs 0: no sleep between full batches (the default, 50 ms, caps a consumer
+      // at 2,000 events/s with batches of 100); the puller still yields to a timer between batches.
+      const consumer = store.consumer<AccountEvent>({ pulling: { batchSize, pullingFrequencyInMs: 0 } });
+      consumer.processor({
+        processorId: consumerId,
+        startFrom: 'BEGINNING',
+        eachMessage: () => void seen++,
+        stopAfter: () => seen >= total,
+      });
+      await untilStopped(consumer.start(), () => seen, () => consumer.stop()); // start() resolves when the processor stops
+      await consumer.stop();
+      if (seen < total) throw new Error(`Emmett consumer handled ${seen} of ${total} events`);
+      return seen;
+    },
+    async seedLog(count) {
+      for (let first = 0; first < count; first += LOG_STREAM_EVENTS) {
+        const id = `account-${first / LOG_STREAM_EVENTS}`;
+        await store.appendToStream(streamName(id), events(1, LOG_STREAM_EVENTS), { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
+      }
+    },
+    close: async () => {},
+  };
+  return contender;
+};
