@@ -43,3 +43,41 @@ export function toEventRecords(rows: readonly EventRow[]): EventRecord[] {
   for (let i = 0; i < rows.length; i++) out[i] = toEventRecord(rows[i] as EventRow);
   return out;
 }
+
+/**
+ * A selected row in `EVENT_COLUMNS` order, as an array: better-sqlite3 in raw mode builds no object
+ * per row, which is most of the cost of reading a row.
+ */
+export type EventTuple = [
+  globalPosition: bigint | number,
+  eventId: string,
+  eventType: string,
+  aggregateId: string,
+  aggregateType: string,
+  aggregateVersion: number,
+  schemaVersion: number,
+  timestamp: number,
+  metadata: string,
+  data: string,
+];
+
+export function tuplesToEventRecords(rows: readonly EventTuple[]): EventRecord[] {
+  const out = new Array<EventRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as EventTuple;
+    const position = row[0];
+    out[i] = {
+      globalPosition: typeof position === 'bigint' ? position : BigInt(position),
+      eventId: row[1],
+      eventType: row[2],
+      aggregateId: row[3],
+      aggregateType: row[4],
+      aggregateVersion: row[5],
+      schemaVersion: row[6],
+      timestamp: new Date(row[7]),
+      metadata: row[8],
+      data: row[9],
+    };
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import type {
   TransactionSession,
 } from '../adapter.js';
 import { AsyncLock } from '../async-lock.js';
-import { toEventRecords } from '../sql/event-row.js';
+import { tuplesToEventRecords } from '../sql/event-row.js';
 import { migrate } from './migrations.js';
 import { appendWith, insertBatch } from './sqlite-append.js';
 import { classifySqliteError } from './sqlite-errors.js';
@@ -94,7 +94,7 @@ export class SqliteAdapter implements StorageAdapter {
             : aggregateTypes
               ? s.readAllByAggregateType.all(after, aggregateTypes, query.limit)
               : s.readAll.all(after, query.limit);
-      return toEventRecords(rows);
+      return tuplesToEventRecords(rows);
     });
   }
 
@@ -188,7 +188,7 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
-    return this.#run(() => toEventRecords(this.#statements.eventsByIds.all(JSON.stringify(eventIds))));
+    return this.#run(() => tuplesToEventRecords(this.#statements.eventsByIds.all(JSON.stringify(eventIds))));
   }
 
   async close(): Promise<void> {
@@ -201,7 +201,7 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   #readStream(aggregateId: string, query: ReadStreamQuery): EventRecord[] {
-    return toEventRecords(
+    return tuplesToEventRecords(
       this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_VERSION),
     );
   }

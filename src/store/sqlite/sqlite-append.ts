@@ -1,6 +1,6 @@
 import type { AppendBatch, EventRecord } from '../adapter.js';
 import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../append-rules.js';
-import { toEventRecords } from '../sql/event-row.js';
+import { tuplesToEventRecords } from '../sql/event-row.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
@@ -79,7 +79,7 @@ export function appendWith(
   } catch (error) {
     if (!(error instanceof Rejected)) throw error;
     const ids = JSON.stringify(batch.events.map((e) => e.eventId));
-    const existing = toEventRecords(statements.eventsByIds.all(ids));
+    const existing = tuplesToEventRecords(statements.eventsByIds.all(ids));
     const current = statements.streamInfo.get(batch.aggregateId)?.aggregate_version ?? error.current;
     return resolveRejectedAppend(batch, current, existing);
   }

@@ -1,4 +1,4 @@
-import { EVENT_COLUMNS, type EventRow } from '../sql/event-row.js';
+import { EVENT_COLUMNS, type EventTuple } from '../sql/event-row.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 
 /** Every statement the adapter runs, prepared once per connection. */
@@ -6,12 +6,13 @@ export interface SqliteStatements {
   streamInfo: SqliteStatement<{ aggregate_version: number; aggregate_type: string }>;
   /** The INSERT of `rows` events in one statement (prepared once per row count). */
   insertEvents(rows: number): SqliteStatement;
-  eventsByIds: SqliteStatement<EventRow>;
-  readStream: SqliteStatement<EventRow>;
-  readAll: SqliteStatement<EventRow>;
-  readAllByEventType: SqliteStatement<EventRow>;
-  readAllByAggregateType: SqliteStatement<EventRow>;
-  readAllByBoth: SqliteStatement<EventRow>;
+  /** Reads of events return rows as arrays in `EVENT_COLUMNS` order (raw mode). */
+  eventsByIds: SqliteStatement<EventTuple>;
+  readStream: SqliteStatement<EventTuple>;
+  readAll: SqliteStatement<EventTuple>;
+  readAllByEventType: SqliteStatement<EventTuple>;
+  readAllByAggregateType: SqliteStatement<EventTuple>;
+  readAllByBoth: SqliteStatement<EventTuple>;
   lastPosition: SqliteStatement<{ position: number | null }>;
   loadSnapshot: SqliteStatement<{ aggregate_id: string; aggregate_type: string; aggregate_version: number; snapshot_version: number; state: string }>;
   saveSnapshot: SqliteStatement;
@@ -27,6 +28,7 @@ const PAGE = 'ORDER BY global_position LIMIT ?';
 
 export function prepareStatements(db: SqliteDatabase): SqliteStatements {
   const inserts = new Map<number, SqliteStatement>();
+  const events = (sql: string) => db.prepare<EventTuple>(sql).raw(true);
   return {
     streamInfo: db.prepare(
       'SELECT aggregate_version, aggregate_type FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1',
@@ -43,14 +45,14 @@ export function prepareStatements(db: SqliteDatabase): SqliteStatements {
       }
       return statement;
     },
-    eventsByIds: db.prepare(`${SELECT} WHERE event_id IN (SELECT value FROM json_each(?))`),
-    readStream: db.prepare(
+    eventsByIds: events(`${SELECT} WHERE event_id IN (SELECT value FROM json_each(?))`),
+    readStream: events(
       `${SELECT} WHERE aggregate_id = ? AND aggregate_version >= ? AND aggregate_version <= ? ORDER BY aggregate_version`,
     ),
-    readAll: db.prepare(`${SELECT} WHERE global_position > ? ${PAGE}`),
-    readAllByEventType: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} ${PAGE}`),
-    readAllByAggregateType: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
-    readAllByBoth: db.prepare(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
+    readAll: events(`${SELECT} WHERE global_position > ? ${PAGE}`),
+    readAllByEventType: events(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} ${PAGE}`),
+    readAllByAggregateType: events(`${SELECT} WHERE global_position > ? AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
+    readAllByBoth: events(`${SELECT} WHERE global_position > ? AND ${IN_EVENT_TYPES} AND ${IN_AGGREGATE_TYPES} ${PAGE}`),
     lastPosition: db.prepare('SELECT max(global_position) AS position FROM eventuali_events'),
     loadSnapshot: db.prepare(
       'SELECT * FROM eventuali_snapshots WHERE aggregate_id = ? AND snapshot_version = ?',

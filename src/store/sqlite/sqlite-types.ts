@@ -14,6 +14,8 @@ export interface SqliteStatement<Row = unknown> {
   get(...params: unknown[]): Row | undefined;
   all(...params: unknown[]): Row[];
   iterate(...params: unknown[]): IterableIterator<Row>;
+  /** Rows as arrays of column values instead of objects. */
+  raw(toggle?: boolean): this;
 }
 
 export interface SqliteTransactionFn<A extends unknown[], R> {
