@@ -36,7 +36,7 @@ export async function openSqliteAdapter(filename: string, options: SqliteStoreOp
   }
   try {
     configureSqlite(db, options);
-    return new SqliteAdapter(db, { closeDatabase: true });
+    return new SqliteAdapter(db, { closeDatabase: true, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (error) {
     db.close();
     // Switching a file to WAL needs a lock another connection may hold past the busy timeout.

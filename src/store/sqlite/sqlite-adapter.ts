@@ -13,6 +13,7 @@ import { AsyncLock } from '../async-lock.js';
 import { tuplesToEventRecords } from '../sql/event-row.js';
 import { migrate } from './migrations.js';
 import { appendWith, insertBatch } from './sqlite-append.js';
+import { isBusy, retryWhileBusy, SYNC_BUSY_SLICE_MS } from './busy-wait.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
@@ -22,6 +23,13 @@ import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
   closeDatabase?: boolean;
+  /**
+   * How long a call waits for another process's write lock. When set, the adapter waits it out
+   * between short timer sleeps, so the event loop serves other work meanwhile, and sets the
+   * connection's own busy timeout to a few milliseconds. When unset, the connection's own busy
+   * timeout applies (SQLite's handler, which sleeps inside the call).
+   */
+  busyTimeoutMs?: number;
 }
 
 const MAX_VERSION = 2 ** 31 - 1;
@@ -46,6 +54,7 @@ export class SqliteAdapter implements StorageAdapter {
   readonly #closeDatabase: boolean;
   readonly #subscriptions: SqliteSubscriptions;
   readonly #queries = new Map<string, SqliteStatement<Record<string, unknown>>>();
+  readonly #busyTimeoutMs: number;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
@@ -59,6 +68,8 @@ export class SqliteAdapter implements StorageAdapter {
     } catch (error) {
       throw classifySqliteError(error);
     }
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 0;
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.min(options.busyTimeoutMs, SYNC_BUSY_SLICE_MS)}`);
     const statements = this.#statements;
     this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
   }
@@ -103,9 +114,10 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
-    return this.#run(async () => {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return this.#lock.run(async () => {
       const s = this.#statements;
-      s.begin.run();
+      await this.#attempt(() => s.begin.run());
       // Inside the transaction each append is its own savepoint (better-sqlite3 nests), so a
       // rejected batch leaves the transaction's earlier writes in place.
       const session: TransactionSession = {
@@ -119,7 +131,7 @@ export class SqliteAdapter implements StorageAdapter {
       };
       try {
         const result = await fn(session);
-        s.commit.run();
+        this.#guard(() => s.commit.run());
         return result;
       } catch (error) {
         if (this.#db.inTransaction) s.rollback.run();
@@ -223,16 +235,29 @@ export class SqliteAdapter implements StorageAdapter {
     return row ? { version: row.aggregate_version, aggregateType: row.aggregate_type } : null;
   }
 
-  #run<T>(fn: () => T | Promise<T>): Promise<T> {
+  /** Runs a synchronous call under the lock. */
+  #run<T>(fn: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new StoreClosedError());
-    return this.#lock.run(() => this.#guard(fn));
+    return this.#lock.run(() => this.#attempt(fn));
+  }
+
+  /**
+   * Runs a synchronous call that is safe to repeat after a busy failure (one statement, or a
+   * better-sqlite3 transaction, rolled back when it throws). Another process's write lock is
+   * waited out without blocking the event loop, up to the busy timeout.
+   */
+  #attempt<T>(fn: () => T): T | Promise<T> {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusy(error) || this.#busyTimeoutMs === 0) throw classifySqliteError(error);
+      return retryWhileBusy(fn, this.#busyTimeoutMs).catch((final: unknown) => Promise.reject(classifySqliteError(final)));
+    }
   }
 
   #guard<T>(fn: () => T): T {
     try {
-      const result = fn();
-      if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(classifySqliteError(error))) as T;
-      return result;
+      return fn();
     } catch (error) {
       throw classifySqliteError(error);
     }

@@ -14,7 +14,7 @@ export function isUniqueViolation(error: unknown): boolean {
 /** Maps the errors the library knows the meaning of; returns others unchanged. */
 export function classifySqliteError(error: unknown): unknown {
   const code = sqliteCode(error);
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+  if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
     return new ConnectionError('The SQLite database stayed locked by another connection past the busy timeout', {
       cause: error,
     });
