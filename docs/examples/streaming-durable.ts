@@ -40,7 +40,7 @@ export function auditTrail(store: EventStore, write: (line: string) => Promise<v
     from: 'end', // with no stored checkpoint: 'start' (default), 'end', or a position the store returned
     eventTypes: [UserRegistered, UserEmailChanged.type], // default: every type
     aggregateTypes: ['User'], // default: every aggregate type
-    batchSize: 100, // events per read and per checkpoint write (default 100)
+    batchSize: 100, // events per read (default 100); the checkpoint is stored at most every 250 ms
     retry: { attempts: 3, backoffMs: 100, maxBackoffMs: 5000 }, // the defaults: 100 ms, then 200 ms
     onError: 'dead-letter', // after the last attempt: park the event and go on (default), or 'stop'
     leaseTtlMs: 5000, // another instance takes over this long after this one stops renewing (default)

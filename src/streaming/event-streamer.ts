@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { describeValue, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SubscriptionExistsError } from './errors.js';
 import { PublishWaiter, RESOLVED } from './publish-waiter.js';
@@ -312,10 +312,10 @@ function checkPublishArguments(event: Event, streamPosition: number, globalPosit
     return new InvalidArgumentError('event', 'must be an event envelope with an aggregateId');
   }
   if (!Number.isSafeInteger(streamPosition) || streamPosition < 0) {
-    return new InvalidArgumentError('streamPosition', `must be a non-negative integer, got ${String(streamPosition)}`);
+    return new InvalidArgumentError('streamPosition', `must be a non-negative integer, got ${describeValue(streamPosition)}`);
   }
   if (typeof globalPosition !== 'bigint' || globalPosition < 0n) {
-    return new InvalidArgumentError('globalPosition', `must be a non-negative bigint, got ${String(globalPosition)}`);
+    return new InvalidArgumentError('globalPosition', `must be a non-negative bigint, got ${describeValue(globalPosition)}`);
   }
   return undefined;
 }

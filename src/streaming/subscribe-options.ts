@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../core/errors.js';
+import { describeValue, InvalidArgumentError } from '../core/errors.js';
 import { checkId } from '../core/event.js';
 import type { ReceiverConfig } from './receiver.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './streamed-event.js';
@@ -52,7 +52,7 @@ export interface SubscribeOptions {
 /** @internal a positive safe integer, else InvalidArgumentError. */
 export function checkCapacity(capacity: unknown): number {
   if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new InvalidArgumentError('capacity', `must be a positive integer, got ${String(capacity)}`);
+    throw new InvalidArgumentError('capacity', `must be a positive integer, got ${describeValue(capacity)}`);
   }
   return capacity;
 }
@@ -80,7 +80,7 @@ export function parseSubscribeOptions(options: SubscribeOptions, defaultCapacity
   checkId('subscription id', options.id);
   const overflow = options.overflow ?? 'wait';
   if (!(OVERFLOW_POLICIES as readonly unknown[]).includes(overflow)) {
-    throw new InvalidArgumentError('overflow', `must be one of ${OVERFLOW_POLICIES.join(', ')}, got ${String(overflow)}`);
+    throw new InvalidArgumentError('overflow', `must be one of ${OVERFLOW_POLICIES.join(', ')}, got ${describeValue(overflow)}`);
   }
   return {
     id: options.id,

@@ -23,8 +23,15 @@ export class SqliteSubscriptions {
   readonly #addDeadLetter: SqliteStatement;
   readonly #listDeadLetters: SqliteStatement<DeadLetterRow>;
   readonly #deleteDeadLetter: SqliteStatement;
+  readonly #db: SqliteDatabase;
+  readonly #journalMode: SqliteStatement<{ journal_mode: string }>;
+  readonly #synchronous: SqliteStatement<{ synchronous: number }>;
+  readonly #setSynchronous = new Map<number, SqliteStatement>();
 
   constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#journalMode = db.prepare('PRAGMA journal_mode');
+    this.#synchronous = db.prepare('PRAGMA synchronous');
     // A lease is taken when free, expired, or already ours; `changes` tells whether we hold it.
     this.#acquire = db.prepare(
       `INSERT INTO eventuali_leases (name, owner, expires_at) VALUES (?, ?, ?)
@@ -70,11 +77,42 @@ export class SqliteSubscriptions {
     return row ? BigInt(row.position) : null;
   }
 
+  /**
+   * Outside a transaction, in WAL mode, the write commits without an fsync (synchronous NORMAL for
+   * this one statement): a power loss may then lose it, but only with every later commit, since the
+   * WAL is synced in order; the subscription then delivers those events again (at least once).
+   * Inside a transaction (a projection's) it commits with the transaction, as configured.
+   */
   saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): boolean {
+    const level = this.#relaxableSynchronous();
+    if (level === undefined) return this.#writeCheckpoint(subscriptionId, position, fence);
+    this.#setSynchronousTo(1);
+    try {
+      return this.#writeCheckpoint(subscriptionId, position, fence);
+    } finally {
+      this.#setSynchronousTo(level);
+    }
+  }
+
+  #writeCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): boolean {
     const result = fence
       ? this.#saveFencedCheckpoint.run(subscriptionId, position, Date.now(), fence.name, fence.owner)
       : this.#saveCheckpoint.run(subscriptionId, position, Date.now());
     return result.changes > 0;
+  }
+
+  /** The connection's synchronous level when a standalone write may skip its fsync (WAL, above NORMAL). */
+  #relaxableSynchronous(): number | undefined {
+    if (this.#db.inTransaction) return undefined;
+    const level = this.#synchronous.get()?.synchronous;
+    if (level === undefined || level <= 1) return undefined;
+    return this.#journalMode.get()?.journal_mode === 'wal' ? level : undefined;
+  }
+
+  #setSynchronousTo(level: number): void {
+    let statement = this.#setSynchronous.get(level);
+    if (!statement) this.#setSynchronous.set(level, (statement = this.#db.prepare(`PRAGMA synchronous = ${Math.trunc(level)}`)));
+    statement.run();
   }
 
   addDeadLetter(r: DeadLetterRecord): void {

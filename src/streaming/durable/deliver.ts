@@ -4,7 +4,7 @@ import type { Event, EventMetadata } from '../../core/event.js';
 import type { EventRecord } from '../../store/adapter.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
 import type { DurableSubscription } from './durable-subscription.js';
-import { toError } from './subscription-errors.js';
+import { isConnectionError, RetryFromCheckpoint, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { HandlerContext } from './subscription-options.js';
 
@@ -40,54 +40,105 @@ export function stampMetadata(aggregate: Aggregate, metadata: EventMetadata): vo
   }
 }
 
-export function handlerContext(subscriptionId: string, event: Event, attempt: number, host: SubscriptionHost): HandlerContext {
-  const metadata = causedBy(event);
-  return {
-    subscriptionId,
-    attempt,
-    metadata,
-    save: (aggregate) => {
+/**
+ * What a handler gets. A class, so that no closure is made per event when the handler does not
+ * save; `save` is made on first use, bound, so `const { save } = ctx` works.
+ */
+class SubscriptionHandlerContext implements HandlerContext {
+  readonly metadata: EventMetadata;
+  readonly #host: SubscriptionHost;
+
+  constructor(readonly subscriptionId: string, event: Event, readonly attempt: number, host: SubscriptionHost) {
+    this.metadata = causedBy(event);
+    this.#host = host;
+  }
+
+  get save(): (aggregate: Aggregate) => Promise<Event[]> {
+    const { metadata } = this;
+    const host = this.#host;
+    return (aggregate) => {
       stampMetadata(aggregate, metadata);
       return host.save(aggregate);
-    },
-  };
+    };
+  }
 }
 
-/** Runs the handler (or a projection's transaction) for one event. */
-export type Invoke = (event: Event, attempt: number) => Promise<unknown>;
+export function handlerContext(subscriptionId: string, event: Event, attempt: number, host: SubscriptionHost): HandlerContext {
+  return new SubscriptionHandlerContext(subscriptionId, event, attempt, host);
+}
 
-/** Decodes and hands one event to `invoke`, retrying with backoff, then parks or stops. */
-export async function deliverWithRetries(
+/** Runs the handler (or a projection's transaction) for one event: a value when it finished synchronously, or a promise. */
+export type Invoke = (event: Event, attempt: number) => unknown;
+
+const HANDLED: DeliveryOutcome = Object.freeze({ kind: 'handled' });
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Decodes and hands one event to `invoke`, retrying with backoff, then parks or stops. A handler
+ * that returns without a promise is handled synchronously: no promise is made per event, which is
+ * most of a catch-up's cost with a cheap handler.
+ */
+export function deliverWithRetries(
   subscription: DurableSubscription,
   host: SubscriptionHost,
   record: EventRecord,
   control: DeliveryControl,
   invoke: Invoke,
-): Promise<DeliveryOutcome> {
-  const { options } = subscription;
-  const park = control.park ?? true;
+): DeliveryOutcome | Promise<DeliveryOutcome> {
   let event: Event;
   try {
     event = host.registry.decode(record);
   } catch (error) {
     // A row that does not decode will not decode on a retry either.
-    return giveUp(subscription, host, record, toError(error), 1, park);
+    return giveUp(subscription, host, record, toError(error), 1, control.park ?? true);
   }
-  let lastError = new Error('not delivered');
-  for (let attempt = 1; attempt <= control.attempts; attempt++) {
+  let result: unknown;
+  try {
+    result = invoke(event, 1);
+    if (!isThenable(result)) return HANDLED;
+  } catch (thrown) {
+    return retryAfterFailure(subscription, host, record, event, control, invoke, thrown);
+  }
+  return Promise.resolve(result).then(
+    () => HANDLED,
+    (thrown: unknown) => retryAfterFailure(subscription, host, record, event, control, invoke, thrown),
+  );
+}
+
+/** After the first attempt failed with `firstError`: the retries, then parks or stops. */
+async function retryAfterFailure(
+  subscription: DurableSubscription,
+  host: SubscriptionHost,
+  record: EventRecord,
+  event: Event,
+  control: DeliveryControl,
+  invoke: Invoke,
+  firstError: unknown,
+): Promise<DeliveryOutcome> {
+  const { options } = subscription;
+  const park = control.park ?? true;
+  let thrown = firstError;
+  for (let attempt = 1; ; attempt++) {
+    const error = toError(thrown);
+    const retryHere = attempt < control.attempts;
+    // The store could not be reached: not the event's fault, so it is never parked or stopped
+    // on; the subscription reads it again from its checkpoint once the store answers.
+    const retryFromCheckpoint = !retryHere && park && isConnectionError(error);
+    subscription.emitError(error, { event, attempt, willRetry: retryHere || retryFromCheckpoint });
+    if (retryFromCheckpoint) throw new RetryFromCheckpoint(error);
+    if (!retryHere) return giveUp(subscription, host, record, error, attempt, park);
+    await control.sleep(Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (attempt - 1)));
+    if (control.isStopping()) return { kind: 'stopping' };
     try {
-      await invoke(event, attempt);
-      return { kind: 'handled' };
-    } catch (thrown) {
-      lastError = toError(thrown);
-      const willRetry = attempt < control.attempts;
-      subscription.emitError(lastError, { event, attempt, willRetry });
-      if (!willRetry) break;
-      await control.sleep(Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (attempt - 1)));
-      if (control.isStopping()) return { kind: 'stopping' };
+      await invoke(event, attempt + 1);
+      return HANDLED;
+    } catch (next) {
+      thrown = next;
     }
   }
-  return giveUp(subscription, host, record, lastError, control.attempts, park);
 }
 
 async function giveUp(

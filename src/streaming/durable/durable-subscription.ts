@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { StoreClosedError } from '../../core/errors.js';
+import { describeValue, InvalidArgumentError, StoreClosedError } from '../../core/errors.js';
+import { MAX_TIMER_MS } from '../../core/limits.js';
+import { checkPositiveInteger } from '../../core/store-options.js';
 import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
 import type { EventRecord } from '../../store/adapter.js';
-import { deliverWithRetries, handlerContext, type DeliveryOutcome, type Invoke } from './deliver.js';
+import { deliverWithRetries, handlerContext, type DeliveryControl, type DeliveryOutcome, type Invoke } from './deliver.js';
 import { deliverEachThenCheckpoint } from './batch-delivery.js';
 import { Lease } from './lease.js';
-import { LeaseLostError, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
+import { isConnectionError, LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
+import { CaughtUpWaiters } from './caught-up-waiters.js';
+import { replayDeadLetters } from './dead-letter-replay.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
+import { ReadPacer } from './read-pacer.js';
 import { WakeSignal } from './wake-signal.js';
 
 export type SubscriptionState = 'idle' | 'standby' | 'catching-up' | 'live' | 'stopping' | 'stopped' | 'failed';
@@ -30,15 +36,27 @@ export interface DurableSubscriptionEvents {
   stopped: [reason?: Error];
 }
 
-/** @internal delivers one read page; returns the last position handled and checkpointed. */
+/** @internal delivers one read page; returns the last position handled (the loop stores the checkpoint, unless the delivery did). */
 export type BatchDelivery = (records: readonly EventRecord[], subscription: DurableSubscription) => Promise<bigint | null>;
 
 const IDLE_POLL_MIN_MS = 5;
+/** A catch-up that never waits for I/O (better-sqlite3 is synchronous) lets timers and I/O run this often. */
+const YIELD_EVERY_MS = 20;
+/**
+ * The pacer's wait between live reads also ends after this many commit hints: writers in this
+ * process that never wait for I/O (better-sqlite3 is synchronous) keep timers from firing.
+ */
+const READ_GAP_HINTS = 100;
+/** How often an idle filtered subscription moves its position past the events its filters skip. */
+const SKIP_AHEAD_EVERY_MS = 250;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A durable subscription: catches up from the store, then follows live, storing its checkpoint
- * after each handled batch. At-least-once: after a crash, at most the last batch is delivered again.
- * One instance per id is active across processes (a lease); others wait and take over.
+ * after handled batches: at most every 250 ms while events come in, within 250 ms of the last one,
+ * before `waitUntilCaughtUp()` resolves, and on stop(). At-least-once: after a crash, the events
+ * handled since the last stored checkpoint (at most about 250 ms of them) are delivered again. One
+ * instance per id is active across processes (a lease); others wait and take over.
  *
  * @example
  * const sub = store.subscribe({ id: 'mailer', eventTypes: [UserRegistered], handle: sendWelcome });
@@ -50,16 +68,22 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   /** Identifies this instance in the lease table. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   #state: SubscriptionState = 'idle';
+  /** The last handled event's position: reading goes on after it. */
   #position = 0n;
+  readonly #checkpoints = new CheckpointWriter((position) => this.#saveCheckpoint(position));
   #loop: Promise<void> | undefined;
   #stopRequested = false;
   readonly #lease: Lease;
   #cycle = 0;
-  #waiters: { afterCycle: number; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  readonly #waiters = new CaughtUpWaiters();
   #unsubscribeHint: (() => void) | undefined;
   readonly #signal = new WakeSignal();
+  /** Failures to reach the store in a row, for the backoff before trying again. */
+  #failures = 0;
 
   readonly #invoke: Invoke;
+  /** The delivery control of the run loop (all attempts, then park), made once. */
+  #retrying: DeliveryControl | undefined;
   /** @internal runs once each time this instance becomes active, before reading (projection setup). */
   beforeFollow: (() => Promise<void>) | undefined;
 
@@ -76,14 +100,17 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       lost: () => this.#becameInactive(),
       error: (error) => this.#emitError(error, { willRetry: true }),
     });
-    this.#invoke = invoke ?? (async (event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
+    this.#invoke = invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
   }
 
   get state(): SubscriptionState {
     return this.#state;
   }
 
-  /** The position of the last handled (and checkpointed) event; `0n` before the first. */
+  /**
+   * The position of the last handled event; `0n` before the first. The stored checkpoint follows it
+   * within about 250 ms, and at once before waitUntilCaughtUp() resolves and on stop().
+   */
   get position(): bigint {
     return this.#position;
   }
@@ -99,7 +126,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     if (this.#loop) return;
     this.#stopRequested = false;
     this.#state = 'standby';
-    this.#unsubscribeHint = this.host.onCommit(() => this.#signal.wake());
+    this.#unsubscribeHint = this.host.onCommit(() => this.#signal.hint());
     this.#loop = this.#run().finally(() => {
       this.#unsubscribeHint?.();
       this.#unsubscribeHint = undefined;
@@ -123,19 +150,16 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   waitUntilCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.#loop) return Promise.reject(new SubscriptionError(this.id, 'is not started'));
     const timeoutMs = options.timeoutMs ?? 30_000;
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        afterCycle: this.#cycle,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new SubscriptionError(this.id, `did not catch up within ${timeoutMs} ms (active: ${this.#lease.held})`));
-        }, timeoutMs),
-      };
-      this.#waiters.push(waiter);
-      this.#signal.wake();
-    });
+    if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_MS) {
+      return Promise.reject(new InvalidArgumentError('timeoutMs', `must be an integer from 0 to ${MAX_TIMER_MS}, got ${describeValue(timeoutMs)}`));
+    }
+    const caughtUp = this.#waiters.add(
+      this.#cycle,
+      timeoutMs,
+      () => new SubscriptionError(this.id, `did not catch up within ${timeoutMs} ms (active: ${this.#lease.held})`),
+    );
+    this.#signal.wake();
+    return caughtUp;
   }
 
   /**
@@ -143,6 +167,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
    * (default 10,000): the subscription's lag, for metrics and readiness checks.
    */
   async lag(max = 10_000): Promise<number> {
+    checkPositiveInteger('max', max);
     const records = await this.host.adapter.readAll({
       after: this.#position,
       limit: max,
@@ -161,43 +186,40 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
    * Hands each dead letter to the handler again; the ones it now handles are removed. Returns how
    * many were handled and how many still fail.
    */
-  async replayDeadLetters(): Promise<{ handled: number; failed: number }> {
-    const letters = await this.listDeadLetters();
-    let handled = 0;
-    let failed = 0;
-    for (const letter of letters) {
-      const [record] = await this.host.adapter.readEvents([letter.eventId]);
-      const outcome = record ? await this.deliver(record, { retries: false, park: false }) : undefined;
-      if (outcome?.kind === 'handled') {
-        await this.host.adapter.deleteDeadLetter(letter.id);
-        handled += 1;
-      } else {
-        failed += 1;
-      }
-    }
-    return { handled, failed };
+  replayDeadLetters(): Promise<{ handled: number; failed: number }> {
+    return replayDeadLetters(this, this.host.adapter);
   }
 
-  /** @internal delivers one event with the subscription's retry policy. */
-  deliver(record: EventRecord, options: { retries: boolean; park: boolean } = { retries: true, park: true }): Promise<DeliveryOutcome> {
-    return deliverWithRetries(this, this.host, record, {
-      attempts: options.retries ? this.options.attempts : 1,
-      park: options.park,
-      isStopping: () => this.#stopRequested,
-      sleep: (ms) => this.#signal.sleep(ms),
-    }, this.#invoke);
+  /** @internal delivers one event with the subscription's retry policy; no promise when the handler returned none. */
+  deliver(record: EventRecord, options?: { retries: boolean; park: boolean }): DeliveryOutcome | Promise<DeliveryOutcome> {
+    const control = options ? this.#control(options.retries ? this.options.attempts : 1, options.park) : (this.#retrying ??= this.#control(this.options.attempts, true));
+    return deliverWithRetries(this, this.host, record, control, this.#invoke);
   }
 
-  /** @internal stores the checkpoint, fenced by this instance's lease. */
+  #control(attempts: number, park: boolean): DeliveryControl {
+    return { attempts, park, isStopping: () => this.#stopRequested, sleep: (ms) => this.#signal.sleep(ms, Infinity) };
+  }
+
+  /** @internal stores the checkpoint now, fenced by this instance's lease. */
   async checkpoint(position: bigint): Promise<void> {
-    const saved = await this.host.adapter.saveCheckpoint(this.id, position, { name: this.#lease.name, owner: this.owner });
-    if (!saved) throw new LeaseLostError(this.id);
-    this.#position = position;
+    await this.#saveCheckpoint(position);
+    this.checkpointed(position);
   }
 
   /** @internal records a checkpoint written by the caller inside its own transaction. */
   checkpointed(position: bigint): void {
     this.#position = position;
+    this.#checkpoints.stored(position);
+  }
+
+  /** @internal records events as handled; the loop stores the checkpoint for them (see CheckpointWriter). */
+  handled(position: bigint): void {
+    this.#position = position;
+  }
+
+  async #saveCheckpoint(position: bigint): Promise<void> {
+    const saved = await this.host.adapter.saveCheckpoint(this.id, position, { name: this.#lease.name, owner: this.owner });
+    if (!saved) throw new LeaseLostError(this.id);
   }
 
   /** @internal the lease this instance must hold for a checkpoint to count. */
@@ -215,7 +237,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     try {
       while (!this.#stopRequested) {
         if (!(await this.#takeLease())) {
-          await this.#signal.sleep(Math.max(50, Math.floor(this.options.leaseTtlMs / 4)));
+          await this.#signal.sleep(Math.max(50, Math.floor(this.options.leaseTtlMs / 4)), Infinity);
           continue;
         }
         try {
@@ -225,6 +247,13 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
             failure = error.reason;
             break;
           }
+          if (isConnectionError(error)) {
+            // Setting up (projection setup, loading or writing the first checkpoint) could not
+            // reach the store: try again, keeping the lease while it can be renewed.
+            this.#emitError(toError(error), { willRetry: true });
+            await this.#backOff();
+            continue;
+          }
           if (!(error instanceof LeaseLostError)) throw error;
           this.#loseLease();
         }
@@ -233,12 +262,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       failure = toError(error);
       this.#emitError(failure, { willRetry: false });
     } finally {
+      await this.#storeBeforeLeaving();
       await this.#giveUpLease();
       this.#state = failure ? 'failed' : 'stopped';
-      for (const waiter of this.#waiters.splice(0)) {
-        clearTimeout(waiter.timer);
-        waiter.reject(new SubscriptionError(this.id, 'stopped before catching up', { cause: failure }));
-      }
+      this.#waiters.rejectAll(new SubscriptionError(this.id, 'stopped before catching up', { cause: failure }));
       this.host.release(this.id);
       this.emit('stopped', failure);
     }
@@ -247,22 +274,34 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   /** Delivers events while this instance holds the lease. */
   async #follow(): Promise<void> {
     const { adapter } = this.host;
+    await this.#checkpoints.restart();
     await this.beforeFollow?.();
     const stored = await adapter.loadCheckpoint(this.id);
     if (stored === null) {
       const from = this.options.from;
-      this.#position = from === 'start' ? 0n : from === 'end' ? await adapter.globalPosition() : from;
-      await this.checkpoint(this.#position);
+      await this.checkpoint(from === 'start' ? 0n : from === 'end' ? await adapter.globalPosition() : from);
     } else {
-      this.#position = stored;
+      this.checkpointed(stored);
     }
     this.#state = 'catching-up';
     let idleMs = IDLE_POLL_MIN_MS;
     let caughtUp = false;
+    let yieldedAt = performance.now();
+    const pacer = new ReadPacer();
+    const filtered = this.options.eventTypes !== undefined || this.options.aggregateTypes !== undefined;
+    let idle = false;
+    let headReadAt = Number.NEGATIVE_INFINITY;
     while (!this.#stopRequested && this.#lease.held) {
       const cycle = ++this.#cycle;
+      const readAt = performance.now();
       let records: EventRecord[];
+      let head: bigint | undefined;
       try {
+        if (filtered && idle && readAt - headReadAt >= SKIP_AHEAD_EVERY_MS) {
+          // Read before the page: if the page is empty, no event up to `head` matches the filters.
+          head = await adapter.globalPosition();
+          headReadAt = readAt;
+        }
         records = await adapter.readAll({
           after: this.#position,
           limit: this.options.batchSize,
@@ -271,50 +310,76 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         });
       } catch (error) {
         this.#emitError(toError(error), { willRetry: true });
-        await this.#signal.sleep(this.options.pollIntervalMs);
+        await this.#backOff();
         continue;
       }
-      if (records.length > 0) {
-        try {
-          await this.deliverBatch(records, this);
-        } catch (error) {
-          if (error instanceof StopDelivery || error instanceof LeaseLostError) throw error;
-          // A checkpoint or dead-letter write failed (a lost connection, a busy database): the
-          // batch is delivered again from the last stored checkpoint, at least once.
-          this.#emitError(toError(error), { willRetry: true });
-          await this.#signal.sleep(this.options.pollIntervalMs);
-          continue;
-        }
-        idleMs = IDLE_POLL_MIN_MS;
+      const readMs = performance.now() - readAt;
+      const more = records.length === this.options.batchSize;
+      idle = records.length === 0;
+      // A filtered subscription moves past the events its filters skip, so that the next reads
+      // (and a restart) do not scan them again.
+      if (idle && head !== undefined && head > 0n && head !== this.#position) this.handled(head);
+      try {
+        this.#checkpoints.throwFailure();
+        if (records.length > 0) await this.deliverBatch(records, this);
+        // Caught up with someone waiting: stored before the waiter hears of it. Otherwise coalesced.
+        if (!more && this.#waiters.size > 0) await this.#checkpoints.writeNow(this.#position);
+        else this.#checkpoints.writeSoon(this.#position);
+      } catch (error) {
+        if (error instanceof StopDelivery || error instanceof LeaseLostError) throw error;
+        // A checkpoint or dead-letter write failed, or a handler could not reach the store: what
+        // is not handled yet is read again after the last handled event, at least once.
+        if (!(error instanceof RetryFromCheckpoint)) this.#emitError(toError(error), { willRetry: true });
+        await this.#backOff();
+        continue;
       }
+      if (records.length > 0) idleMs = IDLE_POLL_MIN_MS;
+      this.#failures = 0;
       if (this.#stopRequested) break;
-      if (records.length < this.options.batchSize) {
+      if (!more) {
         if (!caughtUp) this.emit('caught-up', { position: this.#position });
         caughtUp = true;
         this.#state = 'live';
-        this.#resolveWaiters(cycle);
-        await this.#signal.sleep(idleMs);
+        this.#waiters.caughtUp(cycle);
+        // A handled position not stored yet is stored by the first poll after it is due.
+        const pending = this.#checkpoints.behind(this.#position);
+        await this.#signal.sleep(pending ? Math.max(1, Math.min(idleMs, this.#checkpoints.dueInMs())) : idleMs);
+        const gap = pacer.gapAfter(records.length, readMs, readAt) - (performance.now() - readAt);
+        if (gap > 0 && !this.#stopRequested) await this.#signal.sleep(gap, READ_GAP_HINTS);
+        yieldedAt = performance.now();
         idleMs = Math.min(this.options.pollIntervalMs, idleMs * 2);
-      } else if (caughtUp) {
+        continue;
+      }
+      if (caughtUp) {
         caughtUp = false;
         this.#state = 'catching-up';
         this.emit('fell-behind', { position: this.#position });
       }
+      if (performance.now() - yieldedAt >= YIELD_EVERY_MS) {
+        // Lets the lease's renewal timer, appends and I/O of this process run during a long catch-up.
+        await yieldToEventLoop();
+        yieldedAt = performance.now();
+      }
     }
   }
 
-  #resolveWaiters(cycle: number): void {
-    if (this.#waiters.length === 0) return;
-    const remaining = [];
-    for (const waiter of this.#waiters) {
-      if (cycle > waiter.afterCycle) {
-        clearTimeout(waiter.timer);
-        waiter.resolve();
-      } else {
-        remaining.push(waiter);
-      }
+  /** Stores the handled position before giving up the lease (stop, `onError: 'stop'`, a failure); best effort. */
+  async #storeBeforeLeaving(): Promise<void> {
+    if (!this.#lease.held) return;
+    try {
+      await this.#checkpoints.writeNow(this.#position);
+    } catch (error) {
+      // Not stored: the next active instance delivers these events again (at least once).
+      if (!(error instanceof LeaseLostError)) this.#emitError(toError(error), { willRetry: false });
     }
-    this.#waiters = remaining;
+  }
+
+  /** Waits before trying again after a failure: the poll interval, doubling with each failure in a row up to `maxBackoffMs`. */
+  async #backOff(): Promise<void> {
+    const { pollIntervalMs, maxBackoffMs } = this.options;
+    const ms = Math.min(Math.max(pollIntervalMs, maxBackoffMs), pollIntervalMs * 2 ** Math.min(this.#failures, 20));
+    this.#failures += 1;
+    await this.#signal.sleep(ms, Infinity);
   }
 
   async #takeLease(): Promise<boolean> {

@@ -1,9 +1,11 @@
+import { MAX_TIMER_MS } from '../../core/limits.js';
 import type { SubscriptionStorage } from '../../store/subscription-storage.js';
 import { toError } from './subscription-errors.js';
 
 /**
  * A named lease held in the store and renewed every third of its time to live, so another
- * process can take over once this one stops renewing (dies, hangs, loses the database).
+ * process can take over once this one stops renewing (dies, hangs, loses the database). The
+ * renewal never waits longer than a Node.js timer can (2^31-1 ms), whatever the time to live.
  * @internal
  */
 export class Lease {
@@ -28,7 +30,7 @@ export class Lease {
       const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
       if (held && !this.#held) {
         this.#held = true;
-        this.#timer = setInterval(() => void this.#renew(), Math.max(20, Math.floor(this.ttlMs / 3)));
+        this.#timer = setInterval(() => void this.#renew(), Math.min(MAX_TIMER_MS, Math.max(20, Math.floor(this.ttlMs / 3))));
         this.#timer.unref();
       }
       return held;

@@ -68,8 +68,11 @@ function projectionContext(
   host: SubscriptionHost,
   session: ProjectionSession,
 ): ProjectionContext {
+  const { subscriptionId, metadata } = handlerContext(runner.id, event, attempt, host);
   return {
-    ...handlerContext(runner.id, event, attempt, host),
+    subscriptionId,
+    attempt,
+    metadata,
     // The projection's transaction holds the store's writer on SQLite and memory: a save from
     // inside it would wait for itself. Reactions that save belong in a subscription.
     save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in a projection: use store.subscribe() for reactions that save')),

@@ -1,4 +1,4 @@
-import { EventualiError } from '../../core/errors.js';
+import { describeValue, EventualiError, isEventualiError } from '../../core/errors.js';
 
 /** A durable subscription could not do what was asked (duplicate id, not started, stopped). */
 export class SubscriptionError extends EventualiError {
@@ -21,7 +21,8 @@ export function toError(value: unknown): Error {
   try {
     text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // A cycle, a bigint inside, or an object without a prototype (String() throws on it).
+    text = describeValue(value);
   }
   return new Error(`non-Error thrown: ${text}`, { cause: value });
 }
@@ -31,4 +32,20 @@ export class StopDelivery extends Error {
   constructor(readonly reason: Error) {
     super(reason.message);
   }
+}
+
+/**
+ * @internal thrown by a delivery when the store could not be reached: the event is not parked (the
+ * handler did not reject it), the subscription reads again from its checkpoint once the store is back.
+ * Already reported through the 'error' event.
+ */
+export class RetryFromCheckpoint extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message, { cause: reason });
+  }
+}
+
+/** True for a failure to reach the store (a dropped connection, a database busy past its timeout): worth retrying as is. */
+export function isConnectionError(error: unknown): boolean {
+  return isEventualiError(error, 'CONNECTION');
 }

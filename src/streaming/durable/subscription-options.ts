@@ -1,8 +1,9 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { describeValue, InvalidArgumentError } from '../../core/errors.js';
 import type { Event, EventDefinition, EventMetadata } from '../../core/event.js';
 import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
-import { checkPositiveInteger } from '../../core/store-options.js';
+import { MAX_GLOBAL_POSITION, MAX_TIMER_MS } from '../../core/limits.js';
+import { checkOptionsObject, checkPositiveInteger } from '../../core/store-options.js';
 
 /** Where a subscription with no stored checkpoint starts. */
 export type SubscriptionStart = 'start' | 'end' | bigint;
@@ -38,7 +39,7 @@ export interface SubscriptionOptions {
   /** Only these event types (names or definitions; a definition is registered with the store). */
   eventTypes?: readonly (string | EventDefinition)[];
   aggregateTypes?: readonly string[];
-  /** Events read per query and per checkpoint write (default 100). */
+  /** Events read per query (default 100). The checkpoint is stored at most every 250 ms while events keep coming. */
   batchSize?: number;
   handle: (event: Event, ctx: HandlerContext) => unknown;
   retry?: RetryOptions;
@@ -71,8 +72,8 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
   checkId('subscription id', options.id);
   const from = options.from ?? 'start';
-  if (from !== 'start' && from !== 'end' && (typeof from !== 'bigint' || from < 0n)) {
-    throw new InvalidArgumentError('from', `must be 'start', 'end' or a non-negative bigint position, got ${String(from)}`);
+  if (from !== 'start' && from !== 'end' && (typeof from !== 'bigint' || from < 0n || from > MAX_GLOBAL_POSITION)) {
+    throw new InvalidArgumentError('from', `must be 'start', 'end' or a bigint position from 0 to 2^63-1, got ${describeValue(from)}`);
   }
   if (typeof options.handle !== 'function') throw new InvalidArgumentError('handle', 'must be a function');
   const definitions: EventDefinition[] = [];
@@ -87,7 +88,7 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
         definitions.push(entry);
         return entry.type;
       }
-      throw new InvalidArgumentError('eventTypes', `holds ${String(entry)}, not an event type or definition`);
+      throw new InvalidArgumentError('eventTypes', `holds ${describeValue(entry)}, not an event type or definition`);
     });
   }
   let aggregateTypes: string[] | undefined;
@@ -103,8 +104,9 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
   }
   const onError = options.onError ?? 'dead-letter';
   if (onError !== 'dead-letter' && onError !== 'stop') {
-    throw new InvalidArgumentError('onError', `must be 'dead-letter' or 'stop', got ${String(onError)}`);
+    throw new InvalidArgumentError('onError', `must be 'dead-letter' or 'stop', got ${describeValue(onError)}`);
   }
+  checkOptionsObject('retry', options.retry);
   const resolved: ResolvedSubscriptionOptions = {
     id: options.id,
     from,
@@ -122,10 +124,11 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
   };
   checkPositiveInteger('batchSize', resolved.batchSize);
   checkPositiveInteger('retry.attempts', resolved.attempts);
-  checkPositiveInteger('retry.backoffMs', resolved.backoffMs, { allowZero: true });
-  checkPositiveInteger('retry.maxBackoffMs', resolved.maxBackoffMs, { allowZero: true });
-  checkPositiveInteger('leaseTtlMs', resolved.leaseTtlMs);
-  checkPositiveInteger('pollIntervalMs', resolved.pollIntervalMs);
+  // Node.js fires a timer longer than 2^31-1 ms after 1 ms: a longer delay would spin, not wait.
+  checkPositiveInteger('retry.backoffMs', resolved.backoffMs, { allowZero: true, max: MAX_TIMER_MS });
+  checkPositiveInteger('retry.maxBackoffMs', resolved.maxBackoffMs, { allowZero: true, max: MAX_TIMER_MS });
+  checkPositiveInteger('leaseTtlMs', resolved.leaseTtlMs, { max: MAX_TIMER_MS });
+  checkPositiveInteger('pollIntervalMs', resolved.pollIntervalMs, { max: MAX_TIMER_MS });
   if (resolved.leaseTtlMs < 100) throw new InvalidArgumentError('leaseTtlMs', 'must be at least 100 ms');
   return resolved;
 }

@@ -1,32 +1,52 @@
-/** A sleep that a wake-up (new events, a stop) cuts short. */
+/**
+ * The run loop's sleeps. A commit hint ends a poll's sleep (or, with `hints` > 1, the hint-th one
+ * does); wake() ends any sleep (stop, a waiter, a lost lease). A hint or wake that comes while the
+ * loop is busy is kept for its next sleep, so none is missed.
+ */
 export class WakeSignal {
-  #wake: (() => void) | undefined;
-  #pending = false;
+  #end: (() => void) | undefined;
+  /** Hints needed to end the current sleep (Infinity: hints do not end it). */
+  #needed = 1;
+  /** Hints since the last sleep that counted them ended. */
+  #hints = 0;
+  #woken = false;
+
+  /** Events were committed: ends a sleep waiting for hints, once enough have come. */
+  hint(): void {
+    this.#hints += 1;
+    if (this.#hints >= this.#needed) this.#end?.();
+  }
 
   /** Ends the current (or the next) sleep at once. */
   wake(): void {
-    this.#pending = true;
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    this.#woken = true;
+    this.#end?.();
   }
 
-  /** Resolves after `ms`, or sooner on wake(); a wake() since the last sleep makes it return at once. */
-  sleep(ms: number): Promise<void> {
-    if (this.#pending) {
-      this.#pending = false;
+  /**
+   * Resolves after `ms`, on wake(), or once `hints` commit hints have come since the last sleep that
+   * counted them (pass Infinity for a backoff that commits must not cut short).
+   */
+  sleep(ms: number, hints = 1): Promise<void> {
+    const counts = hints !== Infinity;
+    if (this.#woken || this.#hints >= hints) {
+      this.#woken = false;
+      if (counts) this.#hints = 0;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const end = (): void => {
         clearTimeout(timer);
-        if (self.#wake === done) self.#wake = undefined;
-        self.#pending = false;
+        if (this.#end !== end) return;
+        this.#end = undefined;
+        this.#needed = 1;
+        this.#woken = false;
+        if (counts) this.#hints = 0;
         resolve();
-      }
-      this.#wake = done;
+      };
+      const timer = setTimeout(end, ms);
+      this.#needed = hints;
+      this.#end = end;
     });
   }
 }

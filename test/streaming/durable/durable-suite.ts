@@ -63,6 +63,38 @@ export function describeDurableSubscriptions(makeTarget: () => StoreTarget): voi
       expect(written.filter((id) => delivered.get(id) !== 1)).toEqual([]);
     });
 
+    it('delivers every matching event of concurrent writers once when most events do not match its filters', async () => {
+      const reader = await open();
+      const writers = await Promise.all([open(), open(), open()]);
+      const delivered = new Map<string, number>();
+      const sub = reader.subscribe({
+        id: uniqueId(),
+        from: 'end',
+        aggregateTypes: ['Wanted'],
+        batchSize: 5,
+        handle: (event) => void delivered.set(event.eventId, (delivered.get(event.eventId) ?? 0) + 1),
+      });
+      await sub.start();
+      await sub.waitUntilCaughtUp();
+      const wanted = (
+        await Promise.all(
+          writers.map(async (writer) => {
+            const ids: string[] = [];
+            for (let i = 0; i < 20; i++) {
+              await ping(writer, 1 + (i % 4));
+              // Let the subscriber go idle between matches, so that it skips ahead past the others' events.
+              if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 30));
+              if (i % 3 === 0) ids.push(...(await writer.append('Wanted', streamId(), 'no-stream', [Pinged.create({ n: i })])).map((e) => e.eventId));
+            }
+            return ids;
+          }),
+        )
+      ).flat();
+      await sub.waitUntilCaughtUp();
+      expect(wanted.filter((id) => delivered.get(id) !== 1)).toEqual([]);
+      expect(delivered.size).toBe(wanted.length);
+    });
+
     it('resumes from its checkpoint after a stop, in another store instance', async () => {
       const store = await open();
       const id = uniqueId();
