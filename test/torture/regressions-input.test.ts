@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, type Event } from '../../src/index.js';
+import { EventStore, isEventualiError, type Event } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { Anything, Noted } from './support/events.js';
 import { call } from './support/hostile.js';
@@ -141,7 +141,7 @@ describe('regressions: input', () => {
       const sub = await call(() => store.subscribe({ id: unique('nul-filter'), aggregateTypes: ['x\u0000'], handle: () => undefined }));
       if (!sub.ok) continue;
       const untyped: unknown[] = [];
-      sub.value.on('error', (error) => void ('code' in error || untyped.push(error)));
+      sub.value.on('error', (error) => void (isEventualiError(error) || untyped.push(error)));
       await sub.value.start();
       await call(() => sub.value.waitUntilCaughtUp({ timeoutMs: 5_000 }));
       await sub.value.stop();

@@ -67,6 +67,11 @@ export function classifyPostgresError(error: unknown, secret?: string): unknown 
     const detail = error instanceof Error ? redact(error.message, secret) : '';
     return new InvalidArgumentError('JSON text', `PostgreSQL jsonb does not accept it: ${detail}`);
   }
+  // A NUL character in text the library did not check (text columns cannot hold it).
+  if (code === '22021') {
+    const detail = error instanceof Error ? redact(error.message, secret) : '';
+    return new InvalidArgumentError('text', `PostgreSQL does not accept it: ${detail}`);
+  }
   return error;
 }
 

@@ -83,7 +83,7 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
       throw new InvalidArgumentError('eventTypes', 'must be a non-empty array of event types or definitions');
     }
     eventTypes = options.eventTypes.map((entry) => {
-      if (typeof entry === 'string' && entry.length > 0) return entry;
+      if (typeof entry === 'string' && entry.length > 0 && !entry.includes('\u0000')) return entry;
       if (typeof entry === 'object' && entry !== null && typeof entry.type === 'string') {
         definitions.push(entry);
         return entry.type;
@@ -96,9 +96,9 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
     if (
       !Array.isArray(options.aggregateTypes) ||
       options.aggregateTypes.length === 0 ||
-      options.aggregateTypes.some((t) => typeof t !== 'string' || t.length === 0)
+      options.aggregateTypes.some((t) => typeof t !== 'string' || t.length === 0 || t.includes('\u0000'))
     ) {
-      throw new InvalidArgumentError('aggregateTypes', 'must be a non-empty array of aggregate types');
+      throw new InvalidArgumentError('aggregateTypes', 'must be a non-empty array of aggregate types without NUL characters');
     }
     aggregateTypes = [...options.aggregateTypes];
   }
