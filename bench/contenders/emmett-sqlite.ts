@@ -17,25 +17,9 @@
  * bench/node_modules, which `npm ci` does not install. bench/workloads/peer-comparison.ts loads it
  * by a computed dynamic import after bench/lib/ensure-bench-deps.ts has installed it.
  */
-import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getSQLiteEventStore, readMessagesBatch, sqliteConnection } from '@event-driven-io/emmett-sqlite';
-import { ACCOUNT_TYPE } from '../domain/account.js';
-import {
-  evolveAccount,
-  initialAccount,
-  LOG_STREAM_EVENTS,
-  plainEvents,
-  untilStopped,
-  type AccountState,
-  type PeerContender,
-  type PeerFactory,
-} from '../workloads/peer-contender.js';
-
-/** Emmett takes the stream type from the name's prefix before the first `-`. */
-const streamName = (id: string): string => `${ACCOUNT_TYPE}-${id}`;
-
-type AccountEvent = { type: 'AccountOpened' | 'MoneyDeposited'; data: Record<string, unknown> };
-const events = (from: number, to: number): AccountEvent[] => plainEvents(from, to) as AccountEvent[];
+import { untilStopped, type PeerContender, type PeerFactory } from '../workloads/peer-contender.js';
+import { streamMethods, type AccountEvent } from './emmett-streams.js';
 
 /** `journal_mode` and `synchronous` of a connection opened the way Emmett opens them. */
 export async function durability(fileName: string): Promise<string> {
@@ -62,24 +46,7 @@ export const openEmmettSqlite: PeerFactory = async (location) => {
 
   const contender: PeerContender = {
     name: 'emmett',
-    async appendNew(streamId, count) {
-      await store.appendToStream(streamName(streamId), events(1, count), { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
-    },
-    async appendAt(streamId, expectedVersion) {
-      await store.appendToStream(streamName(streamId), events(expectedVersion + 1, expectedVersion + 1), {
-        expectedStreamVersion: BigInt(expectedVersion),
-      });
-    },
-    async readStream(streamId) {
-      return (await store.readStream(streamName(streamId))).events.length;
-    },
-    async rebuild(streamId) {
-      const { state } = await store.aggregateStream<AccountState, AccountEvent>(streamName(streamId), {
-        evolve: (current: AccountState, event: AccountEvent) => evolveAccount(current, event.type, event.data),
-        initialState: initialAccount,
-      });
-      return state.version;
-    },
+    ...streamMethods(store),
     async readAll(pageSize) {
       const connection = sqliteConnection({ fileName });
       try {
@@ -110,12 +77,6 @@ export const openEmmettSqlite: PeerFactory = async (location) => {
       await consumer.stop();
       if (seen < total) throw new Error(`Emmett consumer handled ${seen} of ${total} events`);
       return seen;
-    },
-    async seedLog(count) {
-      for (let first = 0; first < count; first += LOG_STREAM_EVENTS) {
-        const id = `account-${first / LOG_STREAM_EVENTS}`;
-        await store.appendToStream(streamName(id), events(1, LOG_STREAM_EVENTS), { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
-      }
     },
     close: async () => {},
   };
