@@ -5,9 +5,9 @@
  * order and inventory services). Targets: ≥ 100 orders/s, none stuck.
  */
 import autocannon from 'autocannon';
-import { postJson, startServices, type RunningServices } from './services-system.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
+import { onServices, postJson } from './services-system.js';
+import { check, type ResultRow } from '../lib/results.js';
+import type { Target } from '../lib/targets.js';
 import { serviceTargets, storeLabel } from './http-users.js';
 import type { BenchContext, Workload } from './workload.js';
 
@@ -92,13 +92,7 @@ async function runOn(ctx: BenchContext, target: Target, orders: number): Promise
     checks: [],
     notes: [],
   };
-  let db: BenchDatabase | undefined;
-  let services: RunningServices | undefined;
-  try {
-    if (target.unavailable) throw new Error(target.unavailable);
-    db = await target.fresh('m2');
-    services = await startServices(db);
-    const url = services.url('gateway');
+  await onServices(target, 'm2', row, async (url) => {
     const customers: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) customers.push((await postJson<{ user_id: string }>(url, '/api/users', { username: `customer-${i}`, email: `c${i}@example.com` })).user_id);
     const products = Array.from({ length: PRODUCTS }, (_, i) => `product-${i}`);
@@ -131,16 +125,7 @@ async function runOn(ctx: BenchContext, target: Target, orders: number): Promise
         `(${refusals.length > 0 ? refusals.join(', ') : 'every answer 201'}, ${placed.errors} connection errors), all final after ${seconds.toFixed(1)} s`,
     );
     ctx.log(`  m2 ${row.store}: ${Math.round(row.values[ORDERS_S] ?? 0)} orders/s, ${stuck} stuck, ${row.values[REFUSED]} refused, ${row.values[CANCELLED]} cancelled`);
-  } catch (error) {
-    row.notes.push(`did not run: ${describeError(error)}`);
-  } finally {
-    try {
-      await services?.stop();
-    } catch (error) {
-      row.notes.push(describeError(error));
-    }
-    await db?.dispose();
-  }
+  });
   row.checks.push(
     check('orders/s', row.values[ORDERS_S] ?? null, '>=', 100, 'value'),
     check('refused orders', row.values[REFUSED] ?? null, '<=', 0, 'value'),

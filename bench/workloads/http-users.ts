@@ -6,9 +6,9 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { SERVICES_LOG_LEVEL, startServices, type RunningServices } from './services-system.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
+import { onServices, SERVICES_LOG_LEVEL } from './services-system.js';
+import { check, type ResultRow } from '../lib/results.js';
+import type { Target } from '../lib/targets.js';
 import type { BenchContext, Workload } from './workload.js';
 
 const CONNECTIONS = 32;
@@ -56,13 +56,7 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
     checks: [],
     notes: [],
   };
-  let db: BenchDatabase | undefined;
-  let services: RunningServices | undefined;
-  try {
-    if (target.unavailable) throw new Error(target.unavailable);
-    db = await target.fresh('m1');
-    services = await startServices(db);
-    const url = services.url('gateway');
+  await onServices(target, 'm1', row, async (url) => {
     const quick = ctx.settings.mode === 'quick';
     await registerUsers(url, quick ? 1 : 3); // warm-up: JIT, connection pools, SQLite pages
     const result = await registerUsers(url, quick ? 3 : 10);
@@ -73,16 +67,7 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
         `latency mean ${result.latency.average.toFixed(1)} ms, max ${result.latency.max} ms; ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
     ctx.log(`  m1 ${row.store}: ${Math.round(row.values[REQ_S] ?? 0)} req/s, p99 ${result.latency.p99} ms, ${errors} errors`);
-  } catch (error) {
-    row.notes.push(`did not run: ${describeError(error)}`);
-  } finally {
-    try {
-      await services?.stop();
-    } catch (error) {
-      row.notes.push(describeError(error));
-    }
-    await db?.dispose();
-  }
+  });
   row.checks.push(
     check('req/s', row.values[REQ_S] ?? null, '>=', 1000, 'value'),
     check('p99 latency (ms)', row.values[P99] ?? null, '<=', 100, 'value'),

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { SERVICES, type ServiceName } from '../../examples/microservices/shared/config.js';
 import { freePort } from '../../examples/microservices/scripts/free-port.js';
 import { ServiceLauncher } from '../../examples/microservices/scripts/launcher.js';
-import type { BenchDatabase } from '../lib/targets.js';
+import { describeError, type ResultRow } from '../lib/results.js';
+import type { BenchDatabase, Target } from '../lib/targets.js';
 
 /** The services' log level during the bench: warnings and errors only, no line per request. */
 export const SERVICES_LOG_LEVEL = 'warn';
@@ -56,4 +57,28 @@ export async function postJson<T>(baseUrl: string, urlPath: string, body: unknow
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${urlPath} answered ${response.status}: ${text.slice(0, 200)}`);
   return JSON.parse(text) as T;
+}
+
+/**
+ * Starts the example system on a fresh database of `target`, gives `measure` the gateway's URL,
+ * then stops the services and drops the database. What goes wrong becomes a note of `row`.
+ */
+export async function onServices(target: Target, tag: string, row: ResultRow, measure: (gatewayUrl: string) => Promise<void>): Promise<void> {
+  let db: BenchDatabase | undefined;
+  let services: RunningServices | undefined;
+  try {
+    if (target.unavailable) throw new Error(target.unavailable);
+    db = await target.fresh(tag);
+    services = await startServices(db);
+    await measure(services.url('gateway'));
+  } catch (error) {
+    row.notes.push(`did not run: ${describeError(error)}`);
+  } finally {
+    try {
+      await services?.stop();
+    } catch (error) {
+      row.notes.push(describeError(error));
+    }
+    await db?.dispose();
+  }
 }
