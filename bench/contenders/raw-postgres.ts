@@ -20,10 +20,10 @@ import type { BenchDatabase } from '../lib/targets.js';
 import type { Contender, ContenderFactory } from './contender.js';
 import { chunks, COLUMNS_PER_ROW, INSERT_COLUMNS, rowParams } from './raw-rows.js';
 
-const SCHEMA = '"eventuali"';
+export const SCHEMA = '"eventuali"';
 const POOL_SIZE = 10;
 const asText = (value: string): string => value;
-const TEXT_ONLY = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
+export const TEXT_ONLY = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
 
 /** Creates the adapter's schema: its migrations' SQL, run as they are. */
 async function createSchema(pool: pg.Pool): Promise<void> {
@@ -40,16 +40,14 @@ function insertText(rows: number): string {
   return `INSERT INTO ${SCHEMA}.events (${INSERT_COLUMNS.replace('timestamp', '"timestamp"')}) VALUES ${tuples.join(', ')}`;
 }
 
-export const rawPostgres: ContenderFactory = async (bench: BenchDatabase) => {
-  const location = bench.location;
-  if (location.kind !== 'postgres') throw new Error('raw-postgres runs on PostgreSQL locations only');
-  const pool = new pg.Pool({ connectionString: location.connectionString, max: POOL_SIZE });
-  pool.on('error', () => {}); // an idle connection dropped with its database
-  await createSchema(pool);
+/**
+ * The raw write on one pooled connection: BEGIN, the stream's head, a conflict unless it is
+ * `expected`, one multi-row INSERT of versions `from`…`to`, COMMIT. `prefix` names its prepared statements.
+ */
+export function rawPostgresWriter(pool: pg.Pool, prefix: string): (streamId: string, expected: number, from: number, to: number) => Promise<void> {
   const inserts = new Map<number, string>();
   const toDate = (ms: number): Date => new Date(ms);
-
-  const write = async (streamId: string, from: number, to: number): Promise<void> => {
+  return async (streamId, expected, from, to) => {
     const rows = to - from + 1;
     let text = inserts.get(rows);
     if (!text) inserts.set(rows, (text = insertText(rows)));
@@ -58,13 +56,13 @@ export const rawPostgres: ContenderFactory = async (bench: BenchDatabase) => {
     try {
       await client.query('BEGIN');
       const { rows: head } = await client.query<{ aggregate_version: number }>({
-        name: 'raw_head',
+        name: `${prefix}_head`,
         text: `SELECT aggregate_version FROM ${SCHEMA}.events WHERE aggregate_id = $1 ORDER BY aggregate_version DESC LIMIT 1`,
         values: [streamId],
       });
       const current = head[0]?.aggregate_version ?? 0;
-      if (current !== from - 1) throw new Error(`conflict on ${streamId}: expected version ${from - 1}, found ${current}`);
-      await client.query({ name: `raw_insert_${rows}`, text, values: rowParams(streamId, from, to, toDate) });
+      if (current !== expected) throw new Error(`conflict on ${streamId}: expected version ${expected}, found ${current}`);
+      await client.query({ name: `${prefix}_insert_${rows}`, text, values: rowParams(streamId, from, to, toDate) });
       await client.query('COMMIT');
     } catch (error) {
       failed = true;
@@ -74,6 +72,16 @@ export const rawPostgres: ContenderFactory = async (bench: BenchDatabase) => {
       client.release(failed);
     }
   };
+}
+
+export const rawPostgres: ContenderFactory = async (bench: BenchDatabase) => {
+  const location = bench.location;
+  if (location.kind !== 'postgres') throw new Error('raw-postgres runs on PostgreSQL locations only');
+  const pool = new pg.Pool({ connectionString: location.connectionString, max: POOL_SIZE });
+  pool.on('error', () => {}); // an idle connection dropped with its database
+  await createSchema(pool);
+  const writer = rawPostgresWriter(pool, 'raw');
+  const write = (streamId: string, from: number, to: number): Promise<void> => writer(streamId, from - 1, from, to);
 
   const contender: Contender = {
     name: 'raw',

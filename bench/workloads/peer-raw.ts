@@ -14,7 +14,8 @@
 import pg from 'pg';
 import { EventStore } from '../../src/index.js';
 import { EVENT_COLUMNS } from '../../src/store/sql/event-row.js';
-import { COLUMNS_PER_ROW, INSERT_COLUMNS, rowParams } from '../contenders/raw-rows.js';
+import { rowParams } from '../contenders/raw-rows.js';
+import { rawPostgresWriter, SCHEMA, TEXT_ONLY } from '../contenders/raw-postgres.js';
 import { insertStatements, openRawSqliteDatabase } from '../contenders/raw-sqlite.js';
 import { seedLog } from '../lib/seed-log.js';
 import { evolveAccount, initialAccount, type AccountState, type PeerContender, type PeerFactory } from './peer-contender.js';
@@ -71,18 +72,7 @@ function sqliteDriver(filename: string, synchronous: 'full' | 'normal'): RawDriv
 }
 
 const CHECKPOINT_EVERY_MS = 250;
-const SCHEMA = '"eventuali"';
 const COLUMNS = EVENT_COLUMNS.replace('timestamp', '"timestamp"');
-const asText = (value: string): string => value;
-const TEXT_ONLY = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
-
-function insertText(rows: number): string {
-  const tuples: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    tuples.push(`(${Array.from({ length: COLUMNS_PER_ROW }, (_, c) => `$${r * COLUMNS_PER_ROW + c + 1}`).join(', ')})`);
-  }
-  return `INSERT INTO ${SCHEMA}.events (${INSERT_COLUMNS.replace('timestamp', '"timestamp"')}) VALUES ${tuples.join(', ')}`;
-}
 
 async function postgresDriver(connectionString: string): Promise<RawDriver> {
   const pool = new pg.Pool({ connectionString, max: 10 });
@@ -90,34 +80,8 @@ async function postgresDriver(connectionString: string): Promise<RawDriver> {
   // The adapter's own migrations (recorded, so seeding through bench/lib/seed-log.ts finds them applied).
   await (await EventStore.create(connectionString)).close();
   await pool.query('CREATE TABLE IF NOT EXISTS raw_checkpoints (consumer_id text PRIMARY KEY, position bigint NOT NULL)');
-  const inserts = new Map<number, string>();
-  const toDate = (ms: number): Date => new Date(ms);
   return {
-    async write(streamId, expected, from, to) {
-      const rows = to - from + 1;
-      let text = inserts.get(rows);
-      if (!text) inserts.set(rows, (text = insertText(rows)));
-      const client = await pool.connect();
-      let failed = false;
-      try {
-        await client.query('BEGIN');
-        const { rows: found } = await client.query<{ aggregate_version: number }>({
-          name: 'peer_raw_head',
-          text: `SELECT aggregate_version FROM ${SCHEMA}.events WHERE aggregate_id = $1 ORDER BY aggregate_version DESC LIMIT 1`,
-          values: [streamId],
-        });
-        const current = found[0]?.aggregate_version ?? 0;
-        if (current !== expected) throw conflict(streamId, expected, current);
-        await client.query({ name: `peer_raw_insert_${rows}`, text, values: rowParams(streamId, from, to, toDate) });
-        await client.query('COMMIT');
-      } catch (error) {
-        failed = true;
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release(failed);
-      }
-    },
+    write: rawPostgresWriter(pool, 'peer_raw'),
     stream: async (streamId) =>
       (
         await pool.query<Row>({
