@@ -1,5 +1,5 @@
 import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../adapter.js';
-import { toEventRecords, type EventRow } from '../sql/event-row.js';
+import { tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
@@ -12,13 +12,14 @@ export async function readStream(
   aggregateId: string,
   query: ReadStreamQuery,
 ): Promise<EventRecord[]> {
-  const { rows } = await db.query<EventRow>({
+  const { rows } = await db.query<EventTuple>({
     name: statements.readStream.name,
     text: statements.readStream.text,
     values: [aggregateId, query.fromVersion, query.toVersion ?? MAX_VERSION],
     types: ROW_TYPES,
+    rowMode: 'array',
   });
-  return toEventRecords(rows);
+  return tuplesToEventRecords(rows);
 }
 
 export async function streamInfo(
@@ -46,8 +47,8 @@ export async function readAll(db: PostgresQueryable, statements: PostgresStateme
   if (after) values.push(query.after.toString());
   if (query.eventTypes !== undefined) values.push(query.eventTypes);
   if (query.aggregateTypes !== undefined) values.push(query.aggregateTypes);
-  const { rows } = await db.query<EventRow>({ name: statement.name, text: statement.text, values, types: ROW_TYPES });
-  return toEventRecords(rows);
+  const { rows } = await db.query<EventTuple>({ name: statement.name, text: statement.text, values, types: ROW_TYPES, rowMode: 'array' });
+  return tuplesToEventRecords(rows);
 }
 
 /** Position of the last event in log order that readers can see; 0n when none. */

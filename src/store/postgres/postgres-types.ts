@@ -15,6 +15,8 @@ export interface PostgresQueryConfig {
   text: string;
   values?: unknown[];
   types?: PostgresTypeParsers;
+  /** `'array'`: rows as arrays of column values, in the select list's order. */
+  rowMode?: 'array';
 }
 
 export interface PostgresQueryResult<Row> {

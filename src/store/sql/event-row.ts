@@ -45,11 +45,12 @@ export function toEventRecords(rows: readonly EventRow[]): EventRecord[] {
 }
 
 /**
- * A selected row in `EVENT_COLUMNS` order, as an array: better-sqlite3 in raw mode builds no object
- * per row, which is most of the cost of reading a row.
+ * A selected row in `EVENT_COLUMNS` order, as an array (better-sqlite3's raw mode, pg's
+ * `rowMode: 'array'`): no object built per row, which is most of the cost of reading a row.
  */
 export type EventTuple = [
-  globalPosition: bigint | number,
+  /** A bigint or number (SQLite), or decimal text (PostgreSQL). */
+  globalPosition: bigint | number | string,
   eventId: string,
   eventType: string,
   aggregateId: string,
