@@ -6,12 +6,13 @@ import { resolveSubscriptionOptions, type SubscriptionOptions } from '../streami
 import type { EventStreamer } from '../streaming/event-streamer.js';
 import type { Projection } from '../streaming/projection.js';
 import type { Aggregate } from './aggregate.js';
-import { UnknownEventTypeError } from './errors.js';
+import { InvalidArgumentError, UnknownEventTypeError } from './errors.js';
 import type { Event } from './event.js';
 import { writeSnapshot, type Committed, type StoreContext } from './store-operations.js';
 
 /** Options of `store.projection()`: a subscription's, less what the projection decides. */
-export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes' | 'aggregateTypes'>;
+/** A projection's options: a subscription's, except what the projection defines (and `concurrency`: a projection applies its events in log order). */
+export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes' | 'aggregateTypes' | 'concurrency'>;
 
 /**
  * @internal what a store runs besides reads and writes: what follows a commit (snapshots, wake-ups,
@@ -68,6 +69,9 @@ export class StoreRuntime {
   }
 
   projection(projection: Projection, options: ProjectionOptions): ProjectionRunner {
+    if ((options as { concurrency?: unknown }).concurrency !== undefined) {
+      throw new InvalidArgumentError('concurrency', 'a projection applies its events one after the other, in log order');
+    }
     for (const definition of projection.definitions) this.#ctx.registry.register(definition);
     const resolved = resolveSubscriptionOptions({
       ...options,

@@ -50,6 +50,9 @@ export interface StartOptions {
   causationId?: string;
 }
 
+/** Sagas `startOn` starts at once from one batch of events, unless its options say otherwise. */
+const START_ON_CONCURRENCY = 16;
+
 /** Options of `startOn`: the subscription's (where to start, retries…), plus which saga. */
 export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes'> {
   subscriptionId: string;
@@ -259,6 +262,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     }
     const { subscriptionId, saga: _saga, ...subscriptionOptions } = options;
     const subscription = this.#store.subscribe({
+      // start() stores SagaStarted and returns: the starts of a batch's events overlap.
+      concurrency: START_ON_CONCURRENCY,
       ...subscriptionOptions,
       id: subscriptionId,
       eventTypes: [definition],

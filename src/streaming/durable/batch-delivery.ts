@@ -1,5 +1,6 @@
 import type { EventRecord } from '../../store/adapter.js';
 import type { DurableSubscription } from './durable-subscription.js';
+import type { DeliveryOutcome } from './deliver.js';
 import { StopDelivery } from './subscription-errors.js';
 
 /**
@@ -22,5 +23,46 @@ export async function deliverEachThenCheckpoint(records: readonly EventRecord[],
     // Whatever was handled before a stop or failure counts, so it is not delivered again.
     if (last !== null) subscription.handled(last);
   }
+  return last;
+}
+
+/**
+ * Handlers with `concurrency` above 1: up to that many events of the batch are delivered at once,
+ * each with its retries. Once they have all settled, the events up to the first one that was not
+ * handled (or parked) count as handled, so the checkpoint never passes an event that was not; a
+ * stop (`onError: 'stop'`) or an error then ends the batch as it does for one event at a time.
+ */
+export async function deliverConcurrently(records: readonly EventRecord[], subscription: DurableSubscription): Promise<bigint | null> {
+  const outcomes = new Array<DeliveryOutcome | undefined>(records.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < records.length && failure === undefined && !subscription.stopRequested) {
+      const i = next++;
+      try {
+        const outcome = await subscription.deliver(records[i] as EventRecord);
+        outcomes[i] = outcome;
+        if (outcome.kind === 'stop' || outcome.kind === 'stopping') return;
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const workers = Math.min(subscription.options.concurrency, records.length);
+  await Promise.all(Array.from({ length: workers }, worker));
+  let last: bigint | null = null;
+  let stop: Error | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const outcome = outcomes[i];
+    if (outcome === undefined || outcome.kind === 'stopping') break;
+    if (outcome.kind === 'stop') {
+      stop = outcome.error;
+      break;
+    }
+    last = (records[i] as EventRecord).globalPosition;
+  }
+  if (last !== null) subscription.handled(last);
+  if (failure !== undefined) throw failure.error;
+  if (stop !== undefined) throw new StopDelivery(stop);
   return last;
 }

@@ -8,7 +8,7 @@ import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
 import type { EventRecord } from '../../store/adapter.js';
 import { deliverWithRetries, handlerContext, type DeliveryControl, type DeliveryOutcome, type Invoke } from './deliver.js';
-import { deliverEachThenCheckpoint } from './batch-delivery.js';
+import { deliverConcurrently, deliverEachThenCheckpoint } from './batch-delivery.js';
 import { Lease } from './lease.js';
 import { isConnectionError, LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
@@ -91,7 +91,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   constructor(
     private readonly host: SubscriptionHost,
     readonly options: ResolvedSubscriptionOptions,
-    private readonly deliverBatch: BatchDelivery = deliverEachThenCheckpoint,
+    private readonly deliverBatch: BatchDelivery = options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint,
     invoke?: Invoke,
   ) {
     super();

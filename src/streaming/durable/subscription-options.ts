@@ -49,6 +49,12 @@ export interface SubscriptionOptions {
   leaseTtlMs?: number;
   /** Longest wait between polls when idle (default 100 ms); polling backs off to it. */
   pollIntervalMs?: number;
+  /**
+   * Events of a batch handled at once (default 1: one after the other, in log order). Above 1,
+   * handlers of one batch overlap and may finish in any order; the checkpoint still never passes
+   * an event that was not handled. For handlers whose events are independent (one saga per event).
+   */
+  concurrency?: number;
 }
 
 /** @internal options with defaults applied */
@@ -66,7 +72,11 @@ export interface ResolvedSubscriptionOptions {
   onError: OnHandlerError;
   leaseTtlMs: number;
   pollIntervalMs: number;
+  concurrency: number;
 }
+
+/** Highest `concurrency`: more handlers at once than this is a mistake, not a setting. */
+const MAX_CONCURRENCY = 1000;
 
 export function resolveSubscriptionOptions(options: SubscriptionOptions): ResolvedSubscriptionOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
@@ -121,8 +131,10 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
     onError,
     leaseTtlMs: options.leaseTtlMs ?? 5000,
     pollIntervalMs: options.pollIntervalMs ?? 100,
+    concurrency: options.concurrency ?? 1,
   };
   checkPositiveInteger('batchSize', resolved.batchSize);
+  checkPositiveInteger('concurrency', resolved.concurrency, { max: MAX_CONCURRENCY });
   checkPositiveInteger('retry.attempts', resolved.attempts);
   // Node.js fires a timer longer than 2^31-1 ms after 1 ms: a longer delay would spin, not wait.
   checkPositiveInteger('retry.backoffMs', resolved.backoffMs, { allowZero: true, max: MAX_TIMER_MS });

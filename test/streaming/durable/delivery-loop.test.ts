@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionError, EventStore, MemoryAdapter, type Event, type HandlerContext } from '../../../src/index.js';
+import { ConnectionError, defineProjection, EventStore, MemoryAdapter, type Event, type HandlerContext } from '../../../src/index.js';
 import { Pinged, ping, recorder, streamId, until } from './fixtures.js';
 
 // The run loop's own rules, on the memory adapter (deterministic, no database): when checkpoints
@@ -249,5 +249,77 @@ describe('durable subscription: options', () => {
     await expect(sub.waitUntilCaughtUp({ timeoutMs: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await sub.waitUntilCaughtUp();
     await sub.stop();
+  });
+});
+
+describe('durable subscription: concurrency', () => {
+  it('handles the events of a batch at once, each once, and checkpoints past all of them', async () => {
+    const { store, adapter } = open();
+    const events = await ping(store, 40);
+    const id = uniqueId();
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const sub = store.subscribe({
+      id,
+      batchSize: 10,
+      concurrency: 4,
+      handle: async (event) => {
+        most = Math.max(most, ++inFlight);
+        // Later events of a batch finish first.
+        await new Promise((resolve) => setTimeout(resolve, 40 - (seen.length % 10) * 4));
+        seen.push(event.eventId);
+        inFlight--;
+      },
+    });
+    await sub.start();
+    await sub.waitUntilCaughtUp();
+    expect([...seen].sort()).toEqual(events.map((e) => e.eventId).sort());
+    expect(most).toBe(4);
+    expect(await adapter.loadCheckpoint(id)).toBe(events.at(-1)!.globalPosition);
+    await sub.stop();
+  });
+
+  it('never checkpoints past an event that was not handled: with onError stop, the next instance starts at it', async () => {
+    const { store, adapter } = open();
+    const events = await ping(store, 10);
+    const id = uniqueId();
+    const failing = events[3]!.eventId;
+    const sub = store.subscribe({
+      id,
+      concurrency: 5,
+      onError: 'stop',
+      retry: { attempts: 1 },
+      handle: (event) => {
+        if (event.eventId === failing) throw new Error('cannot handle it');
+      },
+    });
+    sub.on('error', () => undefined);
+    const stopped = new Promise((resolve) => sub.once('stopped', resolve));
+    await sub.start();
+    await stopped;
+    expect(sub.state).toBe('failed');
+    expect(await adapter.loadCheckpoint(id)).toBe(events[2]!.globalPosition);
+
+    const again = recorder();
+    const next = open(adapter).store.subscribe({ id, handle: again.handle });
+    await next.start();
+    await next.waitUntilCaughtUp();
+    // At least once: the failed event and those after it come again.
+    expect(again.seen.map((e) => e.eventId)).toEqual(events.slice(3).map((e) => e.eventId));
+    await next.stop();
+  });
+
+  it('refuses a concurrency that is not a whole number from 1 to 1000, and any on a projection', () => {
+    const { store } = open();
+    for (const concurrency of [0, -1, 1.5, 1001, Number.NaN, '4']) {
+      expect(() => store.subscribe({ id: uniqueId(), concurrency: concurrency as number, handle: () => undefined })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    const projection = defineProjection({ name: `p-${streamId()}`, events: [Pinged], handlers: { Pinged: () => undefined } });
+    expect(() => store.projection(projection, { concurrency: 2 } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('concurrency') }),
+    );
   });
 });
