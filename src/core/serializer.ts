@@ -110,7 +110,12 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
     }
     data = result.data;
   }
-  const event: Event = {
+  return envelope(record, definition.version, metadata, data);
+}
+
+/** The envelope of a stored record, with its schema version, metadata and data as decoded. */
+export function envelope(record: EventRecord, schemaVersion: number, metadata: EventMetadata, data: unknown): Event {
+  return {
     eventId: record.eventId,
     eventType: record.eventType,
     aggregateId: record.aggregateId,
@@ -118,31 +123,23 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
     aggregateVersion: record.aggregateVersion,
     globalPosition: record.globalPosition,
     timestamp: record.timestamp,
-    schemaVersion: definition.version,
+    schemaVersion,
     metadata,
     data,
   };
-  return event;
 }
 
 /** The envelope of a record whose type has no definition (`unknownEvents: 'raw'`): data undecoded. */
 export function decodeRaw(record: EventRecord): Event {
+  let metadata: EventMetadata;
+  let data: unknown;
   try {
-    return {
-      eventId: record.eventId,
-      eventType: record.eventType,
-      aggregateId: record.aggregateId,
-      aggregateType: record.aggregateType,
-      aggregateVersion: record.aggregateVersion,
-      globalPosition: record.globalPosition,
-      timestamp: record.timestamp,
-      schemaVersion: record.schemaVersion,
-      metadata: JSON.parse(record.metadata) as EventMetadata,
-      data: JSON.parse(record.data),
-    };
+    metadata = JSON.parse(record.metadata) as EventMetadata;
+    data = JSON.parse(record.data);
   } catch (error) {
     throw new EventDeserializationError(record.globalPosition, record.eventType, 'not valid JSON', { cause: error });
   }
+  return envelope(record, record.schemaVersion, metadata, data);
 }
 
 function upcast(record: EventRecord, definition: EventDefinition, data: unknown): unknown {

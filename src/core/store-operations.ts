@@ -4,7 +4,7 @@ import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from 
 import { MAX_AGGREGATE_VERSION } from './limits.js';
 import { checkId, definitionOf, type Event, type NewEvent } from './event.js';
 import type { EventRegistry } from './event-registry.js';
-import { appendedData, encodeEvent } from './serializer.js';
+import { appendedData, encodeEvent, envelope } from './serializer.js';
 import type { Projection } from '../streaming/projection.js';
 import type { ProjectionSession } from '../store/subscription-storage.js';
 import { causedBy } from '../streaming/durable/deliver.js';
@@ -113,18 +113,7 @@ function completeEnvelope(event: Event, record: EventRecord): Event {
 
 /** The envelope of an appended event, holding what the store holds: the parsed data, plain metadata. */
 function envelopeOf(event: NewEvent | Event, record: EventRecord, data: unknown): Event {
-  return {
-    eventId: record.eventId,
-    eventType: record.eventType,
-    aggregateId: record.aggregateId,
-    aggregateType: record.aggregateType,
-    aggregateVersion: record.aggregateVersion,
-    globalPosition: record.globalPosition,
-    timestamp: record.timestamp,
-    schemaVersion: event.schemaVersion,
-    metadata: event.metadata ?? {},
-    data,
-  };
+  return envelope(record, event.schemaVersion, event.metadata ?? {}, data);
 }
 
 /** Appends an aggregate's uncommitted events, expecting the version it was loaded at. */

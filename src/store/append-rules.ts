@@ -1,5 +1,5 @@
 import { AggregateTypeMismatchError, ConcurrencyError, DuplicateEventError } from '../core/errors.js';
-import type { AppendBatch, EventRecord, ExpectedVersion } from './adapter.js';
+import type { AppendBatch, EventRecord, ExpectedVersion, NewEventRecord } from './adapter.js';
 
 /**
  * The append rules every adapter shares: the expected-version check, and telling an idempotent
@@ -54,4 +54,20 @@ function isSameBatch(batch: AppendBatch, stored: readonly EventRecord[]): boolea
   return stored.every(
     (record, i) => record.aggregateId === batch.aggregateId && record.aggregateVersion === first.aggregateVersion + i,
   );
+}
+
+/** The record of one of the batch's events as stored at `aggregateVersion` and `globalPosition`. */
+export function storedRecord(batch: AppendBatch, event: NewEventRecord, aggregateVersion: number, globalPosition: bigint): EventRecord {
+  return {
+    eventId: event.eventId,
+    eventType: event.eventType,
+    schemaVersion: event.schemaVersion,
+    timestamp: event.timestamp,
+    metadata: event.metadata,
+    data: event.data,
+    aggregateId: batch.aggregateId,
+    aggregateType: batch.aggregateType,
+    aggregateVersion,
+    globalPosition,
+  };
 }

@@ -1,6 +1,6 @@
 import { ConcurrencyError } from '../../core/errors.js';
 import type { AppendBatch, EventRecord } from '../adapter.js';
-import { checkAggregateType, resolveRejectedAppend, versionMatches } from '../append-rules.js';
+import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../append-rules.js';
 import { toEventRecord, type EventRow } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
@@ -91,18 +91,7 @@ function insertedRecords(batch: AppendBatch, rows: readonly InsertedRow[]): Even
   for (const row of rows) {
     const i = row.aggregate_version - first;
     const event = batch.events[i] as AppendBatch['events'][number];
-    records[i] = {
-      eventId: event.eventId,
-      eventType: event.eventType,
-      schemaVersion: event.schemaVersion,
-      timestamp: event.timestamp,
-      metadata: event.metadata,
-      data: event.data,
-      aggregateId: batch.aggregateId,
-      aggregateType: batch.aggregateType,
-      aggregateVersion: row.aggregate_version,
-      globalPosition: BigInt(row.global_position),
-    };
+    records[i] = storedRecord(batch, event, row.aggregate_version, BigInt(row.global_position));
   }
   return records;
 }

@@ -1,5 +1,5 @@
 import type { AppendBatch, EventRecord } from '../adapter.js';
-import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../append-rules.js';
+import { checkAggregateType, firstVersion, resolveRejectedAppend, storedRecord, versionMatches } from '../append-rules.js';
 import { tuplesToEventRecords } from '../sql/event-row.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteStatements } from './sqlite-statements.js';
@@ -48,18 +48,7 @@ export function insertBatch(statements: SqliteStatements, batch: AppendBatch): E
     const first = BigInt(last) - BigInt(end - start - 1);
     for (let i = start; i < end; i++) {
       const event = batch.events[i] as AppendBatch['events'][number];
-      records[i] = {
-        eventId: event.eventId,
-        eventType: event.eventType,
-        schemaVersion: event.schemaVersion,
-        timestamp: event.timestamp,
-        metadata: event.metadata,
-        data: event.data,
-        aggregateId: batch.aggregateId,
-        aggregateType: batch.aggregateType,
-        aggregateVersion: base + i,
-        globalPosition: first + BigInt(i - start),
-      };
+      records[i] = storedRecord(batch, event, base + i, first + BigInt(i - start));
     }
   }
   return records;
