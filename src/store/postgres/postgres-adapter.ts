@@ -46,6 +46,9 @@ export const DEFAULT_SCHEMA = 'eventuali';
 /** An append with expected version 'any' that loses the race for the next version tries again, this many times in all. */
 const ANY_ATTEMPTS = 10;
 
+/** A connection's error is the call's to report: see the constructor. */
+const ignoreError = (): void => undefined;
+
 /**
  * The PostgreSQL adapter over a pg `Pool`: concurrent writers, one round trip per append, and a
  * global log that readers walk without skipping late commits. `readAll` and `globalPosition` see
@@ -80,6 +83,12 @@ export class PostgresAdapter implements StorageAdapter {
     this.#pool = init.pool;
     this.#ownsPool = init.ownsPool;
     this.#secret = init.secret;
+    // node-postgres's pool listens for a connection's errors only while it is idle: a session the
+    // server ends while a connection is checked out between two queries (a restart,
+    // pg_terminate_backend) would emit 'error' unheard, which crashes the process. Listening for
+    // the connection's whole life keeps it alive; the query in flight, or the next one, still
+    // fails (CONNECTION), and the pool drops the connection when it comes back.
+    init.pool.on('connect', (client) => client.on('error', ignoreError));
     this.#statements = prepareStatements(init.schema);
     this.#subscriptions = subscriptions.subscriptionStatements(init.schema);
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));

@@ -43,6 +43,8 @@ export interface PostgresPool extends PostgresQueryable {
   connect(): Promise<PostgresPoolClient>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Each new connection, once connected. */
+  on(event: 'connect', listener: (client: PostgresPoolClient) => void): unknown;
 }
 
 /** The pool's options the adapter sets when it opens a pool from a URL. */
