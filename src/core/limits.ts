@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.js';
+import { describeValue, InvalidArgumentError } from './errors.js';
 
 /**
  * The largest values the stores' columns hold. A value past them is refused with
@@ -13,6 +13,21 @@ export const MAX_AGGREGATE_VERSION = 2 ** 31 - 1;
 
 /** Longest delay Node.js timers keep; a longer one fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Whether `value` is a delay Node.js timers keep: an integer from `min` to MAX_TIMER_MS. A longer
+ * one (or a fraction, NaN, Infinity) makes a timer fire after 1 ms: a wait would become a busy loop.
+ */
+export function isTimerMs(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS;
+}
+
+/** Throws InvalidArgumentError unless `value` is a delay Node.js timers keep (see isTimerMs). */
+export function checkTimerMs(argument: string, value: unknown, min: number): asserts value is number {
+  if (!isTimerMs(value, min)) {
+    throw new InvalidArgumentError(argument, `must be an integer from ${min} to ${MAX_TIMER_MS} ms, got ${describeValue(value)}`);
+  }
+}
 
 /** Timestamps PostgreSQL's `timestamptz` and ISO-8601 text both hold: years 0001 to 9999. */
 const MIN_TIMESTAMP_MS = Date.parse('0001-01-01T00:00:00.000Z');

@@ -38,9 +38,6 @@ export function checkExpectedVersion(expected: unknown): asserts expected is Exp
   if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
     throw new InvalidArgumentError('expectedVersion', `must be a non-negative integer, 'any' or 'no-stream', got ${describeValue(expected)}`);
   }
-  if (expected >= MAX_AGGREGATE_VERSION) {
-    throw new InvalidArgumentError('expectedVersion', `must be below ${MAX_AGGREGATE_VERSION}, the largest aggregate version, got ${expected}`);
-  }
 }
 
 /** Appends events to one aggregate. `pending` are the events as the caller holds them. */

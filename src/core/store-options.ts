@@ -1,5 +1,5 @@
 import { describeValue, InvalidArgumentError } from './errors.js';
-import { MAX_TIMER_MS } from './limits.js';
+import { checkTimerMs } from './limits.js';
 import type { UnknownEventsPolicy } from './event-registry.js';
 
 /** Options every store takes. */
@@ -80,7 +80,7 @@ export function checkStoreOptions(options: unknown): asserts options is EventSto
   if (o.synchronous !== undefined && o.synchronous !== 'full' && o.synchronous !== 'normal') {
     throw new InvalidArgumentError('synchronous', `must be 'full' or 'normal', got ${describeValue(o.synchronous)}`);
   }
-  if (o.busyTimeoutMs !== undefined) checkPositiveInteger('busyTimeoutMs', o.busyTimeoutMs, { allowZero: true, max: MAX_TIMER_MS });
+  if (o.busyTimeoutMs !== undefined) checkTimerMs('busyTimeoutMs', o.busyTimeoutMs, 0);
   if (o.schema !== undefined) checkIdentifier('schema', o.schema);
   if (o.poolSize !== undefined) checkPositiveInteger('poolSize', o.poolSize);
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeValue } from '../core/errors.js';
 import { checkId } from '../core/event.js';
-import { MAX_TIMER_MS } from '../core/limits.js';
+import { isTimerMs, MAX_TIMER_MS } from '../core/limits.js';
 import { SagaError } from './saga-errors.js';
 
 /** What a step's `execute` and `compensate` get. */
@@ -125,15 +125,6 @@ export function checkSagaTimers(definition: SagaDefinition<unknown>): void {
   checkRetry('compensationRetry', definition.compensationRetry, fail);
 }
 
-/**
- * Whether `value` is a delay Node's timers keep: an integer from `min` to 2^31-1 ms. A longer one
- * (or a fraction, NaN, Infinity) makes setTimeout fire after 1 ms, so a step would time out or
- * retry at once instead of waiting.
- * @internal
- */
-export function isTimerMs(value: unknown, min: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS;
-}
 
 function checkRetry(what: string, retry: unknown, fail: (message: string) => never): void {
   if (typeof retry !== 'object' || retry === null) fail(`${what} must be an object { attempts, backoffMs? }`);

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { ConcurrencyError, ConnectionError, describeValue, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { ConcurrencyError, ConnectionError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { storeHost, type EventStore } from '../core/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import { MAX_TIMER_MS } from '../core/limits.js';
+import { checkTimerMs } from '../core/limits.js';
 import { uuidv7 } from '../core/uuid-v7.js';
-import { checkSagaTimers, isTimerMs, type SagaDefinition } from './define-saga.js';
+import { checkSagaTimers, type SagaDefinition } from './define-saga.js';
 import { reviveInput } from './saga-input.js';
 import { SagaError } from './saga-errors.js';
 import { SagaResumed, SagaStarted } from './saga-events.js';
@@ -105,12 +105,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     // Checked before anything starts: Node fires a timer longer than 2^31-1 ms after 1 ms, which
     // would renew the lease (or recover) in a busy loop.
     const leaseTtlMs = options.leaseTtlMs ?? 5000;
-    if (!isTimerMs(leaseTtlMs, 100)) {
-      throw new InvalidArgumentError('leaseTtlMs', `must be an integer from 100 to ${MAX_TIMER_MS} ms, got ${describeValue(leaseTtlMs)}`);
-    }
-    if (options.recoverEveryMs !== undefined && !isTimerMs(options.recoverEveryMs, 10)) {
-      throw new InvalidArgumentError('recoverEveryMs', `must be an integer from 10 to ${MAX_TIMER_MS} ms, got ${describeValue(options.recoverEveryMs)}`);
-    }
+    checkTimerMs('leaseTtlMs', leaseTtlMs, 100);
+    if (options.recoverEveryMs !== undefined) checkTimerMs('recoverEveryMs', options.recoverEveryMs, 10);
     this.#leaseTtlMs = leaseTtlMs;
     this.#index = new SagaIndex(store);
     this.#lease = new Lease(this.#host.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
@@ -182,9 +178,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
    */
   async waitFor(sagaId: string, options: { timeoutMs?: number } = {}): Promise<SagaState> {
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!isTimerMs(timeoutMs, 0)) {
-      throw new InvalidArgumentError('timeoutMs', `must be an integer from 0 to ${MAX_TIMER_MS} ms, got ${describeValue(timeoutMs)}`);
-    }
+    checkTimerMs('timeoutMs', timeoutMs, 0);
     const deadline = Date.now() + timeoutMs;
     for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
       const local = this.#running.get(sagaId);

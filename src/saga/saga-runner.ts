@@ -1,3 +1,4 @@
+import { letEventLoopTurn } from '../core/event-loop.js';
 import { ConcurrencyError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
 import type { SagaDefinition, SagaStepDefinition, StepContext } from './define-saga.js';
@@ -28,27 +29,6 @@ export interface SagaRun<TInput> {
   events: SagaRunEvents;
 }
 
-/**
- * On SQLite every save finishes without I/O (better-sqlite3 is synchronous), so sagas whose steps
- * do not wait for I/O either chain promise callbacks only, and timers never run: the coordinator's
- * lease would go unrenewed (and look dead to other coordinators) while it is busiest. So each
- * transition checks that the event loop turned lately (a setImmediate it queued has run); when
- * one queued this long ago has not, the saga waits for the loop to turn before going on.
- */
-const STALLED_AFTER_MS = 20;
-let turnQueuedAt: number | undefined;
-
-function eventLoopStalled(): boolean {
-  const now = performance.now();
-  if (turnQueuedAt === undefined) {
-    turnQueuedAt = now;
-    setImmediate(() => (turnQueuedAt = undefined));
-    return false;
-  }
-  return now - turnQueuedAt >= STALLED_AFTER_MS;
-}
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Drives a saga from its stored state to an end: the next step, or the next compensation. Every
@@ -61,7 +41,9 @@ export async function runSaga<TInput>(run: SagaRun<TInput>): Promise<SagaState |
   try {
     while (!instance.finished) {
       if (run.stopping.aborted) return null;
-      if (eventLoopStalled()) await nextTurn();
+      // Sagas whose steps never wait for I/O would otherwise keep the lease timer from firing.
+      const turn = letEventLoopTurn();
+      if (turn) await turn;
       const advanced =
         instance.status === 'running' ? await executeNext(run) : await compensateNext(run);
       if (!advanced) return null;

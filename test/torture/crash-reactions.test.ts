@@ -1,13 +1,12 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventStore, SagaCoordinator, SagaResumed, SagaStepCompleted } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { killAll, spawnChild } from './support/child.js';
+import { spawnChild } from './support/child.js';
+import { childTargets } from './support/child-targets.js';
 import { scale, TIMEOUT_MS } from './support/config.js';
 import { crashProjection, crashSaga, createSagaTables, SAGA_STEPS } from './support/crash-reactions.js';
 import { Noted, TORTURE_EVENTS } from './support/events.js';
 import { recordFigures } from './support/results.js';
-import { sqlFor, tempDir, type TargetKind } from './support/targets.js';
+import { sqlFor } from './support/targets.js';
 import { randomInt, sleep, until } from './support/wait.js';
 
 // A projection and a saga coordinator, each in a child process killed with SIGKILL at random
@@ -17,21 +16,7 @@ import { randomInt, sleep, until } from './support/wait.js';
 const ROUNDS = scale(5, 20);
 const SAGAS_PER_ROUND = scale(4, 8);
 
-let db: TestDatabase | undefined;
-const temp = tempDir('crash-reactions');
-beforeAll(async () => {
-  db = await createTestDatabase('torture_crash_reactions');
-});
-afterAll(async () => {
-  await killAll();
-  await db?.drop();
-  temp.remove();
-});
-
-const targets: { kind: TargetKind; url: () => string }[] = [
-  { kind: 'sqlite-file', url: () => `sqlite://${join(temp.dir, 'events.db')}` },
-  { kind: 'postgres', url: () => db!.url },
-];
+const targets = childTargets('crash-reactions');
 
 async function open(url: string): Promise<EventStore> {
   return (await EventStore.create(url, { onWarning: () => undefined })).register(...TORTURE_EVENTS);

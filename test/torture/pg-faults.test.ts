@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore, isEventualiError, type Event } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { scale, TIMEOUT_MS } from './support/config.js';
-import { crashProjection } from './support/crash-reactions.js';
 import { Noted, TORTURE_EVENTS } from './support/events.js';
-import { drainStaleConnections, keepAppending, startKiller } from './support/faults.js';
-import { checkIntegrity, describe as describeError } from './support/integrity.js';
+import { drainStaleConnections, keepAppending, startKiller, faultedReactions, untypedAsConnection } from './support/faults.js';
+import { checkIntegrity } from './support/integrity.js';
 import { recordFigures } from './support/results.js';
-import { adminPool, sqlFor } from './support/targets.js';
+import { adminPool } from './support/targets.js';
 import { sleep, until } from './support/wait.js';
 
 // PostgreSQL connections terminated with pg_terminate_backend (from an admin connection, by the
@@ -38,7 +37,6 @@ async function faultedStore(): Promise<{ store: EventStore; app: string; warning
   return { store, app, warnings };
 }
 
-const typedAsConnection = (errors: unknown[]) => errors.filter((e) => !isEventualiError(e, 'CONNECTION')).map(describeError);
 
 describe('faults: PostgreSQL backends terminated mid-flight', () => {
   it('fails appends in flight with CONNECTION; retries with the same ids store each batch exactly once', async () => {
@@ -59,7 +57,7 @@ describe('faults: PostgreSQL backends terminated mid-flight', () => {
         events += ids.length;
       }
       expect((await checkIntegrity(store, { increasingPositions: false })).problems).toEqual([]);
-      expect(typedAsConnection(warnings)).toEqual([]);
+      expect(untypedAsConnection(warnings)).toEqual([]);
       recordFigures('faults-appends', { faultMs: FAULT_MS, backendsTerminated: terminated, connectionErrors: log.connectionErrors, events, lost: 0, duplicated: 0 });
     } finally {
       await store.close();
@@ -88,7 +86,7 @@ describe('faults: PostgreSQL backends terminated mid-flight', () => {
         }
       }));
       const terminated = await killer.stop();
-      expect(typedAsConnection(errors)).toEqual([]);
+      expect(untypedAsConnection(errors)).toEqual([]);
       await drainStaleConnections(store, POOL_SIZE);
       for (let i = 0; i < 30; i++) await readAndCheck(store, truth, prefix, i);
       recordFigures('faults-reads', { faultMs: FAULT_MS, backendsTerminated: terminated, readsAnswered: reads, readsFailedWithConnection: errors.length });
@@ -100,24 +98,8 @@ describe('faults: PostgreSQL backends terminated mid-flight', () => {
   it('keeps subscriptions and a projection going: resumed from checkpoints, read model exact', async () => {
     const { store, app } = await faultedStore();
     const table = `faults_${apps}_${Math.random().toString(36).slice(2, 8)}`;
-    const deliveries = new Map<string, number>();
-    const errors: Error[] = [];
-    const sub = store.subscribe({
-      id: `faults-sub-${app}`,
-      eventTypes: ['Noted'],
-      batchSize: 20,
-      pollIntervalMs: 20,
-      leaseTtlMs: 2_000,
-      retry: { backoffMs: 10 },
-      handle: (event: Event) => void deliveries.set(event.eventId, (deliveries.get(event.eventId) ?? 0) + 1),
-    });
-    const runner = store.projection(crashProjection(table, sqlFor('postgres')), { batchSize: 20, pollIntervalMs: 20, leaseTtlMs: 2_000, retry: { backoffMs: 10 } });
-    sub.on('error', (e) => errors.push(e));
-    // A subscription that ends with a reason gave up: a connection blip must never do that.
-    const gaveUp: string[] = [];
-    sub.on('stopped', (reason) => reason && gaveUp.push(`subscription: ${describeError(reason)}`));
-    runner.on('stopped', (reason) => reason && gaveUp.push(`projection: ${describeError(reason)}`));
-    runner.on('error', (e) => errors.push(e));
+    // A subscription or projection that ends with a reason gave up: a connection blip must never do that.
+    const { sub, runner, deliveries, errors, gaveUp } = faultedReactions(store, `faults-sub-${app}`, table, 20);
     try {
       await sub.start();
       await runner.start();
@@ -156,7 +138,7 @@ describe('faults: PostgreSQL backends terminated mid-flight', () => {
       expect(await runner.listDeadLetters()).toEqual([]);
       expect(await sub.listDeadLetters()).toEqual([]);
       expect([sub.state, runner.state]).not.toContain('failed');
-      expect(typedAsConnection(errors)).toEqual([]);
+      expect(untypedAsConnection(errors)).toEqual([]);
       const redelivered = [...deliveries.values()].reduce((sum, n) => sum + n - 1, 0);
       recordFigures('faults-subscriptions', {
         faultMs: FAULT_MS, backendsTerminated: terminated, events: written.length, errorsReported: errors.length,

@@ -2,13 +2,12 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore, isEventualiError, type Event } from '../../src/index.js';
 import { scale, TIMEOUT_MS } from './support/config.js';
-import { crashProjection } from './support/crash-reactions.js';
 import { Noted, TORTURE_EVENTS } from './support/events.js';
-import { afterFaults, drainStaleConnections } from './support/faults.js';
+import { afterFaults, drainStaleConnections, faultedReactions, untypedAsConnection } from './support/faults.js';
 import { checkIntegrity, describe as describeError } from './support/integrity.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
 import { recordFigures } from './support/results.js';
-import { adminPool, sqlFor } from './support/targets.js';
+import { adminPool } from './support/targets.js';
 import { sleep, until } from './support/wait.js';
 
 // The whole PostgreSQL server stopped (fast shutdown) and started again, several times, while
@@ -83,7 +82,6 @@ class CallLog {
   }
 }
 
-const typedAsConnection = (errors: unknown[]) => errors.filter((e) => !isEventualiError(e, 'CONNECTION')).map(describeError);
 
 describe('faults: the PostgreSQL server stopped and started again mid-run', () => {
   it('fails calls with CONNECTION while down, works again after restart, loses and doubles nothing', async () => {
@@ -100,24 +98,8 @@ describe('faults: the PostgreSQL server stopped and started again mid-run', () =
       }
       const truth = (await checkIntegrity(store, { increasingPositions: false })).log;
 
-      const deliveries = new Map<string, number>();
-      const errors: Error[] = [];
-      const gaveUp: string[] = [];
-      const sub = store.subscribe({
-        id: 'restart-sub',
-        eventTypes: ['Noted'],
-        batchSize: 20,
-        pollIntervalMs: 50,
-        leaseTtlMs: 2_000,
-        retry: { backoffMs: 10 },
-        handle: (event: Event) => void deliveries.set(event.eventId, (deliveries.get(event.eventId) ?? 0) + 1),
-      });
-      const runner = store.projection(crashProjection(table, sqlFor('postgres')), { batchSize: 20, pollIntervalMs: 50, leaseTtlMs: 2_000, retry: { backoffMs: 10 } });
-      sub.on('error', (e) => errors.push(e));
-      runner.on('error', (e) => errors.push(e));
-      // A subscription that ends with a reason gave up: a restart must never do that.
-      sub.on('stopped', (reason) => reason && gaveUp.push(`subscription: ${describeError(reason)}`));
-      runner.on('stopped', (reason) => reason && gaveUp.push(`projection: ${describeError(reason)}`));
+      // A subscription or projection that ends with a reason gave up: a restart must never do that.
+      const { sub, runner, deliveries, errors, gaveUp } = faultedReactions(store, 'restart-sub', table, 50);
       await sub.start();
       await runner.start();
 
@@ -214,8 +196,8 @@ describe('faults: the PostgreSQL server stopped and started again mid-run', () =
       expect(await runner.listDeadLetters()).toEqual([]);
       expect(await sub.listDeadLetters()).toEqual([]);
       expect([sub.state, runner.state]).not.toContain('failed');
-      expect(typedAsConnection(errors)).toEqual([]);
-      expect(typedAsConnection(warnings)).toEqual([]);
+      expect(untypedAsConnection(errors)).toEqual([]);
+      expect(untypedAsConnection(warnings)).toEqual([]);
 
       const redelivered = [...deliveries.values()].reduce((sum, n) => sum + n - 1, 0);
       recordFigures('pg-restart', {

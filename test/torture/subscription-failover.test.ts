@@ -1,12 +1,10 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventStore } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { killAll, spawnChild, type Child } from './support/child.js';
+import { childTargets } from './support/child-targets.js';
 import { scale, TIMEOUT_MS } from './support/config.js';
 import { Noted, TORTURE_EVENTS } from './support/events.js';
 import { recordFigures } from './support/results.js';
-import { tempDir, type TargetKind } from './support/targets.js';
 import { sleep, until } from './support/wait.js';
 
 // Three processes run one subscription id; the active one is killed with SIGKILL again and
@@ -20,21 +18,7 @@ const TAKEOVER_BOUND_MS = LEASE_TTL_MS + LEASE_TTL_MS / 4 + 10_000;
 
 type Message = { kind: 'active' | 'inactive' | 'started'; owner: string };
 
-let db: TestDatabase | undefined;
-const temp = tempDir('failover');
-beforeAll(async () => {
-  db = await createTestDatabase('torture_failover');
-});
-afterAll(async () => {
-  await killAll();
-  await db?.drop();
-  temp.remove();
-});
-
-const targets: { kind: TargetKind; url: () => string }[] = [
-  { kind: 'sqlite-file', url: () => `sqlite://${join(temp.dir, 'events.db')}` },
-  { kind: 'postgres', url: () => db!.url },
-];
+const targets = childTargets('failover');
 
 /** The instance that reported becoming active last, if it is alive and has not reported losing it. */
 function activeChild(children: readonly Child<Message>[]): Child<Message> | undefined {

@@ -1,9 +1,9 @@
+import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
 import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../adapter.js';
 import { tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
-const MAX_VERSION = 2 ** 31 - 1;
 
 /** The stream's events in version order; reads the connection's own writes. */
 export async function readStream(
@@ -15,7 +15,7 @@ export async function readStream(
   const { rows } = await db.query<EventTuple>({
     name: statements.readStream.name,
     text: statements.readStream.text,
-    values: [aggregateId, query.fromVersion, query.toVersion ?? MAX_VERSION],
+    values: [aggregateId, query.fromVersion, query.toVersion ?? MAX_AGGREGATE_VERSION],
     types: ROW_TYPES,
     rowMode: 'array',
   });

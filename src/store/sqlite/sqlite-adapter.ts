@@ -1,4 +1,5 @@
 import { StoreClosedError } from '../../core/errors.js';
+import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
 import type {
   AdapterCapabilities,
   AppendBatch,
@@ -31,8 +32,6 @@ export interface SqliteAdapterOptions {
    */
   busyTimeoutMs?: number;
 }
-
-const MAX_VERSION = 2 ** 31 - 1;
 
 /**
  * The SQLite adapter over a better-sqlite3 `Database`. One writer: rowid order is commit order, so
@@ -214,7 +213,7 @@ export class SqliteAdapter implements StorageAdapter {
 
   #readStream(aggregateId: string, query: ReadStreamQuery): EventRecord[] {
     return tuplesToEventRecords(
-      this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_VERSION),
+      this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_AGGREGATE_VERSION),
     );
   }
 

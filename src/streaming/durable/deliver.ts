@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Aggregate } from '../../core/aggregate.js';
+import { isEventualiError } from '../../core/errors.js';
 import type { Event, EventMetadata } from '../../core/event.js';
 import type { EventRecord } from '../../store/adapter.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
 import type { DurableSubscription } from './durable-subscription.js';
-import { isConnectionError, RetryFromCheckpoint, toError } from './subscription-errors.js';
+import { RetryFromCheckpoint, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { HandlerContext } from './subscription-options.js';
 
@@ -126,7 +127,7 @@ async function retryAfterFailure(
     const retryHere = attempt < control.attempts;
     // The store could not be reached: not the event's fault, so it is never parked or stopped
     // on; the subscription reads it again from its checkpoint once the store answers.
-    const retryFromCheckpoint = !retryHere && park && isConnectionError(error);
+    const retryFromCheckpoint = !retryHere && park && isEventualiError(error, 'CONNECTION');
     subscription.emitError(error, { event, attempt, willRetry: retryHere || retryFromCheckpoint });
     if (retryFromCheckpoint) throw new RetryFromCheckpoint(error);
     if (!retryHere) return giveUp(subscription, host, record, error, attempt, park);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { describeValue, InvalidArgumentError, StoreClosedError } from '../../core/errors.js';
-import { MAX_TIMER_MS } from '../../core/limits.js';
+import { isEventualiError, StoreClosedError } from '../../core/errors.js';
+import { letEventLoopTurn } from '../../core/event-loop.js';
+import { checkTimerMs } from '../../core/limits.js';
 import { checkPositiveInteger } from '../../core/store-options.js';
 import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/subscription-storage.js';
@@ -10,12 +11,13 @@ import type { EventRecord } from '../../store/adapter.js';
 import { deliverWithRetries, handlerContext, type DeliveryControl, type DeliveryOutcome, type Invoke } from './deliver.js';
 import { deliverConcurrently, deliverEachThenCheckpoint } from './batch-delivery.js';
 import { Lease } from './lease.js';
-import { isConnectionError, LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
+import { LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 import { CaughtUpWaiters } from './caught-up-waiters.js';
 import { replayDeadLetters } from './dead-letter-replay.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
+import { PageReader, type Page } from './page-reader.js';
 import { ReadPacer } from './read-pacer.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -40,16 +42,11 @@ export interface DurableSubscriptionEvents {
 export type BatchDelivery = (records: readonly EventRecord[], subscription: DurableSubscription) => Promise<bigint | null>;
 
 const IDLE_POLL_MIN_MS = 5;
-/** A catch-up that never waits for I/O (better-sqlite3 is synchronous) lets timers and I/O run this often. */
-const YIELD_EVERY_MS = 20;
 /**
  * The pacer's wait between live reads also ends after this many commit hints: writers in this
  * process that never wait for I/O (better-sqlite3 is synchronous) keep timers from firing.
  */
 const READ_GAP_HINTS = 100;
-/** How often an idle filtered subscription moves its position past the events its filters skip. */
-const SKIP_AHEAD_EVERY_MS = 250;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A durable subscription: catches up from the store, then follows live, storing its checkpoint
@@ -98,7 +95,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.id = options.id;
     this.#lease = new Lease(host.adapter, `subscription:${options.id}`, this.owner, options.leaseTtlMs, {
       lost: () => this.#becameInactive(),
-      error: (error) => this.#emitError(error, { willRetry: true }),
+      error: (error) => this.emitError(error, { willRetry: true }),
     });
     this.#invoke = invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
   }
@@ -150,8 +147,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   waitUntilCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.#loop) return Promise.reject(new SubscriptionError(this.id, 'is not started'));
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_MS) {
-      return Promise.reject(new InvalidArgumentError('timeoutMs', `must be an integer from 0 to ${MAX_TIMER_MS}, got ${describeValue(timeoutMs)}`));
+    try {
+      checkTimerMs('timeoutMs', timeoutMs, 0);
+    } catch (error) {
+      return Promise.reject(error);
     }
     const caughtUp = this.#waiters.add(
       this.#cycle,
@@ -247,10 +246,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
             failure = error.reason;
             break;
           }
-          if (isConnectionError(error)) {
+          if (isEventualiError(error, 'CONNECTION')) {
             // Setting up (projection setup, loading or writing the first checkpoint) could not
             // reach the store: try again, keeping the lease while it can be renewed.
-            this.#emitError(toError(error), { willRetry: true });
+            this.emitError(toError(error), { willRetry: true });
             await this.#backOff();
             continue;
           }
@@ -260,7 +259,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       }
     } catch (error) {
       failure = toError(error);
-      this.#emitError(failure, { willRetry: false });
+      this.emitError(failure, { willRetry: false });
     } finally {
       await this.#storeBeforeLeaving();
       await this.#giveUpLease();
@@ -286,39 +285,21 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.#state = 'catching-up';
     let idleMs = IDLE_POLL_MIN_MS;
     let caughtUp = false;
-    let yieldedAt = performance.now();
     const pacer = new ReadPacer();
-    const filtered = this.options.eventTypes !== undefined || this.options.aggregateTypes !== undefined;
-    let idle = false;
-    let headReadAt = Number.NEGATIVE_INFINITY;
+    const reader = new PageReader(adapter, this.options);
     while (!this.#stopRequested && this.#lease.held) {
       const cycle = ++this.#cycle;
-      const readAt = performance.now();
-      let records: EventRecord[];
-      let head: bigint | undefined;
+      let page: Page;
       try {
-        if (filtered && idle && readAt - headReadAt >= SKIP_AHEAD_EVERY_MS) {
-          // Read before the page: if the page is empty, no event up to `head` matches the filters.
-          head = await adapter.globalPosition();
-          headReadAt = readAt;
-        }
-        records = await adapter.readAll({
-          after: this.#position,
-          limit: this.options.batchSize,
-          eventTypes: this.options.eventTypes,
-          aggregateTypes: this.options.aggregateTypes,
-        });
+        page = await reader.read(this.#position);
       } catch (error) {
-        this.#emitError(toError(error), { willRetry: true });
+        this.emitError(toError(error), { willRetry: true });
         await this.#backOff();
         continue;
       }
-      const readMs = performance.now() - readAt;
+      const { records, readAt, readMs } = page;
       const more = records.length === this.options.batchSize;
-      idle = records.length === 0;
-      // A filtered subscription moves past the events its filters skip, so that the next reads
-      // (and a restart) do not scan them again.
-      if (idle && head !== undefined && head > 0n && head !== this.#position) this.handled(head);
+      if (page.skipTo !== undefined) this.handled(page.skipTo);
       try {
         this.#checkpoints.throwFailure();
         if (records.length > 0) await this.deliverBatch(records, this);
@@ -329,7 +310,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         if (error instanceof StopDelivery || error instanceof LeaseLostError) throw error;
         // A checkpoint or dead-letter write failed, or a handler could not reach the store: what
         // is not handled yet is read again after the last handled event, at least once.
-        if (!(error instanceof RetryFromCheckpoint)) this.#emitError(toError(error), { willRetry: true });
+        if (!(error instanceof RetryFromCheckpoint)) this.emitError(toError(error), { willRetry: true });
         await this.#backOff();
         continue;
       }
@@ -346,7 +327,6 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         await this.#signal.sleep(pending ? Math.max(1, Math.min(idleMs, this.#checkpoints.dueInMs())) : idleMs);
         const gap = pacer.gapAfter(records.length, readMs, readAt) - (performance.now() - readAt);
         if (gap > 0 && !this.#stopRequested) await this.#signal.sleep(gap, READ_GAP_HINTS);
-        yieldedAt = performance.now();
         idleMs = Math.min(this.options.pollIntervalMs, idleMs * 2);
         continue;
       }
@@ -355,11 +335,9 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         this.#state = 'catching-up';
         this.emit('fell-behind', { position: this.#position });
       }
-      if (performance.now() - yieldedAt >= YIELD_EVERY_MS) {
-        // Lets the lease's renewal timer, appends and I/O of this process run during a long catch-up.
-        await yieldToEventLoop();
-        yieldedAt = performance.now();
-      }
+      // Lets the lease's renewal timer, appends and I/O of this process run during a long catch-up.
+      const turn = letEventLoopTurn();
+      if (turn) await turn;
     }
   }
 
@@ -370,7 +348,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       await this.#checkpoints.writeNow(this.#position);
     } catch (error) {
       // Not stored: the next active instance delivers these events again (at least once).
-      if (!(error instanceof LeaseLostError)) this.#emitError(toError(error), { willRetry: false });
+      if (!(error instanceof LeaseLostError)) this.emitError(toError(error), { willRetry: false });
     }
   }
 
@@ -405,12 +383,8 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     if (was) this.#becameInactive();
   }
 
-  /** @internal */
+  /** @internal reports an error to the 'error' listeners. */
   emitError(error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }): void {
-    this.#emitError(error, info);
-  }
-
-  #emitError(error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }): void {
     this.emit('error', error, info);
   }
 }

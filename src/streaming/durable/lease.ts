@@ -1,4 +1,3 @@
-import { MAX_TIMER_MS } from '../../core/limits.js';
 import type { SubscriptionStorage } from '../../store/subscription-storage.js';
 import { toError } from './subscription-errors.js';
 
@@ -30,7 +29,7 @@ export class Lease {
       const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
       if (held && !this.#held) {
         this.#held = true;
-        this.#timer = setInterval(() => void this.#renew(), Math.min(MAX_TIMER_MS, Math.max(20, Math.floor(this.ttlMs / 3))));
+        this.#timer = setInterval(() => void this.#renew(), Math.max(20, Math.floor(this.ttlMs / 3)));
         this.#timer.unref();
       }
       return held;

@@ -1,4 +1,4 @@
-import { describeValue, EventualiError, isEventualiError } from '../../core/errors.js';
+import { describeValue, EventualiError } from '../../core/errors.js';
 
 /** A durable subscription could not do what was asked (duplicate id, not started, stopped). */
 export class SubscriptionError extends EventualiError {
@@ -43,9 +43,4 @@ export class RetryFromCheckpoint extends Error {
   constructor(readonly reason: Error) {
     super(reason.message, { cause: reason });
   }
-}
-
-/** True for a failure to reach the store (a dropped connection, a database busy past its timeout): worth retrying as is. */
-export function isConnectionError(error: unknown): boolean {
-  return isEventualiError(error, 'CONNECTION');
 }

@@ -2,7 +2,7 @@ import { describeValue, InvalidArgumentError } from '../../core/errors.js';
 import type { Event, EventDefinition, EventMetadata } from '../../core/event.js';
 import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
-import { MAX_GLOBAL_POSITION, MAX_TIMER_MS } from '../../core/limits.js';
+import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
 import { checkOptionsObject, checkPositiveInteger } from '../../core/store-options.js';
 
 /** Where a subscription with no stored checkpoint starts. */
@@ -137,10 +137,9 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
   checkPositiveInteger('concurrency', resolved.concurrency, { max: MAX_CONCURRENCY });
   checkPositiveInteger('retry.attempts', resolved.attempts);
   // Node.js fires a timer longer than 2^31-1 ms after 1 ms: a longer delay would spin, not wait.
-  checkPositiveInteger('retry.backoffMs', resolved.backoffMs, { allowZero: true, max: MAX_TIMER_MS });
-  checkPositiveInteger('retry.maxBackoffMs', resolved.maxBackoffMs, { allowZero: true, max: MAX_TIMER_MS });
-  checkPositiveInteger('leaseTtlMs', resolved.leaseTtlMs, { max: MAX_TIMER_MS });
-  checkPositiveInteger('pollIntervalMs', resolved.pollIntervalMs, { max: MAX_TIMER_MS });
-  if (resolved.leaseTtlMs < 100) throw new InvalidArgumentError('leaseTtlMs', 'must be at least 100 ms');
+  checkTimerMs('retry.backoffMs', resolved.backoffMs, 0);
+  checkTimerMs('retry.maxBackoffMs', resolved.maxBackoffMs, 0);
+  checkTimerMs('leaseTtlMs', resolved.leaseTtlMs, 100);
+  checkTimerMs('pollIntervalMs', resolved.pollIntervalMs, 1);
   return resolved;
 }

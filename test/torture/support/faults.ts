@@ -1,7 +1,9 @@
 import type pg from 'pg';
-import { isEventualiError, type EventStore } from '../../../src/index.js';
+import { isEventualiError, type DurableSubscription, type Event, type EventStore, type ProjectionRunner } from '../../../src/index.js';
+import { crashProjection } from './crash-reactions.js';
 import { Written } from './events.js';
 import { describe } from './integrity.js';
+import { sqlFor } from './targets.js';
 import { randomInt, sleep } from './wait.js';
 
 /**
@@ -87,3 +89,40 @@ export async function afterFaults<T>(fn: () => Promise<T>, attempts = 10): Promi
 export async function drainStaleConnections(store: EventStore, poolSize: number): Promise<void> {
   await Promise.all(Array.from({ length: poolSize * 2 }, () => afterFaults(() => store.getGlobalPosition())));
 }
+
+/** A plain subscription and a projection run on a store under faults, with what they reported. */
+export interface FaultedReactions {
+  sub: DurableSubscription;
+  runner: ProjectionRunner;
+  /** How many times the subscription's handler got each event id. */
+  deliveries: Map<string, number>;
+  errors: Error[];
+  /** Why either of them stopped for good: a fault must never make them give up. */
+  gaveUp: string[];
+}
+
+/**
+ * A subscription counting deliveries of `Noted` events and the crash projection into `table`
+ * (PostgreSQL), polling every `pollIntervalMs`, with a short lease and backoff; not started.
+ */
+export function faultedReactions(store: EventStore, subscriptionId: string, table: string, pollIntervalMs: number): FaultedReactions {
+  const options = { batchSize: 20, pollIntervalMs, leaseTtlMs: 2_000, retry: { backoffMs: 10 } };
+  const deliveries = new Map<string, number>();
+  const errors: Error[] = [];
+  const gaveUp: string[] = [];
+  const sub = store.subscribe({
+    ...options,
+    id: subscriptionId,
+    eventTypes: ['Noted'],
+    handle: (event: Event) => void deliveries.set(event.eventId, (deliveries.get(event.eventId) ?? 0) + 1),
+  });
+  const runner = store.projection(crashProjection(table, sqlFor('postgres')), options);
+  sub.on('error', (e) => errors.push(e));
+  runner.on('error', (e) => errors.push(e));
+  sub.on('stopped', (reason) => reason && gaveUp.push(`subscription: ${describe(reason)}`));
+  runner.on('stopped', (reason) => reason && gaveUp.push(`projection: ${describe(reason)}`));
+  return { sub, runner, deliveries, errors, gaveUp };
+}
+
+/** The errors that are not typed CONNECTION errors, described: what a fault must never produce. */
+export const untypedAsConnection = (errors: unknown[]): string[] => errors.filter((e) => !isEventualiError(e, 'CONNECTION')).map(describe);
