@@ -19,6 +19,9 @@ import type { Projection } from '../streaming/projection.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
 import { SAGA_EVENTS } from '../saga/saga-events.js';
+import { isReadModel, type ReadModel } from '../projections/define-read-model.js';
+import type { ReadModelDocuments } from '../projections/read-model-documents.js';
+import { ReadModelKeeper, type InlineReadModel, type ReadModelOptions } from '../projections/read-model-keeper.js';
 
 export interface ReadAllOptions {
   /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
@@ -71,6 +74,7 @@ export interface StreamingOptions {
 export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
+  readonly #readModels: ReadModelKeeper;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -95,6 +99,13 @@ export class EventStore {
     this.#ctx.registry.registerAll(SAGA_EVENTS);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
     hosts.set(this, this.#runtime.host);
+    this.#readModels = new ReadModelKeeper({
+      adapter,
+      registry: this.#ctx.registry,
+      runProjection: (projection, projectionOptions) => this.#runtime.projection(projection, projectionOptions),
+      addInlineProjection: (projection) => this.#runtime.addInlineProjection(projection),
+      inlineSetup: () => this.#runtime.inlineSetup,
+    });
   }
 
   /** The storage adapter's declared capabilities. */
@@ -268,9 +279,27 @@ export class EventStore {
    * Runs a projection on a durable subscription named after it. With a read model in the store's
    * database, each batch's writes and the checkpoint commit together. Call `start()` to begin.
    */
-  projection(projection: Projection, options: ProjectionOptions = {}): ProjectionRunner {
+  projection(projection: Projection, options?: ProjectionOptions): ProjectionRunner;
+  /**
+   * Keeps a read model's documents (`defineReadModel`): on a durable subscription named after it,
+   * committed with its checkpoint, or with `{ inline: true }` inside every append's transaction.
+   */
+  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions & { inline?: false }): ProjectionRunner;
+  projection(model: ReadModel<unknown, never>, options: ReadModelOptions & { inline: true }): InlineReadModel;
+  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions): ProjectionRunner | InlineReadModel;
+  projection(projection: Projection | ReadModel<unknown, never>, options: ReadModelOptions = {}): ProjectionRunner | InlineReadModel {
     this.#checkOpen();
+    if (isReadModel(projection)) return this.#readModels.keep(projection, options);
     return this.#runtime.projection(projection, options);
+  }
+
+  /**
+   * A read model's documents in this store: `get`, `find`, `count`, with `waitFor` to read your own
+   * writes from an async projection.
+   */
+  documents<Doc>(model: ReadModel<Doc, never>): ReadModelDocuments<Doc> {
+    this.#checkOpen();
+    return this.#readModels.documents(model);
   }
 
   /**

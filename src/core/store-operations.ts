@@ -83,7 +83,7 @@ export async function appendEvents(
 }
 
 async function runInline(ctx: StoreContext, session: StorageSession & Partial<ProjectionSession>, events: readonly Event[]): Promise<void> {
-  const { query, client } = session;
+  const { query, client, documents } = session;
   if (!query) throw new InvalidArgumentError('inline projection', 'needs a transaction: save through the store, not the adapter');
   for (const projection of ctx.inlineProjections) {
     for (const event of events) {
@@ -96,6 +96,7 @@ async function runInline(ctx: StoreContext, session: StorageSession & Partial<Pr
         save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in an inline projection')),
         query,
         client: client ?? null,
+        documents,
       });
     }
   }

@@ -87,7 +87,7 @@ export class StoreRuntime {
     this.#ctx.inlineProjections.push(projection);
     // Its setup runs in a transaction of its own; saves wait for it (and fail with its error).
     this.#inlineSetup = this.#inlineSetup.then(() =>
-      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })),
+      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client, documents: session.documents })),
     );
   }
 

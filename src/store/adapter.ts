@@ -1,3 +1,4 @@
+import type { DocumentStorage } from './document-storage.js';
 import type { ProjectionSession, SubscriptionStorage } from './subscription-storage.js';
 
 /**
@@ -98,6 +99,8 @@ export interface StorageAdapter extends StorageSession, SubscriptionStorage {
   /** Newest snapshot of the aggregate taken with `snapshotVersion`, or null. */
   loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null>;
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  /** Read models' documents (the built-in adapters all keep them); absent, read models refuse to run. */
+  readonly documents?: DocumentStorage;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

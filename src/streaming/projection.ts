@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkId, type Event, type EventDefinition, type EventOf } from '../core/event.js';
+import type { DocumentWriter } from '../store/document-storage.js';
 import type { ProjectionSession, SqlQuery } from '../store/subscription-storage.js';
 import type { HandlerContext } from './durable/subscription-options.js';
 
@@ -9,12 +10,15 @@ export interface ProjectionContext extends HandlerContext {
   query: SqlQuery;
   /** The driver's connection in that transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   readonly client: unknown;
+  /** Read models' document writes in that transaction (what `defineReadModel` projections use). */
+  readonly documents?: DocumentWriter | undefined;
 }
 
 /** What `setup` and `reset` get: the transaction. */
 export interface ProjectionSetupContext {
   query: SqlQuery;
   readonly client: unknown;
+  readonly documents?: DocumentWriter | undefined;
 }
 
 export type ProjectionHandler<E extends Event = Event> = (event: E, ctx: ProjectionContext) => unknown;
@@ -93,5 +97,5 @@ export function defineProjection<const D extends readonly EventDefinition[]>(def
 
 /** @internal */
 export function setupContext(session: ProjectionSession): ProjectionSetupContext {
-  return { query: session.query, client: session.client };
+  return { query: session.query, client: session.client, documents: session.documents };
 }

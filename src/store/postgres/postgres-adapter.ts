@@ -22,6 +22,9 @@ import { PostgresSession } from './postgres-session.js';
 import { loadSnapshot, saveSnapshot } from './postgres-snapshots.js';
 import { prepareStatements, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresPool } from './postgres-types.js';
+import type { DocumentStorage } from '../document-storage.js';
+import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js';
+import { postgresDocuments, postgresHandled } from './postgres-documents.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -70,6 +73,8 @@ export class PostgresAdapter implements StorageAdapter {
   readonly #statements: PostgresStatements;
   readonly #subscriptions: subscriptions.SubscriptionStatements;
   readonly #wakeups: PostgresWakeups;
+  readonly #documents: DocumentDialect;
+  readonly documents: DocumentStorage;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
@@ -91,6 +96,12 @@ export class PostgresAdapter implements StorageAdapter {
     init.pool.on('connect', (client) => client.on('error', ignoreError));
     this.#statements = prepareStatements(init.schema);
     this.#subscriptions = subscriptions.subscriptionStatements(init.schema);
+    this.#documents = postgresDocuments(init.schema);
+    this.documents = new SqlDocumentReader(
+      this.#documents,
+      (sql, params) => this.#call(async () => (await this.#pool.query({ text: sql, values: [...params] })).rows),
+      (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
+    );
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }
@@ -159,7 +170,7 @@ export class PostgresAdapter implements StorageAdapter {
   async transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     this.#checkOpen();
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
-    const session = new PostgresSession(held.client, this.#statements, this.#subscriptions, this.#classify);
+    const session = new PostgresSession(held.client, this.#statements, this.#subscriptions, this.#classify, this.#documents);
     let destroy = false;
     try {
       await session.begin().catch(this.#reject);

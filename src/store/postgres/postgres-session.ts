@@ -6,6 +6,8 @@ import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postg
 import { isUniqueViolation } from './postgres-errors.js';
 import { readStream, streamInfo } from './postgres-read.js';
 import type { PostgresStatements } from './postgres-statements.js';
+import type { DocumentWriter } from '../document-storage.js';
+import { SqlDocumentWriter, type DocumentDialect } from '../sql/sql-documents.js';
 import type { PostgresPoolClient, PostgresQueryable, PostgresQueryConfig, PostgresQueryResult } from './postgres-types.js';
 
 /**
@@ -23,14 +25,18 @@ export class PostgresSession implements TransactionSession {
   #ended = false;
   /** The connection as the shared read/append functions see it: failures are remembered. */
   readonly #db: PostgresQueryable;
+  /** Read models' document writes, on this transaction's connection. */
+  readonly documents: DocumentWriter;
 
   constructor(
     readonly client: PostgresPoolClient,
     private readonly statements: PostgresStatements,
     private readonly subscriptions: SubscriptionStatements,
     private readonly classify: (error: unknown) => unknown,
+    documents: DocumentDialect,
   ) {
     this.#db = { query: <Row>(config: PostgresQueryConfig) => this.#query<Row>(config) };
+    this.documents = new SqlDocumentWriter(documents, this.query);
   }
 
   /** The error that aborted the transaction, if one did. */

@@ -20,6 +20,9 @@ import { prepareStatements, type SqliteStatements } from './sqlite-statements.js
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
 import { SqliteSubscriptions } from './sqlite-subscriptions.js';
 import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import { handledInPositionOrder, type DocumentStorage } from '../document-storage.js';
+import { SqlDocumentReader, SqlDocumentWriter } from '../sql/sql-documents.js';
+import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -46,6 +49,11 @@ export interface SqliteAdapterOptions {
  */
 export class SqliteAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities;
+  readonly documents: DocumentStorage = new SqlDocumentReader(
+    SQLITE_DOCUMENTS,
+    (sql, params) => this.#run(() => this.#query(sql, params)),
+    (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
+  );
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
@@ -119,12 +127,14 @@ export class SqliteAdapter implements StorageAdapter {
       await this.#attempt(() => s.begin.run());
       // Inside the transaction each append is its own savepoint (better-sqlite3 nests), so a
       // rejected batch leaves the transaction's earlier writes in place.
+      const query = async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]);
       const session: TransactionSession = {
         append: async (batch) => this.#guard(() => appendWith(s, batch, (b) => this.#appendTx(b))),
         readStream: async (aggregateId, query) => this.#guard(() => this.#readStream(aggregateId, query)),
         streamInfo: async (aggregateId) => this.#guard(() => this.#streamInfo(aggregateId)),
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]),
+        query,
         client: this.#db,
+        documents: new SqlDocumentWriter(SQLITE_DOCUMENTS, query),
         saveCheckpoint: async (subscriptionId, position, fence) =>
           this.#guard(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence)),
       };

@@ -78,6 +78,7 @@ function projectionContext(
     save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in a projection: use store.subscribe() for reactions that save')),
     query: session.query,
     client: session.client,
+    documents: session.documents,
   };
 }
 

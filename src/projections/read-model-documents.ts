@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeValue, InvalidArgumentError } from '../core/errors.js';
+import { checkId } from '../core/event.js';
+import { checkTimerMs, MAX_GLOBAL_POSITION } from '../core/limits.js';
+import { checkOptionsObject } from '../core/store-options.js';
+import type { DocumentStorage } from '../store/document-storage.js';
+import type { ReadModel } from './define-read-model.js';
+import { toConditions, toDocumentQuery, type CountDocumentsOptions, type FindDocumentsOptions, type DocumentWaitOptions } from './document-query.js';
+import { documentCodec, type DocumentCodec } from './read-model-projection.js';
+import { ReadModelTimeoutError } from './read-model-errors.js';
+
+const DEFAULT_WAIT_MS = 5000;
+/** Polls of `waitFor` start this close together and back off to the longest. */
+const FIRST_POLL_MS = 1;
+const LONGEST_POLL_MS = 10;
+
+/**
+ * A read model's documents in one store: `store.documents(model)`. Reads see committed documents;
+ * `waitFor` first waits until the projection has handled a position the caller wrote.
+ *
+ * @example
+ * const [event] = await store.append('Cart', id, 'no-stream', [CartOpened.create({})]);
+ * const cart = await store.documents(CartDetails).get(id, { waitFor: event.globalPosition });
+ */
+export class ReadModelDocuments<Doc> {
+  readonly #codec: DocumentCodec;
+
+  /** @internal */
+  constructor(
+    readonly model: ReadModel<Doc, never>,
+    private readonly storage: DocumentStorage,
+    /** True when this store keeps the model inline: documents commit with the events, nothing to wait for. */
+    private readonly keptInline: () => boolean,
+  ) {
+    this.#codec = documentCodec(model as ReadModel);
+  }
+
+  /** The document, or null. */
+  async get(id: string, options: DocumentWaitOptions = {}): Promise<Doc | null> {
+    checkId('document id', id);
+    await this.#wait(options);
+    const json = await this.storage.get(this.#codec.collection, id);
+    return json === null ? null : (this.#codec.decode(json) as Doc);
+  }
+
+  /** The documents matching `where`, in `orderBy` order (then by id), paged by `limit` and `offset`. */
+  async find(options: FindDocumentsOptions<Doc> = {}): Promise<Doc[]> {
+    const query = toDocumentQuery(this.model as ReadModel, options as FindDocumentsOptions<unknown>);
+    await this.#wait(options);
+    const rows = await this.storage.find(this.#codec.collection, query);
+    return rows.map((json) => this.#codec.decode(json) as Doc);
+  }
+
+  /** How many documents match `where`. */
+  async count(options: CountDocumentsOptions<Doc> = {}): Promise<number> {
+    checkOptionsObject('count options', options);
+    const where = toConditions(this.model as ReadModel, options.where);
+    await this.#wait(options);
+    return this.storage.count(this.#codec.collection, where);
+  }
+
+  /**
+   * Resolves once the read model's projection has handled `position` (the `globalPosition` of an
+   * event this caller wrote), in the log's order: every event of the model's types up to it is in
+   * the documents. Throws `ReadModelTimeoutError` after `timeoutMs` (default 5000).
+   */
+  async waitFor(position: bigint, options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.#wait({ ...options, waitFor: position });
+  }
+
+  async #wait(options: DocumentWaitOptions): Promise<void> {
+    checkOptionsObject('options', options);
+    const { waitFor: position, timeoutMs = DEFAULT_WAIT_MS } = options;
+    if (position === undefined) return;
+    if (typeof position !== 'bigint' || position < 0n || position > MAX_GLOBAL_POSITION) {
+      throw new InvalidArgumentError('waitFor', `must be a bigint position this store returned, got ${describeValue(position)}`);
+    }
+    checkTimerMs('timeoutMs', timeoutMs, 0);
+    if (position === 0n || this.keptInline()) return;
+    const { name, eventTypes } = this.model;
+    const deadline = performance.now() + timeoutMs;
+    let pause = FIRST_POLL_MS;
+    while (!(await this.storage.handled(name, position, eventTypes))) {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new ReadModelTimeoutError(name, position, timeoutMs);
+      await sleep(Math.min(pause, Math.ceil(left)));
+      pause = Math.min(LONGEST_POLL_MS, pause * 2);
+    }
+  }
+}

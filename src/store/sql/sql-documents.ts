@@ -1,0 +1,130 @@
+import type {
+  DocumentCollection,
+  DocumentCondition,
+  DocumentQuery,
+  DocumentStorage,
+  DocumentWriter,
+} from '../document-storage.js';
+
+/** Runs one parameterised statement; rows as objects. */
+export type SqlRun = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** What a condition's SQL needs: a placeholder for each value, bound in order. */
+export type Bind = (value: unknown) => string;
+
+/**
+ * The SQL text of documents on one database: what differs between SQLite (JSON text,
+ * `json_extract`) and PostgreSQL (jsonb, `->`). Field names arrive validated (`DOCUMENT_FIELD`),
+ * values only ever through `bind`.
+ * @internal
+ */
+export interface DocumentDialect {
+  /** The collection's table, quoted. */
+  table(collection: DocumentCollection): string;
+  /** CREATE TABLE / CREATE INDEX statements, each safe to run again. */
+  create(collection: DocumentCollection): string[];
+  /** The select-list term giving the document as JSON text, named `doc`. */
+  readonly docText: string;
+  /** Selects the column `doc` as JSON text where the id is the first parameter. */
+  selectById(table: string): string;
+  /** Inserts or replaces: parameters id, JSON text. */
+  upsert(table: string): string;
+  deleteById(table: string): string;
+  /** A condition as SQL, its values bound through `bind`. */
+  condition(condition: DocumentCondition, bind: Bind): string;
+  /** An ORDER BY term on a field, missing and null values first in ascending order. */
+  order(field: string, direction: 'asc' | 'desc'): string;
+  /** The ORDER BY term that ends every order (the id), for stable pages. */
+  readonly idOrder: string;
+  /** The LIMIT value that means none (-1 on SQLite, NULL on PostgreSQL), for an OFFSET alone. */
+  readonly noLimit: number | null;
+  /** Placeholder of the n-th parameter (1-based). */
+  placeholder(n: number): string;
+  /** The table does not exist (nothing was projected yet). */
+  isMissingTable(error: unknown): boolean;
+}
+
+/** Document writes on a transaction's connection. @internal */
+export class SqlDocumentWriter implements DocumentWriter {
+  constructor(
+    private readonly dialect: DocumentDialect,
+    private readonly run: SqlRun,
+  ) {}
+
+  async ensure(collection: DocumentCollection): Promise<void> {
+    for (const statement of this.dialect.create(collection)) await this.run(statement, []);
+  }
+
+  async get(collection: DocumentCollection, id: string): Promise<string | null> {
+    const [row] = await this.run(this.dialect.selectById(this.dialect.table(collection)), [id]);
+    return row ? (row['doc'] as string) : null;
+  }
+
+  async put(collection: DocumentCollection, id: string, json: string): Promise<void> {
+    await this.run(this.dialect.upsert(this.dialect.table(collection)), [id, json]);
+  }
+
+  async delete(collection: DocumentCollection, id: string): Promise<void> {
+    await this.run(this.dialect.deleteById(this.dialect.table(collection)), [id]);
+  }
+
+  async clear(collection: DocumentCollection): Promise<void> {
+    await this.ensure(collection);
+    await this.run(`DELETE FROM ${this.dialect.table(collection)}`, []);
+  }
+}
+
+/** Document reads outside a transaction. A table not created yet reads as empty. @internal */
+export class SqlDocumentReader implements DocumentStorage {
+  constructor(
+    private readonly dialect: DocumentDialect,
+    private readonly run: SqlRun,
+    /** The adapter's answer to `handled` (log order is the adapter's to know). */
+    readonly handled: DocumentStorage['handled'],
+  ) {}
+
+  async get(collection: DocumentCollection, id: string): Promise<string | null> {
+    const rows = await this.#read(this.dialect.selectById(this.dialect.table(collection)), [id]);
+    return rows[0] ? (rows[0]['doc'] as string) : null;
+  }
+
+  async find(collection: DocumentCollection, query: DocumentQuery): Promise<string[]> {
+    const params: unknown[] = [];
+    const where = this.#where(query.where, params);
+    const order = [...query.orderBy.map((o) => this.dialect.order(o.field, o.direction)), this.dialect.idOrder].join(', ');
+    let sql = `SELECT ${this.dialect.docText} FROM ${this.dialect.table(collection)}${where} ORDER BY ${order}`;
+    if (query.limit !== undefined) {
+      params.push(query.limit);
+      sql += ` LIMIT ${this.dialect.placeholder(params.length)}`;
+    }
+    if (query.offset !== undefined && query.offset > 0) {
+      // SQLite has no OFFSET without LIMIT.
+      if (query.limit === undefined) sql += ` LIMIT ${this.dialect.placeholder(params.push(this.dialect.noLimit))}`;
+      params.push(query.offset);
+      sql += ` OFFSET ${this.dialect.placeholder(params.length)}`;
+    }
+    const rows = await this.#read(sql, params);
+    return rows.map((row) => row['doc'] as string);
+  }
+
+  async count(collection: DocumentCollection, where: readonly DocumentCondition[]): Promise<number> {
+    const params: unknown[] = [];
+    const rows = await this.#read(`SELECT count(*) AS n FROM ${this.dialect.table(collection)}${this.#where(where, params)}`, params);
+    return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  #where(conditions: readonly DocumentCondition[], params: unknown[]): string {
+    if (conditions.length === 0) return '';
+    const bind: Bind = (value) => this.dialect.placeholder(params.push(value));
+    return ` WHERE ${conditions.map((c) => this.dialect.condition(c, bind)).join(' AND ')}`;
+  }
+
+  async #read(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.run(sql, params);
+    } catch (error) {
+      if (this.dialect.isMissingTable(error)) return [];
+      throw error;
+    }
+  }
+}
