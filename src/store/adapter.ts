@@ -100,7 +100,7 @@ export interface StorageAdapter extends StorageSession, SubscriptionStorage {
   loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null>;
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /** Read models' documents (the built-in adapters all keep them); absent, read models refuse to run. */
-  readonly documents?: DocumentStorage;
+  readonly documents?: DocumentStorage | undefined;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

@@ -59,6 +59,6 @@ export interface ProjectionSession {
   /** The driver's connection in the transaction (better-sqlite3 Database, pg PoolClient); null on memory. */
   readonly client: unknown;
   /** Read models' document writes in the transaction (on adapters that keep documents). */
-  readonly documents?: DocumentWriter;
+  readonly documents?: DocumentWriter | undefined;
   saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean>;
 }
