@@ -34,15 +34,16 @@ import { loadStream } from './workloads/load-stream.js';
 import { emmettVersions, peerComparison } from './workloads/peer-comparison.js';
 import { pythonShapes } from './workloads/python-shapes.js';
 import { readAllMemory } from './workloads/read-all-memory.js';
+import { readModels } from './workloads/read-models.js';
 import { saveBatch } from './workloads/save-batch.js';
 import { saveOne } from './workloads/save-one.js';
 import { HTTP_SERVICE_WORKLOADS } from './workloads/http-services.js';
 import { STREAMING_AND_SAGA_WORKLOADS } from './workloads/streaming-and-sagas.js';
 import type { BenchContext, Workload } from './workloads/workload.js';
 
-const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison];
+const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison, readModels];
 /** Workloads that run on the item-1 stores (and so need PostgreSQL). */
-const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison]);
+const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison, readModels]);
 const STORE_KINDS = ['sqlite-full', 'sqlite-normal', 'postgres'] as const;
 
 const list = (value: string | undefined): string[] | null =>
