@@ -216,7 +216,7 @@ export const readModels: Workload = {
     const events = quick ? 10_000 : 100_000;
     const rows: ResultRow[] = [];
     for (const target of ctx.stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres')) {
-      rows.push(...(await runOn(ctx, target, events, quick ? 1 : 3, quick ? 50 : 300)));
+      rows.push(...(await runOn(ctx, target, events, quick ? 2 : 4, quick ? 50 : 300)));
     }
     return {
       id: 'rm',

@@ -33,11 +33,17 @@ export interface ReadModel<Doc = unknown, E extends Event = Event> {
   readonly events: readonly EventDefinition[];
   readonly eventTypes: readonly string[];
   readonly indexes: readonly string[];
-  /** The top-level fields of the schema, when it is an object schema; filters may name only these. */
-  readonly fields: ReadonlySet<string> | null;
+  /**
+   * The top-level fields of the schema with the JSON type each holds (when the schema says), when
+   * it is an object schema; filters may name only these.
+   */
+  readonly fields: ReadonlyMap<string, FieldKind> | null;
   documentId(event: E): string;
   evolve(doc: Doc | null, event: E): unknown;
 }
+
+/** The JSON type a field always holds (or null, or nothing), as far as its schema tells. */
+export type FieldKind = 'string' | 'number' | 'boolean' | 'other';
 
 /** The document type of a read model: `DocumentOf<typeof CartDetails>`. */
 export type DocumentOf<M> = M extends ReadModel<infer Doc, Event> ? Doc : never;
@@ -103,18 +109,39 @@ export function isReadModel(value: unknown): value is ReadModel {
  * when the schema lists its fields, one of them.
  * @internal
  */
-export function checkField(argument: string, field: unknown, fields: ReadonlySet<string> | null): asserts field is string {
+export function checkField(argument: string, field: unknown, fields: ReadonlyMap<string, FieldKind> | null): asserts field is string {
   if (typeof field !== 'string' || !DOCUMENT_FIELD.test(field)) {
     throw new InvalidArgumentError(argument, `${describeValue(field)} is not a field name (letters, digits and _, at most 63)`);
   }
   if (fields && !fields.has(field)) throw new InvalidArgumentError(argument, `${describeValue(field)} is not a field of the document schema`);
 }
 
-/** The keys of a zod object schema (through optional/nullable/default wrappers); null for other schemas. */
-function topLevelFields(schema: z.ZodType): ReadonlySet<string> | null {
-  let def = defOf(schema);
-  for (let depth = 0; depth < 10 && def.innerType; depth++) def = defOf(def.innerType);
-  return def.type === 'object' && def.shape ? new Set(Object.keys(def.shape)) : null;
+/** The keys of a zod object schema (through optional/nullable/default wrappers) and their JSON types; null for other schemas. */
+function topLevelFields(schema: z.ZodType): ReadonlyMap<string, FieldKind> | null {
+  const def = unwrap(defOf(schema));
+  if (def.type !== 'object' || !def.shape) return null;
+  return new Map(Object.entries(def.shape).map(([key, field]) => [key, kindOf(unwrap(defOf(field as z.ZodType)))]));
+}
+
+function unwrap(def: Def): Def {
+  let inner = def;
+  for (let depth = 0; depth < 10 && inner.innerType; depth++) inner = defOf(inner.innerType);
+  return inner;
+}
+
+function kindOf(def: Def): FieldKind {
+  switch (def.type) {
+    case 'string':
+    case 'enum':
+    case 'date': // stored as its ISO string
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'other';
+  }
 }
 
 interface Def {

@@ -78,6 +78,17 @@ export function toDocumentQuery(model: ReadModel, options: FindDocumentsOptions<
 export function toConditions(model: ReadModel, where: unknown): DocumentCondition[] {
   if (where === undefined) return [];
   checkPlain('where', where);
+  const conditions = parseConditions(model, where);
+  // Where the schema holds the field to the values' JSON type, the adapter need not check it.
+  for (const condition of conditions) {
+    const kind = model.fields?.get(condition.field);
+    const values = condition.op === 'in' ? condition.values : [condition.value];
+    if (kind && kind !== 'other' && values.every((v) => v === null || typeof v === kind)) condition.sameType = true;
+  }
+  return conditions;
+}
+
+function parseConditions(model: ReadModel, where: Record<string, unknown>): DocumentCondition[] {
   const conditions: DocumentCondition[] = [];
   for (const [field, filter] of Object.entries(where)) {
     checkField('where', field, model.fields);

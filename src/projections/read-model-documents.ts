@@ -31,6 +31,8 @@ export class ReadModelDocuments<Doc> {
     private readonly storage: DocumentStorage,
     /** True when this store keeps the model inline: documents commit with the events, nothing to wait for. */
     private readonly keptInline: () => boolean,
+    /** The model's projection when it runs in this process: its position moving is the cue to check again. */
+    private readonly localRunner: () => { readonly position: bigint } | undefined = () => undefined,
   ) {
     this.#codec = documentCodec(model as ReadModel);
   }
@@ -38,7 +40,8 @@ export class ReadModelDocuments<Doc> {
   /** The document, or null. */
   async get(id: string, options: DocumentWaitOptions = {}): Promise<Doc | null> {
     checkId('document id', id);
-    await this.#wait(options);
+    const waiting = this.#wait(options);
+    if (waiting) await waiting;
     const json = await this.storage.get(this.#codec.collection, id);
     return json === null ? null : (this.#codec.decode(json) as Doc);
   }
@@ -46,7 +49,8 @@ export class ReadModelDocuments<Doc> {
   /** The documents matching `where`, in `orderBy` order (then by id), paged by `limit` and `offset`. */
   async find(options: FindDocumentsOptions<Doc> = {}): Promise<Doc[]> {
     const query = toDocumentQuery(this.model as ReadModel, options as FindDocumentsOptions<unknown>);
-    await this.#wait(options);
+    const waiting = this.#wait(options);
+    if (waiting) await waiting;
     const rows = await this.storage.find(this.#codec.collection, query);
     return rows.map((json) => this.#codec.decode(json) as Doc);
   }
@@ -55,7 +59,8 @@ export class ReadModelDocuments<Doc> {
   async count(options: CountDocumentsOptions<Doc> = {}): Promise<number> {
     checkOptionsObject('count options', options);
     const where = toConditions(this.model as ReadModel, options.where);
-    await this.#wait(options);
+    const waiting = this.#wait(options);
+    if (waiting) await waiting;
     return this.storage.count(this.#codec.collection, where);
   }
 
@@ -65,13 +70,17 @@ export class ReadModelDocuments<Doc> {
    * the documents. Throws `ReadModelTimeoutError` after `timeoutMs` (default 5000).
    */
   async waitFor(position: bigint, options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.#wait({ ...options, waitFor: position });
+    checkOptionsObject('options', options);
+    await this.#waitFor(position, options.timeoutMs ?? DEFAULT_WAIT_MS);
   }
 
-  async #wait(options: DocumentWaitOptions): Promise<void> {
+  /** Checks the options; waits when `waitFor` is given (no promise otherwise: reads stay one hop). */
+  #wait(options: DocumentWaitOptions): Promise<void> | undefined {
     checkOptionsObject('options', options);
-    const { waitFor: position, timeoutMs = DEFAULT_WAIT_MS } = options;
-    if (position === undefined) return;
+    return options.waitFor === undefined ? undefined : this.#waitFor(options.waitFor, options.timeoutMs ?? DEFAULT_WAIT_MS);
+  }
+
+  async #waitFor(position: bigint, timeoutMs: number): Promise<void> {
     if (typeof position !== 'bigint' || position < 0n || position > MAX_GLOBAL_POSITION) {
       throw new InvalidArgumentError('waitFor', `must be a bigint position this store returned, got ${describeValue(position)}`);
     }
@@ -80,11 +89,20 @@ export class ReadModelDocuments<Doc> {
     const { name, eventTypes } = this.model;
     const deadline = performance.now() + timeoutMs;
     let pause = FIRST_POLL_MS;
+    let seen = this.localRunner()?.position;
     while (!(await this.storage.handled(name, position, eventTypes))) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new ReadModelTimeoutError(name, position, timeoutMs);
-      await sleep(Math.min(pause, Math.ceil(left)));
-      pause = Math.min(LONGEST_POLL_MS, pause * 2);
+      if (performance.now() >= deadline) throw new ReadModelTimeoutError(name, position, timeoutMs);
+      const runner = this.localRunner();
+      if (runner) {
+        // In this process: ask the store again as soon as the projection moves (it has committed
+        // a batch), or after the longest pause in any case (another process may run it too).
+        const until = Math.min(deadline, performance.now() + LONGEST_POLL_MS);
+        while (runner.position === seen && performance.now() < until) await sleep(FIRST_POLL_MS);
+        seen = runner.position;
+      } else {
+        await sleep(Math.max(0, Math.min(pause, Math.ceil(deadline - performance.now()))));
+        pause = Math.min(LONGEST_POLL_MS, pause * 2);
+      }
     }
   }
 }

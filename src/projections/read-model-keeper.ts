@@ -55,7 +55,7 @@ export class InlineReadModel {
       if (!last) return;
       const events = this.registry.decodeAll(records);
       await this.adapter.transaction(async (session) => {
-        for (const event of events) await applyToDocuments(this.model, session.documents, event);
+        await applyToDocuments(this.model, session.documents, events);
       });
       after = last.globalPosition;
     }
@@ -75,6 +75,8 @@ export interface ReadModelHost {
 /** @internal the read models of one store: which it keeps inline, and their documents. */
 export class ReadModelKeeper {
   readonly #inline = new Set<string>();
+  /** The async projections of read models this store runs, by model name. */
+  readonly #runners = new Map<string, ProjectionRunner>();
 
   constructor(private readonly host: ReadModelHost) {}
 
@@ -84,7 +86,11 @@ export class ReadModelKeeper {
     if (typeof inline !== 'boolean') throw new InvalidArgumentError('inline', 'must be a boolean');
     this.#checkDocuments(model);
     if (this.#inline.has(model.name)) throw new InvalidArgumentError('read model', `${model.name} is already kept inline by this store`);
-    if (!inline) return this.host.runProjection(readModelProjection(model), rest);
+    if (!inline) {
+      const runner = this.host.runProjection(readModelProjection(model), rest);
+      this.#runners.set(model.name, runner);
+      return runner;
+    }
     if (Object.keys(rest).length > 0) {
       throw new InvalidArgumentError('options', `an inline read model takes no subscription options (${Object.keys(rest).join(', ')})`);
     }
@@ -95,7 +101,15 @@ export class ReadModelKeeper {
 
   documents<Doc>(model: ReadModel<Doc, never>): ReadModelDocuments<Doc> {
     const storage = this.#checkDocuments(model as ReadModel);
-    return new ReadModelDocuments(model, storage, () => this.#inline.has(model.name));
+    return new ReadModelDocuments(
+      model,
+      storage,
+      () => this.#inline.has(model.name),
+      () => {
+        const runner = this.#runners.get(model.name);
+        return runner?.isActive ? runner : undefined;
+      },
+    );
   }
 
   #checkDocuments(model: ReadModel): NonNullable<StorageAdapter['documents']> {

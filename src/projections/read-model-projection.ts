@@ -11,7 +11,9 @@ import { DocumentValidationError } from './read-model-errors.js';
 /** How a read model's documents are stored and read back: JSON text, Dates and bigints revived by the schema. @internal */
 export interface DocumentCodec {
   readonly collection: DocumentCollection;
-  /** Validates with the schema (defaults applied, unknown keys stripped) and serializes. Throws `DocumentValidationError`. */
+  /** Checks a document with the schema: its parsed value (defaults applied, unknown keys stripped). Throws `DocumentValidationError`. */
+  validate(id: string, doc: unknown): unknown;
+  /** JSON text of a validated document. */
   encode(id: string, doc: unknown): string;
   decode(json: string): unknown;
 }
@@ -25,11 +27,12 @@ export function documentCodec(model: ReadModel): DocumentCodec {
     const reviver: Reviver | null = compileReviver(model.schema);
     codec = {
       collection: { name: model.name, indexes: model.indexes },
-      encode(id, doc) {
+      validate(id, doc) {
         const result = safeParseData(model.schema, doc, `document ${id} of ${model.name}`);
         if (!result.success) throw new DocumentValidationError(model.name, id, result.error.issues);
-        return toJson(result.data, `document ${id} of ${model.name}`);
+        return result.data;
       },
+      encode: (id, doc) => toJson(doc, `document ${id} of ${model.name}`),
       decode(json) {
         const value: unknown = JSON.parse(json);
         return reviver ? reviver(value) : value;
@@ -41,21 +44,36 @@ export function documentCodec(model: ReadModel): DocumentCodec {
 }
 
 /**
- * Applies one event to the read model in the transaction behind `documents`: loads the document,
- * evolves it, validates and writes it (or deletes it on null). @internal
+ * Applies events (in log order) to the read model in the transaction behind `documents`: loads
+ * their documents at once, evolves and validates each event's document in memory, then writes
+ * the changed ones at once (a null document is deleted). @internal
  */
-export async function applyToDocuments(model: ReadModel, documents: DocumentWriter | undefined, event: Event): Promise<void> {
+export async function applyToDocuments(model: ReadModel, documents: DocumentWriter | undefined, events: readonly Event[]): Promise<void> {
   if (!documents) throw new InvalidArgumentError('read model', `${model.name} needs an adapter that keeps documents`);
+  if (events.length === 0) return;
   const codec = documentCodec(model);
-  const id = model.documentId(event);
-  checkId(`document id of ${model.name}`, id);
-  const stored = await documents.get(codec.collection, id);
-  const next = await model.evolve(stored === null ? null : codec.decode(stored), event);
-  if (next === null || next === undefined) {
-    if (stored !== null) await documents.delete(codec.collection, id);
-    return;
+  const ids = events.map((event) => {
+    const id = model.documentId(event);
+    checkId(`document id of ${model.name}`, id);
+    return id;
+  });
+  const stored = await documents.load(codec.collection, [...new Set(ids)]);
+  // Each id's document as the events so far left it: null when there is none.
+  const current = new Map<string, unknown>();
+  for (let i = 0; i < events.length; i++) {
+    const id = ids[i] as string;
+    const json = stored.get(id);
+    const doc = current.has(id) ? current.get(id) : json === undefined ? null : codec.decode(json);
+    const next = await model.evolve(doc, events[i] as Event);
+    current.set(id, next === null || next === undefined ? null : codec.validate(id, next));
   }
-  await documents.put(codec.collection, id, codec.encode(id, next));
+  const puts = new Map<string, string>();
+  const deletes: string[] = [];
+  for (const [id, doc] of current) {
+    if (doc !== null) puts.set(id, codec.encode(id, doc));
+    else if (stored.has(id)) deletes.push(id);
+  }
+  await documents.write(codec.collection, puts, deletes);
 }
 
 /**
@@ -65,13 +83,14 @@ export async function applyToDocuments(model: ReadModel, documents: DocumentWrit
  */
 export function readModelProjection(model: ReadModel): Projection {
   const codec = documentCodec(model);
-  const handler: ProjectionHandler = (event, ctx) => applyToDocuments(model, ctx.documents, event);
+  const handler: ProjectionHandler = (event, ctx) => applyToDocuments(model, ctx.documents, [event]);
   const types = new Set(model.eventTypes);
   return {
     name: model.name,
     definitions: model.events,
     eventTypes: model.eventTypes,
     handlerFor: (eventType) => (types.has(eventType) ? handler : undefined),
+    handleBatch: (events, ctx) => applyToDocuments(model, ctx.documents, events),
     setup: async (ctx) => {
       if (!ctx.documents) throw new InvalidArgumentError('read model', `${model.name} needs an adapter that keeps documents`);
       await ctx.documents.ensure(codec.collection);

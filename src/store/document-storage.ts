@@ -20,11 +20,16 @@ export interface DocumentCollection {
 /** A value a filter compares with: JSON scalars (Dates arrive as ISO strings). */
 export type DocumentScalar = string | number | boolean | null;
 
-/** One condition on a top-level field. `eq null` matches a null or missing field; ranges match values of the same JSON type. */
-export type DocumentCondition =
-  | { field: string; op: 'eq'; value: DocumentScalar }
-  | { field: string; op: 'in'; values: readonly DocumentScalar[] }
-  | { field: string; op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number };
+/**
+ * One condition on a top-level field. `eq null` matches a null or missing field; values of other
+ * JSON types never match. `sameType`: the schema guarantees the field holds only the values' JSON
+ * type (or null), so an adapter may skip its type check.
+ */
+export type DocumentCondition = { field: string; sameType?: boolean } & (
+  | { op: 'eq'; value: DocumentScalar }
+  | { op: 'in'; values: readonly DocumentScalar[] }
+  | { op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number }
+);
 
 export interface DocumentOrder {
   field: string;
@@ -39,14 +44,17 @@ export interface DocumentQuery {
   offset?: number | undefined;
 }
 
-/** Document writes inside a projection's transaction: they commit with its checkpoint (or with the events, inline). */
+/**
+ * Document writes inside a projection's transaction: they commit with its checkpoint (or with the
+ * events, inline). A projection batch loads its documents once and writes them once.
+ */
 export interface DocumentWriter {
   /** Creates the collection's table and indexes when missing. */
   ensure(collection: DocumentCollection): Promise<void>;
-  /** JSON text of the document, seeing this transaction's writes; null when there is none. */
-  get(collection: DocumentCollection, id: string): Promise<string | null>;
-  put(collection: DocumentCollection, id: string, json: string): Promise<void>;
-  delete(collection: DocumentCollection, id: string): Promise<void>;
+  /** JSON text of the stored documents with these ids, seeing this transaction's writes (missing ids left out). */
+  load(collection: DocumentCollection, ids: readonly string[]): Promise<Map<string, string>>;
+  /** Inserts or replaces `puts` (id, JSON text) and deletes `deletes`; an id is in at most one of them. */
+  write(collection: DocumentCollection, puts: ReadonlyMap<string, string>, deletes: readonly string[]): Promise<void>;
   /** Deletes every document of the collection (rebuild). */
   clear(collection: DocumentCollection): Promise<void>;
 }

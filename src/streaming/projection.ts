@@ -46,6 +46,12 @@ export interface Projection {
   readonly definitions: readonly EventDefinition[];
   readonly eventTypes: readonly string[];
   handlerFor(eventType: string): ProjectionHandler | undefined;
+  /**
+   * Handles a batch of its events at once, in log order, instead of `handlerFor` per event (read
+   * models load and write a batch's documents in one go). A failing batch is retried event by
+   * event through `handlerFor`.
+   */
+  handleBatch?(events: readonly Event[], ctx: ProjectionContext): Promise<void>;
   setup(ctx: ProjectionSetupContext): Promise<void>;
   reset(ctx: ProjectionSetupContext): Promise<void>;
 }

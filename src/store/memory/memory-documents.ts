@@ -72,19 +72,22 @@ export class StagedDocuments implements DocumentWriter {
 
   async ensure(): Promise<void> {}
 
-  async get(collection: DocumentCollection, id: string): Promise<string | null> {
-    const staged = this.#changes.get(collection.name)?.get(id);
-    if (staged !== undefined) return staged?.json ?? null;
-    if (this.#cleared.has(collection.name)) return null;
-    return this.committed.get(collection.name)?.get(id)?.json ?? null;
+  async load(collection: DocumentCollection, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const changes = this.#changes.get(collection.name);
+    const committed = this.#cleared.has(collection.name) ? undefined : this.committed.get(collection.name);
+    for (const id of ids) {
+      const staged = changes?.get(id);
+      const json = staged === undefined ? committed?.get(id)?.json : staged?.json;
+      if (json !== undefined) found.set(id, json);
+    }
+    return found;
   }
 
-  async put(collection: DocumentCollection, id: string, json: string): Promise<void> {
-    this.#changesOf(collection).set(id, { json, value: JSON.parse(json) as Record<string, unknown> });
-  }
-
-  async delete(collection: DocumentCollection, id: string): Promise<void> {
-    this.#changesOf(collection).set(id, null);
+  async write(collection: DocumentCollection, puts: ReadonlyMap<string, string>, deletes: readonly string[]): Promise<void> {
+    const changes = this.#changesOf(collection);
+    for (const [id, json] of puts) changes.set(id, { json, value: JSON.parse(json) as Record<string, unknown> });
+    for (const id of deletes) changes.set(id, null);
   }
 
   async clear(collection: DocumentCollection): Promise<void> {

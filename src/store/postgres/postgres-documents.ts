@@ -28,8 +28,16 @@ export function postgresDocuments(schema: string): DocumentDialect {
     },
     docText: 'doc::text AS doc',
     selectById: (table) => `SELECT doc::text AS doc FROM ${table} WHERE id = $1`,
-    upsert: (table) => `INSERT INTO ${table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-    deleteById: (table) => `DELETE FROM ${table} WHERE id = $1`,
+    selectByIds: (table, ids) => [`SELECT id, doc::text AS doc FROM ${table} WHERE id = ANY($1::text[])`, [[...ids]]],
+    // A batch's documents in one round trip.
+    upserts: (table, puts) => [
+      [
+        `INSERT INTO ${table} (id, doc) SELECT id, doc::jsonb FROM unnest($1::text[], $2::text[]) AS d(id, doc)
+ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+        [[...puts.keys()], [...puts.values()]],
+      ],
+    ],
+    deletes: (table, ids) => [[`DELETE FROM ${table} WHERE id = ANY($1::text[])`, [[...ids]]]],
     condition: postgresCondition,
     order: (field, direction) => `${path(field)} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`,
     // Byte order, as SQLite and the memory adapter sort ids.
@@ -79,7 +87,8 @@ function postgresCondition(condition: DocumentCondition, bind: Bind): string {
     default: {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[condition.op];
       const type = typeof condition.value === 'number' ? 'number' : 'string';
-      return `(${value} ${op} ${bind(json(condition.value))}::jsonb AND jsonb_typeof(${value}) = '${type}')`;
+      const compare = `${value} ${op} ${bind(json(condition.value))}::jsonb`;
+      return condition.sameType ? compare : `(${compare} AND jsonb_typeof(${value}) = '${type}')`;
     }
   }
 }

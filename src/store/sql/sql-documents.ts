@@ -9,6 +9,9 @@ import type {
 /** Runs one parameterised statement; rows as objects. */
 export type SqlRun = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
+/** SQL text and its parameters. */
+export type Statement = [sql: string, params: unknown[]];
+
 /** What a condition's SQL needs: a placeholder for each value, bound in order. */
 export type Bind = (value: unknown) => string;
 
@@ -27,9 +30,11 @@ export interface DocumentDialect {
   readonly docText: string;
   /** Selects the column `doc` as JSON text where the id is the first parameter. */
   selectById(table: string): string;
-  /** Inserts or replaces: parameters id, JSON text. */
-  upsert(table: string): string;
-  deleteById(table: string): string;
+  /** Selects `id` and `doc` (JSON text) of the documents with these ids. */
+  selectByIds(table: string, ids: readonly string[]): Statement;
+  /** Inserts or replaces documents (id → JSON text): one statement, or one per document. */
+  upserts(table: string, puts: ReadonlyMap<string, string>): Statement[];
+  deletes(table: string, ids: readonly string[]): Statement[];
   /** A condition as SQL, its values bound through `bind`. */
   condition(condition: DocumentCondition, bind: Bind): string;
   /** An ORDER BY term on a field, missing and null values first in ascending order. */
@@ -55,17 +60,18 @@ export class SqlDocumentWriter implements DocumentWriter {
     for (const statement of this.dialect.create(collection)) await this.run(statement, []);
   }
 
-  async get(collection: DocumentCollection, id: string): Promise<string | null> {
-    const [row] = await this.run(this.dialect.selectById(this.dialect.table(collection)), [id]);
-    return row ? (row['doc'] as string) : null;
+  async load(collection: DocumentCollection, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (ids.length === 0) return found;
+    const rows = await this.run(...this.dialect.selectByIds(this.dialect.table(collection), ids));
+    for (const row of rows) found.set(row['id'] as string, row['doc'] as string);
+    return found;
   }
 
-  async put(collection: DocumentCollection, id: string, json: string): Promise<void> {
-    await this.run(this.dialect.upsert(this.dialect.table(collection)), [id, json]);
-  }
-
-  async delete(collection: DocumentCollection, id: string): Promise<void> {
-    await this.run(this.dialect.deleteById(this.dialect.table(collection)), [id]);
+  async write(collection: DocumentCollection, puts: ReadonlyMap<string, string>, deletes: readonly string[]): Promise<void> {
+    const table = this.dialect.table(collection);
+    if (puts.size > 0) for (const statement of this.dialect.upserts(table, puts)) await this.run(...statement);
+    if (deletes.length > 0) for (const statement of this.dialect.deletes(table, deletes)) await this.run(...statement);
   }
 
   async clear(collection: DocumentCollection): Promise<void> {

@@ -19,8 +19,13 @@ export const SQLITE_DOCUMENTS: DocumentDialect = {
   },
   docText: 'doc',
   selectById: (table) => `SELECT doc FROM ${table} WHERE id = ?`,
-  upsert: (table) => `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-  deleteById: (table) => `DELETE FROM ${table} WHERE id = ?`,
+  selectByIds: (table, ids) => [`SELECT id, doc FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]],
+  // One prepared statement per document: in-process calls, cheaper than packing them into JSON.
+  upserts: (table, puts) => {
+    const sql = `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`;
+    return [...puts].map(([id, json]) => [sql, [id, json]]);
+  },
+  deletes: (table, ids) => ids.map((id) => [`DELETE FROM ${table} WHERE id = ?`, [id]]),
   condition: (condition, bind) => sqliteCondition(condition, bind),
   order: (field, direction) => `${path(field)} ${direction === 'asc' ? 'ASC' : 'DESC'}`,
   idOrder: 'id ASC',
@@ -40,22 +45,29 @@ function jsonType(field: string): string {
 
 function sqliteCondition(condition: DocumentCondition, bind: Bind): string {
   const { field } = condition;
+  const sameType = condition.sameType === true;
   switch (condition.op) {
     case 'eq':
-      return equals(field, condition.value, bind);
+      return equals(field, condition.value, bind, sameType);
     case 'in':
-      return condition.values.length === 0 ? '0 = 1' : `(${condition.values.map((v) => equals(field, v, bind)).join(' OR ')})`;
+      return condition.values.length === 0 ? '0 = 1' : `(${condition.values.map((v) => equals(field, v, bind, sameType)).join(' OR ')})`;
     default: {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[condition.op];
-      return `(${path(field)} ${op} ${bind(condition.value)} AND ${typeCheck(field, condition.value)})`;
+      const compare = `${path(field)} ${op} ${bind(condition.value)}`;
+      return sameType ? compare : `(${compare} AND ${typeCheck(field, condition.value)})`;
     }
   }
 }
 
-function equals(field: string, value: DocumentScalar, bind: Bind): string {
+/** `sameType`: the schema keeps the field to the value's JSON type, so the type check (a parse of the document per row) is left out. */
+function equals(field: string, value: DocumentScalar, bind: Bind, sameType: boolean): string {
   if (value === null) return `${path(field)} IS NULL`;
-  if (typeof value === 'boolean') return `(${path(field)} = ${value ? 1 : 0} AND ${jsonType(field)} = '${value ? 'true' : 'false'}')`;
-  return `(${path(field)} = ${bind(value)} AND ${typeCheck(field, value)})`;
+  if (typeof value === 'boolean') {
+    const compare = `${path(field)} = ${value ? 1 : 0}`;
+    return sameType ? compare : `(${compare} AND ${jsonType(field)} = '${value ? 'true' : 'false'}')`;
+  }
+  const compare = `${path(field)} = ${bind(value)}`;
+  return sameType ? compare : `(${compare} AND ${typeCheck(field, value)})`;
 }
 
 function typeCheck(field: string, value: string | number): string {

@@ -92,9 +92,15 @@ async function deliverBatch(runner: ProjectionRunner, host: SubscriptionHost, re
   try {
     await host.adapter.transaction(async (session) => {
       const s = session;
-      for (const record of records) {
-        const event = host.registry.decode(record);
-        await applyEvent(runner.projection, event, projectionContext(runner, event, 1, host, s));
+      const { projection } = runner;
+      if (projection.handleBatch) {
+        const events = records.map((record) => host.registry.decode(record)).filter((e) => projection.handlerFor(e.eventType));
+        if (events.length > 0) await projection.handleBatch(events, projectionContext(runner, events[0]!, 1, host, s));
+      } else {
+        for (const record of records) {
+          const event = host.registry.decode(record);
+          await applyEvent(projection, event, projectionContext(runner, event, 1, host, s));
+        }
       }
       await checkpointIn(runner, s, last);
     });
