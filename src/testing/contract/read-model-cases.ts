@@ -67,6 +67,10 @@ export function readModelCases(open: OpenStore, { it, expect }: ContractTestApi)
   it('times out a waitFor no projection answers with ReadModelTimeoutError', async () => {
     const { store } = await open();
     const model = cartModel();
+    // Nothing projected yet, not even the table: reads find nothing.
+    expect(await store.documents(model).get('x')).toBeNull();
+    expect(await store.documents(model).find({ where: { owner: 'ann' } })).toEqual([]);
+    expect(await store.documents(model).count()).toBe(0);
     const [event] = await cart(store, cartId(), opened('ann'));
     await expect(store.documents(model).get('x', { waitFor: event!.globalPosition, timeoutMs: 30 })).rejects.toMatchObject({
       code: 'READ_MODEL_TIMEOUT',
