@@ -18,6 +18,9 @@ export interface DocumentCodec {
   decode(json: string): unknown;
 }
 
+/** `\u0000` or a lone surrogate's escape (JSON.stringify escapes only those), not preceded by an escaped backslash. */
+const UNSTORABLE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
 const codecs = new WeakMap<ReadModel, DocumentCodec>();
 
 /** The read model's codec, compiled once. @internal */
@@ -32,7 +35,13 @@ export function documentCodec(model: ReadModel): DocumentCodec {
         if (!result.success) throw new DocumentValidationError(model.name, id, result.error.issues);
         return result.data;
       },
-      encode: (id, doc) => toJson(doc, `document ${id} of ${model.name}`),
+      encode(id, doc) {
+        const json = toJson(doc, `document ${id} of ${model.name}`);
+        if (json.includes('\\u') && UNSTORABLE.test(json)) {
+          throw new InvalidArgumentError(`document ${id} of ${model.name}`, 'holds a NUL character or a lone UTF-16 surrogate, which not every store can keep');
+        }
+        return json;
+      },
       decode(json) {
         const value: unknown = JSON.parse(json);
         return reviver ? reviver(value) : value;

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentValidationError, EventStore } from '../../src/index.js';
+import { z } from 'zod';
+import { defineReadModel, DocumentValidationError, EventStore } from '../../src/index.js';
 import { readModelScenario } from '../../src/testing.js';
 import { CartDiscarded, CartOpened, cartModel, ItemAdded } from '../../src/testing/contract/read-model-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -58,6 +59,11 @@ describe.each(targets)('readModelScenario on %s', (_name, openStore) => {
       await scenario.thenThrows(DocumentValidationError);
       await scenario.thenThrows((e) => e instanceof DocumentValidationError && e.documentId === 'c');
       await expect(scenario.thenThrows('CONCURRENCY_CONFLICT')).rejects.toBeInstanceOf(AssertionError);
+      // A document holding a NUL character or a lone surrogate: no store keeps one (jsonb refuses them).
+      for (const bad of ['a\u0000b', 'x\ud800']) {
+        const model = defineReadModel({ name: 'unstorable', schema: z.object({ s: z.string() }), events: [CartOpened], evolve: () => ({ s: bad }) });
+        await readModelScenario(model, { store }).given('c', opened('ann')).thenThrows('INVALID_ARGUMENT');
+      }
       await expect(readModelScenario(cartModel(), { store }).given('c', opened('ann')).thenThrows('DOCUMENT_VALIDATION')).rejects.toBeInstanceOf(
         AssertionError,
       );
