@@ -29,6 +29,8 @@ export class ReadModelDocuments<Doc> {
   constructor(
     readonly model: ReadModel<Doc, never>,
     private readonly storage: DocumentStorage,
+    /** Runs a read as a call of the store. */
+    private readonly call: <T>(fn: () => Promise<T>) => Promise<T>,
     /** True when this store keeps the model inline: documents commit with the events, nothing to wait for. */
     private readonly keptInline: () => boolean,
     /** The model's projection when it runs in this process: its position moving is the cue to check again. */
@@ -38,7 +40,21 @@ export class ReadModelDocuments<Doc> {
   }
 
   /** The document, or null. */
-  async get(id: string, options: DocumentWaitOptions = {}): Promise<Doc | null> {
+  get(id: string, options: DocumentWaitOptions = {}): Promise<Doc | null> {
+    return this.call(() => this.#get(id, options));
+  }
+
+  /** The documents matching `where`, in `orderBy` order (then by id), paged by `limit` and `offset`. */
+  find(options: FindDocumentsOptions<Doc> = {}): Promise<Doc[]> {
+    return this.call(() => this.#find(options));
+  }
+
+  /** How many documents match `where`. */
+  count(options: CountDocumentsOptions<Doc> = {}): Promise<number> {
+    return this.call(() => this.#count(options));
+  }
+
+  async #get(id: string, options: DocumentWaitOptions): Promise<Doc | null> {
     checkId('document id', id);
     const waiting = this.#wait(options);
     if (waiting) await waiting;
@@ -46,8 +62,7 @@ export class ReadModelDocuments<Doc> {
     return json === null ? null : (this.#codec.decode(json) as Doc);
   }
 
-  /** The documents matching `where`, in `orderBy` order (then by id), paged by `limit` and `offset`. */
-  async find(options: FindDocumentsOptions<Doc> = {}): Promise<Doc[]> {
+  async #find(options: FindDocumentsOptions<Doc>): Promise<Doc[]> {
     const query = toDocumentQuery(this.model as ReadModel, options as FindDocumentsOptions<unknown>);
     const waiting = this.#wait(options);
     if (waiting) await waiting;
@@ -55,8 +70,7 @@ export class ReadModelDocuments<Doc> {
     return rows.map((json) => this.#codec.decode(json) as Doc);
   }
 
-  /** How many documents match `where`. */
-  async count(options: CountDocumentsOptions<Doc> = {}): Promise<number> {
+  async #count(options: CountDocumentsOptions<Doc>): Promise<number> {
     checkOptionsObject('count options', options);
     const where = toConditions(this.model as ReadModel, options.where);
     const waiting = this.#wait(options);
@@ -69,9 +83,11 @@ export class ReadModelDocuments<Doc> {
    * event this caller wrote), in the log's order: every event of the model's types up to it is in
    * the documents. Throws `ReadModelTimeoutError` after `timeoutMs` (default 5000).
    */
-  async waitFor(position: bigint, options: { timeoutMs?: number } = {}): Promise<void> {
-    checkOptionsObject('options', options);
-    await this.#waitFor(position, options.timeoutMs ?? DEFAULT_WAIT_MS);
+  waitFor(position: bigint, options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.call(async () => {
+      checkOptionsObject('options', options);
+      await this.#waitFor(position, options.timeoutMs ?? DEFAULT_WAIT_MS);
+    });
   }
 
   /** Checks the options; waits when `waitFor` is given (no promise otherwise: reads stay one hop). */

@@ -70,6 +70,8 @@ export interface ReadModelHost {
   addInlineProjection(projection: Projection): void;
   /** Resolves once the inline projections' setup ran (rejects with its error). */
   inlineSetup(): Promise<void>;
+  /** Runs a read as a call of the store (refused once it closes; close() lets it settle). */
+  call<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** @internal the read models of one store: which it keeps inline, and their documents. */
@@ -104,6 +106,7 @@ export class ReadModelKeeper {
     return new ReadModelDocuments(
       model,
       storage,
+      (fn) => this.host.call(fn),
       () => this.#inline.has(model.name),
       () => {
         const runner = this.#runners.get(model.name);
