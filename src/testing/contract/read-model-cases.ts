@@ -101,15 +101,19 @@ export function readModelCases(open: OpenStore, { it, expect }: ContractTestApi)
     expect(await carts.count()).toBe(2);
   });
 
-  it('deletes a document when evolve returns null', async () => {
+  it('deletes a document when evolve returns null; reads after close are refused', async () => {
     const { store } = await open();
     const model = cartModel();
     store.projection(model, { inline: true });
     const id = cartId();
     await cart(store, id, opened('ann'));
     await cart(store, id, CartDiscarded.create({}));
-    expect(await store.documents(model).get(id)).toBeNull();
-    expect(await store.documents(model).count()).toBe(0);
+    const carts = store.documents(model);
+    expect(await carts.get(id)).toBeNull();
+    expect(await carts.count()).toBe(0);
+    await store.close();
+    await expect(carts.get(id)).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    await expect(carts.find()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
   it('rebuild() empties the documents and replays the log, async and inline', async () => {
