@@ -104,9 +104,13 @@ describe('docs: snippet tooling', () => {
   it('takes regions of deployment files (# markers) and shows the example system importing eventuali', () => {
     const yaml = ['services:', '  # #region db', '  postgres:', '    image: postgres:17', '  # #endregion', 'volumes: {}'].join('\n');
     expect(extractRegion(yaml, 'db', 'examples/microservices/docker-compose.yml')).toBe('postgres:\n  image: postgres:17');
-    const ts = ["// #region kit", "import { EventStore } from '../shared/eventuali.js';", "import { x } from './eventuali.js';", '// #endregion'].join('\n');
-    expect(extractRegion(ts, 'kit', 'examples/microservices/orders/service.ts')).toBe("import { EventStore } from 'eventuali';\nimport { x } from 'eventuali';");
-    expect(extractRegion(ts, 'kit', 'docs/examples/other.ts')).toBe("import { EventStore } from '../shared/eventuali.js';\nimport { x } from './eventuali.js';");
+    const ts = ["// #region kit", "import { EventStore } from '../shared/eventuali.js';", "import { x } from './eventuali.js';", "import { toEtag } from '../shared/eventuali-http.js';", '// #endregion'].join('\n');
+    expect(extractRegion(ts, 'kit', 'examples/microservices/orders/service.ts')).toBe(
+      "import { EventStore } from 'eventuali';\nimport { x } from 'eventuali';\nimport { toEtag } from 'eventuali/http';",
+    );
+    expect(extractRegion(ts, 'kit', 'docs/examples/other.ts')).toBe(
+      "import { EventStore } from '../shared/eventuali.js';\nimport { x } from './eventuali.js';\nimport { toEtag } from '../shared/eventuali-http.js';",
+    );
     expect(['a.ts', 'docker-compose.yml', 'nginx.conf', 'Dockerfile', 'x.json'].map(languageOf)).toEqual(['ts', 'yaml', 'nginx', 'dockerfile', 'text']);
   });
 

@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
  * `npx tsx scripts/sync-snippets.ts` rewrites the blocks from the files.
  *
  * Regions may also come from the example system in examples/microservices (its TypeScript runs in
- * test/examples; its imports of `shared/eventuali.js`, the library's source, show as `eventuali`)
+ * test/examples; its imports of `shared/eventuali.js` and `shared/eventuali-http.js`, the library's
+ * source, show as `eventuali` and `eventuali/http`)
  * and from its deployment files (Dockerfile, YAML, nginx.conf), where the markers are
  * `# #region name` and `# #endregion`; a block keeps its fence's language.
  */
@@ -109,12 +110,12 @@ function dedent(lines: readonly string[]): string {
 }
 
 /** The example system's single import of the library's source (`shared/eventuali.ts`), from its folders and from shared/. */
-const EXAMPLE_LIBRARY_IMPORT = /(['"])(?:\.\.\/shared\/|\.\/)eventuali\.js\1/g;
+const EXAMPLE_LIBRARY_IMPORT = /(['"])(?:\.\.\/shared\/|\.\/)eventuali(-http)?\.js\1/g;
 
 /** In a region of examples/microservices, imports of the library (through shared/eventuali.js) become `'eventuali'`. */
 export function exampleImports(code: string, file: string): string {
   if (!file.startsWith('examples/microservices/')) return code;
-  return code.replace(EXAMPLE_LIBRARY_IMPORT, (_match, quote: string) => `${quote}eventuali${quote}`);
+  return code.replace(EXAMPLE_LIBRARY_IMPORT, (_match, quote: string, http: string | undefined) => `${quote}eventuali${http ? '/http' : ''}${quote}`);
 }
 
 /**
