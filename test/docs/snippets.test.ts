@@ -2,12 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/index.js';
+import { ERROR_CODES, EventStore } from '../../src/index.js';
 import { main as aggregates } from '../../docs/examples/aggregates.js';
 import { main as concurrency } from '../../docs/examples/concurrency.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as events } from '../../docs/examples/events.js';
 import { main as gettingStarted } from '../../docs/examples/getting-started.js';
+import { main as http } from '../../docs/examples/http.js';
+import { main as httpFastify } from '../../docs/examples/http-fastify.js';
 import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
@@ -134,7 +136,7 @@ describe('docs: every example runs', () => {
   it('has a test for each example file', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'errors', 'events', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
+      'errors', 'events', 'getting-started', 'http', 'http-fastify', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
       'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
       'transactions', 'upcasting', 'user',
     ].map((name) => `docs/examples/${name}.ts`);
@@ -311,6 +313,36 @@ describe('docs: every example runs', () => {
       order: 'confirmed',
       events: ['eventuali.SagaStarted', 'eventuali.SagaStepCompleted', 'eventuali.SagaResumed', 'eventuali.SagaStepCompleted', 'eventuali.SagaStepCompleted', 'eventuali.SagaCompleted'],
     });
+  });
+
+  it('HTTP: node:http server', async () => {
+    expect(await http(`sqlite://${sqliteFile('http.db')}`)).toEqual({
+      created: [201, 'W/"1"'],
+      renamed: [200, 'W/"2"', 'Ship the docs'],
+      stale: [412, 'application/problem+json', 'CONCURRENCY_CONFLICT', 1, 2],
+      missing: 428,
+      malformed: [400, 'If-Match'],
+      invalid: [400, ['title']],
+      unknown: [404, 'AGGREGATE_NOT_FOUND'],
+      events: ['TaskAdded@string', 'TaskRenamed@string'],
+    });
+  });
+
+  it('HTTP: Fastify app', async () => {
+    const store = await EventStore.create('memory:');
+    try {
+      expect(await httpFastify(store)).toEqual({
+        read: [200, 'W/"1"'],
+        renamed: [200, 'W/"2"'],
+        stale: [412, 'application/problem+json; charset=utf-8', 'CONCURRENCY_CONFLICT'],
+        required: 428,
+        invalid: [400, 'EVENT_VALIDATION'],
+        missing: 404,
+        events: [1, 2],
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it('errors', async () => {

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
  *   …the region's text, with imports of ../../src/*.js rewritten to the package's entry points…
  *   ```
  *
- * and the region is delimited in the file by `// #region quick-start` and `// #endregion`.
+ * and the region is delimited in the file by `// #region quick-start` and `// #endregion`. A marker
+ * may name several regions (`file#imports+open`): the block shows them in that order, a blank line
+ * between. Inside a region, lines between `// #elide … the other methods` and `// #endelide` show
+ * as one comment, `// … the other methods`: a block elides, but never silently.
  * `npx tsx scripts/sync-snippets.ts` rewrites the blocks from the files.
  *
  * Regions may also come from the example system in examples/microservices (its TypeScript runs in
@@ -29,6 +32,8 @@ const FENCE_OPEN = /^```(\w*)\s*$/;
 const FENCE_CLOSE = /^```\s*$/;
 const REGION_START = /^\s*(?:\/\/|#) #region (\S+)\s*$/;
 const REGION_END = /^\s*(?:\/\/|#) #endregion\b/;
+const ELIDE_START = /^(\s*)(\/\/|#) #elide (.+?)\s*$/;
+const ELIDE_END = /^\s*(?:\/\/|#) #endelide\b/;
 const CODE_LANGUAGES = new Set(['ts', 'typescript', 'js', 'javascript', 'mts', 'cts']);
 
 /** The package entry point each source entry file is published as. */
@@ -71,6 +76,7 @@ export function exampleFiles(root = REPO_ROOT): string[] {
  * included), dedented, with the entry-point imports rewritten.
  */
 export function extractRegion(source: string, name: string, file: string): string {
+  if (name.includes('+')) return name.split('+').map((part) => extractRegion(source, part, file)).join('\n\n');
   const lines = source.split('\n');
   let start = -1;
   let depth = 0;
@@ -90,6 +96,14 @@ export function extractRegion(source: string, name: string, file: string): strin
     if (REGION_END.test(line)) {
       if (depth === 0) return toPublicImports(exampleImports(dedent(body), file), `${file}#${name}`);
       depth -= 1;
+      continue;
+    }
+    const elided = ELIDE_START.exec(line);
+    if (elided) {
+      const end = lines.findIndex((next, j) => j > i && ELIDE_END.test(next));
+      if (end === -1) throw new SnippetError(`${file}:${i + 1}: #elide has no #endelide`);
+      body.push(`${elided[1] ?? ''}${elided[2] === '#' ? '#' : '//'} ${elided[3] ?? ''}`);
+      i = end;
       continue;
     }
     body.push(line);
