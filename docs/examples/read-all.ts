@@ -1,6 +1,8 @@
 // docs/event-store.md, "Reading the global log".
+// #region imports
 import { EventStore, type Event } from '../../src/index.js';
 import { User, UserEmailChanged, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region catch-up
 /** Hands every event after `from` to `handle`, in log order; returns the position to resume from. */

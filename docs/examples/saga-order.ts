@@ -1,4 +1,5 @@
 // docs/sagas.md: the order saga, run against in-memory fakes of the services it calls.
+// #region imports
 import { z } from 'zod';
 import {
   EventStore,
@@ -10,6 +11,7 @@ import {
   type DurableSubscription,
   type SagaState,
 } from '../../src/index.js';
+// #endregion
 
 const OrderItem = z.object({ productId: z.string(), quantity: z.number().int().positive() });
 type OrderItem = z.infer<typeof OrderItem>;

@@ -1,6 +1,8 @@
 // docs/sagas.md, "Crashes and recover()": a coordinator dies inside a step; another one resumes the saga.
+// #region imports
 import { EventStore, SagaCoordinator } from '../../src/index.js';
 import { Inventory, Orders, Payments, orderSaga } from './saga-order.js';
+// #endregion
 
 /** A payment service that charges, but whose answer to the first call never arrives until `answer()`. */
 class SlowPayments extends Payments {

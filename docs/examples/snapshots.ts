@@ -1,7 +1,9 @@
 // docs/event-store.md, "Snapshots".
+// #region imports
 import { z } from 'zod';
 import { Aggregate, EventStore, defineEvent, type EventOf } from '../../src/index.js';
 import { openSqliteAdapter } from '../../src/sqlite.js';
+// #endregion
 
 export const PointsEarned = defineEvent('PointsEarned', z.object({ points: z.bigint().positive(), at: z.date() }));
 

@@ -1,4 +1,5 @@
 // docs/streaming.md, "Durable subscriptions".
+// #region imports
 import {
   EventStore,
   isEventualiError,
@@ -9,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { BankAccount, accountEvents } from './bank-account.js';
 import { User, UserEmailChanged, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region subscribe
 /** Opens a bank account for a registered user, once, even when the event is delivered again. */

@@ -1,6 +1,8 @@
 // docs/streaming.md, "Running several instances".
+// #region imports
 import { EventStore, type DurableSubscription } from '../../src/index.js';
 import { User, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region instance
 /** What every instance of the service runs: the same subscription id on the same database. */

@@ -1,6 +1,8 @@
 // docs/streaming.md, "Live subscriptions: EventStreamer".
+// #region imports
 import { EventStore, EventStreamer, StreamOverflowError, type OverflowNotice } from '../../src/index.js';
 import { User, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region store-with-streamer
 export async function openWithStreamer(url: string): Promise<{ store: EventStore; streamer: EventStreamer }> {

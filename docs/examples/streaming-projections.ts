@@ -1,6 +1,8 @@
 // docs/streaming.md, "Projections".
+// #region imports
 import { EventStore, defineProjection, type ProjectionRunner } from '../../src/index.js';
 import { User, UserEmailChanged, UserRegistered, UserRuleError, userEvents } from './user.js';
+// #endregion
 
 // #region define
 /** A read model in the store's own database: user id → current email. */

@@ -1,4 +1,6 @@
+// #region imports
 import type { ServiceName } from '../shared/config.js';
+// #endregion
 
 /** A gateway route: requests under `prefix` go to `service`, with `/api` stripped. */
 export interface GatewayRoute {

@@ -1,3 +1,4 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { Order } from './order.js';
 import { eventResponse, orderResponse, sagaResponse } from './order-response.js';
 import { OrderPlaced } from './events.js';
 import { sagaIdFor, startOrderSaga } from './saga.js';
+// #endregion
 
 const PlaceOrderBody = z.object({
   customer_id: Id,

@@ -1,3 +1,4 @@
+// #region imports
 import { z } from 'zod';
 import { defineSaga, type EventMetadata, type EventOf, type EventStore, type SagaCoordinator, type StepContext } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
@@ -6,6 +7,7 @@ import type { OrderPlaced } from './events.js';
 import type { InventoryClient } from './inventory-client.js';
 import { Order } from './order.js';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway.js';
+// #endregion
 
 export const ORDER_SAGA = 'order-processing';
 

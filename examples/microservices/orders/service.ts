@@ -1,3 +1,4 @@
+// #region imports
 import { SagaCoordinator } from '../shared/eventuali.js';
 import { millisecondsFromEnv, serviceUrlFromEnv } from '../shared/config.js';
 import { ServiceKit, type RunningService, type ServiceOptions } from '../shared/service-kit.js';
@@ -8,6 +9,7 @@ import { SimulatedPaymentGateway, type PaymentGateway } from './payment-gateway.
 import { registerOrderRoutes } from './routes.js';
 import { cancelOrdersOfFailedSagas } from './saga-outcomes.js';
 import { ORDER_SAGA, defineOrderSaga, sagaIdFor, sagaInputOf } from './saga.js';
+// #endregion
 
 export interface OrderServiceOptions extends ServiceOptions {
   /** Base URL of the inventory service (default: from the environment). */

@@ -1,5 +1,7 @@
+// #region imports
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// #endregion
 
 /** The services of the system; the gateway routes to the first four. */
 export const SERVICES = ['user', 'order', 'inventory', 'notification', 'gateway'] as const;

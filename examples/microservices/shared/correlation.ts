@@ -1,6 +1,8 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EventMetadata } from './eventuali.js';
+// #endregion
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 

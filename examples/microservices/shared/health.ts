@@ -1,5 +1,7 @@
+// #region imports
 import type { FastifyInstance } from 'fastify';
 import type { DurableSubscription, EventStore } from './eventuali.js';
+// #endregion
 
 /** One check's outcome, as `/health` reports it. */
 export interface CheckResult {

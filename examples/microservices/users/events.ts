@@ -1,5 +1,7 @@
+// #region imports
 import { z } from 'zod';
 import { defineEvent } from '../shared/eventuali.js';
+// #endregion
 
 /** The user service's events (the guide's, field names in camelCase as stored JSON). */
 

@@ -1,3 +1,4 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
 import { IdParams, Text, parseInput } from '../shared/validation.js';
 import { User } from './user.js';
+// #endregion
 
 const Name = Text(100).nullish();
 
