@@ -76,7 +76,22 @@ export function exampleFiles(root = REPO_ROOT): string[] {
  * included), dedented, with the entry-point imports rewritten.
  */
 export function extractRegion(source: string, name: string, file: string): string {
-  if (name.includes('+')) return name.split('+').map((part) => extractRegion(source, part, file)).join('\n\n');
+  const parts = name.split('+').map((part) => regionLines(source, part, file));
+  // A blank line between parts, except after one that opens a block (a function's head).
+  const joined = parts.map(trimBlank).flatMap((lines, i, all) => (i === 0 || /[{(]$/.test(all[i - 1]?.at(-1) ?? '') ? lines : ['', ...lines]));
+  return toPublicImports(exampleImports(dedent(joined), file), `${file}#${name}`);
+}
+
+function trimBlank(lines: readonly string[]): string[] {
+  let first = 0;
+  let last = lines.length;
+  while (first < last && (lines[first] as string).trim() === '') first++;
+  while (last > first && (lines[last - 1] as string).trim() === '') last--;
+  return lines.slice(first, last);
+}
+
+/** The lines of one region, its nested markers dropped and its elisions collapsed, not yet dedented. */
+function regionLines(source: string, name: string, file: string): string[] {
   const lines = source.split('\n');
   let start = -1;
   let depth = 0;
@@ -94,7 +109,7 @@ export function extractRegion(source: string, name: string, file: string): strin
       continue;
     }
     if (REGION_END.test(line)) {
-      if (depth === 0) return toPublicImports(exampleImports(dedent(body), file), `${file}#${name}`);
+      if (depth === 0) return body;
       depth -= 1;
       continue;
     }
@@ -102,7 +117,7 @@ export function extractRegion(source: string, name: string, file: string): strin
     if (elided) {
       const end = lines.findIndex((next, j) => j > i && ELIDE_END.test(next));
       if (end === -1) throw new SnippetError(`${file}:${i + 1}: #elide has no #endelide`);
-      body.push(`${elided[1] ?? ''}${elided[2] === '#' ? '#' : '//'} ${elided[3] ?? ''}`);
+      body.push(`${elided[1] ?? ''}${elided[2] ?? '//'} ${elided[3] ?? ''}`);
       i = end;
       continue;
     }

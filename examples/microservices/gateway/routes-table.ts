@@ -1,12 +1,12 @@
 // #region imports
 import type { ServiceName } from '../shared/config.js';
-// #endregion
 
 /** A gateway route: requests under `prefix` go to `service`, with `/api` stripped. */
 export interface GatewayRoute {
   prefix: string;
   service: Exclude<ServiceName, 'gateway'>;
 }
+// #endregion
 
 /** The guide's nginx routing: `/api/users/…` → user service `/users/…`, and so on. */
 // #region gateway-routes

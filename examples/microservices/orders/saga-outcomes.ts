@@ -36,9 +36,9 @@ export function cancelOrdersOfFailedSagas(kit: ServiceKit, coordinator: SagaCoor
     },
   });
 }
-// #endregion
 
 function cancellationReason(saga: SagaState): string {
   const at = saga.failedStep ? ` at ${saga.failedStep}` : '';
   return `Order processing ${saga.status === 'failed' ? 'failed' : 'was undone'}${at}: ${saga.failureReason ?? 'unknown reason'}`;
 }
+// #endregion

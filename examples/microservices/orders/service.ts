@@ -11,6 +11,7 @@ import { cancelOrdersOfFailedSagas } from './saga-outcomes.js';
 import { ORDER_SAGA, defineOrderSaga, sagaIdFor, sagaInputOf } from './saga.js';
 // #endregion
 
+// #region service-head
 export interface OrderServiceOptions extends ServiceOptions {
   /** Base URL of the inventory service (default: from the environment). */
   inventoryUrl?: string;
@@ -33,6 +34,7 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   const log = kit.log;
   const inventory = new InventoryClient(options.inventoryUrl ?? serviceUrlFromEnv('inventory'));
   const payments = options.payments ?? SimulatedPaymentGateway.fromEnv(process.env, (message) => log.info(message));
+  // #endregion
   // #region saga-coordinator
   const coordinator = new SagaCoordinator(kit.store, { sagas: [defineOrderSaga({ store: kit.store, inventory, payments })] });
   coordinator.on('step', (info) => log.info(info, `saga step ${info.kind}`));
@@ -71,7 +73,11 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   );
   kit.track(starter);
   // #endregion
+  // #region service-end
+  // #elide … routes, subscriptions, and the first recovery
   await recover();
+  // #endelide
   await kit.app.ready();
   return { ...kit.running(), coordinator };
 }
+// #endregion

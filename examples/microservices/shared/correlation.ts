@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EventMetadata } from './eventuali.js';
-// #endregion
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 const VALID = /^[A-Za-z0-9._:@-]{1,128}$/;
+// #endregion
 
 /** The caller's `x-correlation-id` when it is a sane token, else a new UUID. Fastify uses it as the request id. */
 // #region correlation

@@ -1,7 +1,6 @@
 // #region imports
 import type { FastifyInstance } from 'fastify';
 import type { DurableSubscription, EventStore } from './eventuali.js';
-// #endregion
 
 /** One check's outcome, as `/health` reports it. */
 export interface CheckResult {
@@ -10,6 +9,7 @@ export interface CheckResult {
 }
 
 export type HealthCheck = () => Promise<CheckResult>;
+// #endregion
 
 /**
  * Health checks of a service and the three endpoints that report them: `/health` (every check,

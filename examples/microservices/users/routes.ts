@@ -9,6 +9,7 @@ import { IdParams, Text, parseInput } from '../shared/validation.js';
 import { User } from './user.js';
 // #endregion
 
+// #region register-body
 const Name = Text(100).nullish();
 
 const RegisterBody = z.object({
@@ -17,6 +18,7 @@ const RegisterBody = z.object({
   first_name: Name,
   last_name: Name,
 });
+// #endregion
 
 const ChangeEmailBody = z.object({ new_email: z.email().max(254) });
 
@@ -31,6 +33,7 @@ const ProfileBody = z
 const ActivateBody = z.object({ activated_by: Text().optional(), reason: Text(500).optional() }).optional();
 const DeactivateBody = z.object({ deactivated_by: Text().optional(), reason: Text(500).optional() }).optional();
 
+// #region user-response
 /** The guide's UserResponse. */
 export function userResponse(user: User) {
   return {
@@ -45,9 +48,12 @@ export function userResponse(user: User) {
     version: user.version,
   };
 }
+// #endregion
 
+// #region routes-head
 /** `POST /users`, `GET /users/:id`, `PUT /users/:id/email`, `PUT /users/:id/profile`, `POST /users/:id/(de)activate`. */
 export function registerUserRoutes(app: FastifyInstance, store: EventStore): void {
+// #endregion
   // #region register-user
   app.post('/users', async (request, reply) => {
     const body = parseInput(RegisterBody, request.body, 'body');
@@ -61,6 +67,8 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     return reply.status(201).send(userResponse(user));
   });
   // #endregion
+// #region routes-end
+  // #elide … the other routes
 
   app.get('/users/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');
@@ -101,4 +109,6 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     );
     return userResponse(user);
   });
+  // #endelide
 }
+// #endregion
