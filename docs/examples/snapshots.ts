@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { Aggregate, EventStore, defineEvent, type EventOf } from '../../src/index.js';
 import { openSqliteAdapter } from '../../src/sqlite.js';
-// #endregion
 
 export const PointsEarned = defineEvent('PointsEarned', z.object({ points: z.bigint().positive(), at: z.date() }));
+// #endregion
 
 // #region points
 /** A value class: a plain JSON copy of it would lose its methods. */

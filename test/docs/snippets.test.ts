@@ -136,8 +136,8 @@ describe('docs: every example runs', () => {
   it('has a test for each example file', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'errors', 'events', 'getting-started', 'http', 'http-fastify', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
-      'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
+      'errors', 'events', 'getting-started', 'http', 'http-fastify', 'idempotency', 'opening-stores', 'order-events', 'quick-start', 'read-all', 'saga-order',
+      'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
       'transactions', 'upcasting', 'user',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
