@@ -63,6 +63,23 @@ async function register(store: EventStore, id: string, username = `user-${id}`):
   await store.save(user);
 }
 
+// #region run
+export async function runUserEmails(store: EventStore): Promise<ProjectionRunner> {
+  const runner = store.projection(userEmails, { batchSize: 500 }); // subscription options
+  await runner.start();
+  await store.update(User, 'u-2', (user) => user.changeEmail('two@example.com'));
+  await runner.waitUntilCaughtUp();
+  return runner;
+}
+// #endregion
+
+// #region rebuild
+export async function rebuildUserEmails(runner: ProjectionRunner): Promise<void> {
+  await runner.rebuild(); // stop, reset() and rewind in one transaction, start again, replay everything
+  await runner.waitUntilCaughtUp();
+}
+// #endregion
+
 export async function main(url = 'sqlite::memory:') {
   const store = await EventStore.create(url);
   store.register(...userEvents);
@@ -70,18 +87,10 @@ export async function main(url = 'sqlite::memory:') {
     await register(store, 'u-1');
     await register(store, 'u-2');
 
-    // #region run
-    const runner: ProjectionRunner = store.projection(userEmails, { batchSize: 500 }); // subscription options
-    await runner.start();
-    await store.update(User, 'u-2', (user) => user.changeEmail('two@example.com'));
-    await runner.waitUntilCaughtUp();
-    // #endregion
+    const runner = await runUserEmails(store);
     const before = [await emailOf(store, 'u-1'), await emailOf(store, 'u-2')];
 
-    // #region rebuild
-    await runner.rebuild(); // stop, reset() and rewind in one transaction, start again, replay everything
-    await runner.waitUntilCaughtUp();
-    // #endregion
+    await rebuildUserEmails(runner);
     const after = [await emailOf(store, 'u-1'), await emailOf(store, 'u-2')];
     const atEnd = runner.position === (await store.getGlobalPosition());
     await runner.stop();
