@@ -98,6 +98,28 @@ describe('docs: snippet tooling', () => {
     );
   });
 
+  it('joins several regions in the order named, and shows an elision as its comment', () => {
+    const file = [
+      '// #region head',
+      "import { EventStore } from '../../src/index.js';",
+      '// #endregion',
+      'export class Box {',
+      '  // #region body',
+      '  // #elide … the other fields',
+      '  a = 1;',
+      '  b = 2;',
+      '  // #endelide',
+      '  c = 3;',
+      '  // #endregion',
+      '}',
+    ].join('\n');
+    expect(extractRegion(file, 'head+body', 'docs/examples/box.ts')).toBe(
+      "import { EventStore } from 'eventuali';\n\n  // … the other fields\n  c = 3;", // dedented together: indents kept relative
+    );
+    expect(extractRegion(file, 'body', 'docs/examples/box.ts')).toBe('// … the other fields\nc = 3;');
+    expect(() => extractRegion('// #region r\n// #elide … x\ny\n// #endregion', 'r', 'x.ts')).toThrow(/#endelide/);
+  });
+
   it('rejects missing regions and imports of internal modules', () => {
     expect(() => extractRegion(source, 'absent', 'x.ts')).toThrow(SnippetError);
     expect(() => toPublicImports("import { x } from '../../src/core/event.js';", 'x.ts')).toThrow(/imports/);
