@@ -54,6 +54,8 @@ interface CodeRule {
   title: string;
   /** The client-facing context taken from the error (4xx only; 5xx bodies carry none). */
   context?: (error: Record<string, unknown>) => Record<string, unknown>;
+  /** Detail for a 4xx answer whose message says more than the client may know (default: the message). */
+  clientDetail?: (error: Record<string, unknown>) => string;
   /** Detail for 5xx answers, which never repeat the error's message (it may name internals). */
   serverDetail?: string;
 }
@@ -81,6 +83,7 @@ const RULES: Record<ErrorCode, CodeRule> = {
     status: 404,
     title: 'Not found',
     context: (e) => ({ ...pick(e, ['aggregateId']), ...renamed(e, 'expectedType', 'aggregateType') }),
+    clientDetail: (e) => `${String(e['expectedType'])} ${JSON.stringify(e['aggregateId'])} does not exist`,
   },
   INVALID_ARGUMENT: { status: 400, title: 'Invalid argument', context: (e) => pick(e, ['argument']) },
   SAGA_UNKNOWN: { status: 404, title: 'Unknown saga', context: (e) => pick(details(e), ['sagaId', 'sagaName']) },
@@ -134,7 +137,7 @@ export function toHttpError(error: unknown, options: ToHttpErrorOptions = {}): H
     type: `${options.typeBase ?? DEFAULT_PROBLEM_TYPE_BASE}${error.code.toLowerCase()}`,
     title,
     status,
-    detail: status >= 500 ? (rule.serverDetail ?? SERVER_FAULT) : error.message,
+    detail: status >= 500 ? (rule.serverDetail ?? SERVER_FAULT) : (rule.clientDetail?.(fields) ?? error.message),
     ...instance,
     code: error.code,
     ...(status < 500 && rule.context ? rule.context(fields) : {}),

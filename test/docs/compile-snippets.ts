@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { REPO_ROOT, toPublicImports } from './snippets.js';
@@ -56,7 +56,8 @@ export interface BlockError {
 
 const COMPILER_OPTIONS = {
   target: 'ES2022',
-  lib: ['ES2023', 'DOM'],
+  // No DOM: its globals (Event, Response…) would hide a missing import of eventuali's Event.
+  lib: ['ES2023'],
   module: 'NodeNext',
   moduleResolution: 'NodeNext',
   types: ['node'],
@@ -75,6 +76,14 @@ const COMPILER_OPTIONS = {
  */
 export function compileBlocks(blocks: readonly CodeBlock[], root = REPO_ROOT): BlockError[] {
   const dir = mkdtempSync(join(tmpdir(), 'eventuali-snippets-'));
+  try {
+    return compileIn(dir, blocks, root);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function compileIn(dir: string, blocks: readonly CodeBlock[], root: string): BlockError[] {
   linkDependencies(dir, root);
   mirrorExamples(dir, root);
   const written = new Map<string, CodeBlock>();
