@@ -36,7 +36,9 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   const payments = options.payments ?? SimulatedPaymentGateway.fromEnv(process.env, (message) => log.info(message));
   // #endregion
   // #region saga-coordinator
+  // #region coordinator-new
   const coordinator = new SagaCoordinator(kit.store, { sagas: [defineOrderSaga({ store: kit.store, inventory, payments })] });
+  // #endregion
   coordinator.on('step', (info) => log.info(info, `saga step ${info.kind}`));
   coordinator.on('completed', (s) => log.info({ saga_id: s.sagaId }, 'saga completed'));
   coordinator.on('compensated', (s) => log.warn({ saga_id: s.sagaId, reason: s.failureReason }, 'saga compensated'));
