@@ -1,7 +1,10 @@
 // docs/read-models.md: a shopping cart's documents, kept by a projection.
-// #region define
+// #region imports
 import { z } from 'zod';
 import { defineEvent, defineReadModel, EventStore, isEventualiError, type ProjectionRunner } from '../../src/index.js';
+// #endregion
+
+// #region define
 
 export const CartOpened = defineEvent('CartOpened', z.object({ clientId: z.string(), openedAt: z.date() }));
 export const ProductAdded = defineEvent('ProductAdded', z.object({ sku: z.string(), priceCents: z.number().int() }));
@@ -40,25 +43,65 @@ export const CartDetails = defineReadModel({
 });
 // #endregion
 
+// #region run
+export async function startCartDetails(store: EventStore): Promise<ProjectionRunner> {
+  const projection = store.projection(CartDetails); // a durable subscription named cart_details
+  await projection.start();
+  return projection;
+}
+// #endregion
+
+// #region read-your-writes
+export async function openCart(store: EventStore, cartId: string, clientId: string) {
+  const written = await store.append('Cart', cartId, 'no-stream', [
+    CartOpened.create({ clientId, openedAt: new Date('2026-01-02T10:00:00Z') }),
+    ProductAdded.create({ sku: 'tea', priceCents: 450 }),
+  ]);
+  // Wait until the projection has handled the last event written, then read.
+  return store.documents(CartDetails).get(cartId, { waitFor: written.at(-1)!.globalPosition, timeoutMs: 2000 });
+  // { clientId, status: 'Open', items: 1, totalCents: 450, openedAt: Date } | null
+}
+// #endregion
+
+// #region find
+export async function confirmedCarts(store: EventStore, lastWritten: bigint) {
+  const carts = store.documents(CartDetails);
+  const confirmed = await carts.find({
+    where: { status: 'Confirmed', totalCents: { gte: 100 } }, // equality, in, gt, gte, lt, lte
+    orderBy: { totalCents: 'desc' }, // then by id
+    limit: 10,
+    offset: 0,
+    waitFor: lastWritten, // find and count wait too
+  });
+  const perClient = await carts.count({ where: { clientId: { in: ['c-1', 'c-9'] } } });
+  return { confirmed, perClient };
+}
+// #endregion
+
+// #region rebuild
+export async function rebuildCartDetails(projection: ProjectionRunner): Promise<void> {
+  await projection.rebuild(); // empties cart_details and replays every cart event
+  await projection.waitUntilCaughtUp();
+}
+// #endregion
+
+// #region timeout
+export async function cartOrTimeout(store: EventStore, cartId: string, position: bigint): Promise<Cart | null | 'timed out'> {
+  try {
+    return await store.documents(CartDetails).get(cartId, { waitFor: position, timeoutMs: 50 });
+  } catch (error) {
+    // The projection did not handle the position in time: stopped, failing, behind, or not running.
+    if (isEventualiError(error, 'READ_MODEL_TIMEOUT')) return 'timed out';
+    throw error;
+  }
+}
+// #endregion
+
 export async function main(url = 'sqlite::memory:') {
   const store = await EventStore.create(url);
   try {
-    // #region run
-    const projection: ProjectionRunner = store.projection(CartDetails); // a durable subscription named cart_details
-    await projection.start();
-    // #endregion
-
-    // #region read-your-writes
-    const carts = store.documents(CartDetails);
-    const written = await store.append('Cart', 'cart-1', 'no-stream', [
-      CartOpened.create({ clientId: 'c-1', openedAt: new Date('2026-01-02T10:00:00Z') }),
-      ProductAdded.create({ sku: 'tea', priceCents: 450 }),
-    ]);
-    // Wait until the projection has handled the last event written, then read.
-    const cart = await carts.get('cart-1', { waitFor: written.at(-1)!.globalPosition, timeoutMs: 2000 });
-    // cart: { clientId: 'c-1', status: 'Open', items: 1, totalCents: 450, openedAt: Date }
-    // #endregion
-
+    const projection = await startCartDetails(store);
+    const cart = await openCart(store, 'cart-1', 'c-1');
     for (const [id, clientId, price] of [['cart-2', 'c-1', 1200], ['cart-3', 'c-2', 300], ['cart-4', 'c-1', 90]] as const) {
       await store.append('Cart', id, 'no-stream', [
         CartOpened.create({ clientId, openedAt: new Date('2026-01-03T10:00:00Z') }),
@@ -67,32 +110,13 @@ export async function main(url = 'sqlite::memory:') {
       ]);
     }
     const last = await store.append('Cart', 'cart-4', 3, [CartAbandoned.create({})]);
-
-    // #region find
-    const confirmed = await carts.find({
-      where: { status: 'Confirmed', totalCents: { gte: 100 } }, // equality, in, gt, gte, lt, lte
-      orderBy: { totalCents: 'desc' }, // then by id
-      limit: 10,
-      offset: 0,
-      waitFor: last[0]!.globalPosition, // find and count wait too
-    });
-    const perClient = await carts.count({ where: { clientId: { in: ['c-1', 'c-9'] } } });
-    // #endregion
-
-    // #region rebuild
-    await projection.rebuild(); // empties cart_details and replays every cart event
-    await projection.waitUntilCaughtUp();
-    // #endregion
+    const { confirmed, perClient } = await confirmedCarts(store, last[0]!.globalPosition);
+    await rebuildCartDetails(projection);
     await projection.stop();
-
-    // #region timeout
-    const behind = await store.append('Cart', 'cart-5', 'no-stream', [CartOpened.create({ clientId: 'c-3', openedAt: new Date() })]);
     // The projection is stopped: nothing handles the position, and waitFor gives up.
-    const late = await carts
-      .get('cart-5', { waitFor: behind[0]!.globalPosition, timeoutMs: 50 })
-      .catch((error: unknown) => (isEventualiError(error, 'READ_MODEL_TIMEOUT') ? 'timed out' : Promise.reject(error)));
-    // #endregion
-
+    const behind = await store.append('Cart', 'cart-5', 'no-stream', [CartOpened.create({ clientId: 'c-3', openedAt: new Date() })]);
+    const late = await cartOrTimeout(store, 'cart-5', behind[0]!.globalPosition);
+    const carts = store.documents(CartDetails);
     return {
       cart,
       confirmed: confirmed.map((c) => c.totalCents),
