@@ -5,7 +5,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ConcurrencyError, ConnectionError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
-import { storeHost, type EventStore } from '../core/event-store.js';
+import { storeHost, type EventStore } from '../event-store/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';

@@ -1,4 +1,4 @@
-import type { ProjectionSession, SubscriptionStorage } from './subscription-storage.js';
+import type { ProjectionSession, SubscriptionStorage } from './coordination.js';
 
 /**
  * The storage port. Adapters store plain records: validation, upcasting and (de)serialization

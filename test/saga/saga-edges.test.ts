@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { storeHost } from '../../src/core/event-store.js';
+import { storeHost } from '../../src/event-store/event-store.js';
 import { z } from 'zod';
 import { defineEvent, defineProjection, defineSaga, EventStore, EventStreamer, SagaCoordinator, type SagaStepDefinition } from '../../src/index.js';
 

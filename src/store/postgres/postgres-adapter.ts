@@ -1,5 +1,5 @@
 import { StoreClosedError } from '../../core/errors.js';
-import { checkIdentifier } from '../../core/store-options.js';
+import { checkIdentifier } from '../../event-store/store-options.js';
 import type {
   AdapterCapabilities,
   AppendBatch,
@@ -10,8 +10,8 @@ import type {
   StorageAdapter,
   TransactionSession,
 } from '../adapter.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
-import * as subscriptions from './postgres-subscriptions.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import * as subscriptions from './postgres-coordination.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
 import { HeldConnection } from './held-connection.js';
 import { migrate, STREAM_VERSION_CONSTRAINT } from './migrations.js';

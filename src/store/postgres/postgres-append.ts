@@ -1,6 +1,6 @@
 import { ConcurrencyError } from '../../core/errors.js';
 import type { AppendBatch, EventRecord } from '../adapter.js';
-import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../append-rules.js';
+import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../sql/append-rules.js';
 import { toEventRecord, type EventRow } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';

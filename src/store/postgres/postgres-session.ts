@@ -1,7 +1,7 @@
 import { ConcurrencyError, ConnectionError, InvalidArgumentError } from '../../core/errors.js';
 import type { AppendBatch, EventRecord, ReadStreamQuery, TransactionSession } from '../adapter.js';
-import type { LeaseFence } from '../subscription-storage.js';
-import { saveCheckpoint, type SubscriptionStatements } from './postgres-subscriptions.js';
+import type { LeaseFence } from '../coordination.js';
+import { saveCheckpoint, type SubscriptionStatements } from './postgres-coordination.js';
 import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postgres-append.js';
 import { isUniqueViolation } from './postgres-errors.js';
 import { readStream, streamInfo } from './postgres-read.js';

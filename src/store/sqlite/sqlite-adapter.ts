@@ -18,8 +18,8 @@ import { isBusy, retryWhileBusy, SYNC_BUSY_SLICE_MS } from './busy-wait.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
-import { SqliteSubscriptions } from './sqlite-subscriptions.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import { SqliteSubscriptions } from './sqlite-coordination.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */

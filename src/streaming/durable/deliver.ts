@@ -3,7 +3,7 @@ import type { Aggregate } from '../../core/aggregate.js';
 import { isEventualiError } from '../../core/errors.js';
 import type { Event, EventMetadata } from '../../core/event.js';
 import type { EventRecord } from '../../store/adapter.js';
-import type { DeadLetterRecord } from '../../store/subscription-storage.js';
+import type { DeadLetterRecord } from '../../store/coordination.js';
 import type { DurableSubscription } from './durable-subscription.js';
 import { RetryFromCheckpoint, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';

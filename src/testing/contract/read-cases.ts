@@ -1,5 +1,5 @@
 import type { ContractTestApi } from './test-api.js';
-import { EventStore } from '../../core/event-store.js';
+import { EventStore } from '../../event-store/event-store.js';
 import type { Event } from '../../core/event.js';
 import { Account, Deposited, Renamed, gate, rawRecord, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';

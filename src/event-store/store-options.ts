@@ -1,6 +1,6 @@
-import { describeValue, InvalidArgumentError } from './errors.js';
-import { checkTimerMs } from './limits.js';
-import type { UnknownEventsPolicy } from './event-registry.js';
+import { describeValue, InvalidArgumentError } from '../core/errors.js';
+import { checkTimerMs } from '../core/limits.js';
+import type { UnknownEventsPolicy } from '../core/event-registry.js';
 
 /** Options every store takes. */
 export interface EventStoreOptions {

@@ -1,4 +1,4 @@
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 
 interface DeadLetterRow {

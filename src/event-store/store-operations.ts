@@ -1,14 +1,14 @@
 import type { EventRecord, ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
-import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from './aggregate.js';
-import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from './errors.js';
-import { MAX_AGGREGATE_VERSION } from './limits.js';
-import { checkId, definitionOf, type Event, type NewEvent } from './event.js';
-import type { EventRegistry } from './event-registry.js';
-import { appendedData, encodeEvent, envelope } from './serializer.js';
-import type { Projection } from '../streaming/projection.js';
-import type { ProjectionSession } from '../store/subscription-storage.js';
+import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from '../core/aggregate.js';
+import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from '../core/errors.js';
+import { MAX_AGGREGATE_VERSION } from '../core/limits.js';
+import { checkId, definitionOf, type Event, type NewEvent } from '../core/event.js';
+import type { EventRegistry } from '../core/event-registry.js';
+import { appendedData, encodeEvent, envelope } from '../core/serializer.js';
+import type { Projection } from '../projections/projection.js';
+import type { ProjectionSession } from '../store/coordination.js';
 import { causedBy } from '../streaming/durable/deliver.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
 
 /** @internal what the store's operations share, inside a transaction or not. */
 export interface StoreContext {

@@ -1,6 +1,6 @@
 import type { EventRecord } from '../adapter.js';
 import { toEventRecords, type EventRow } from '../sql/event-row.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { ROW_TYPES, selectEventsByIds, statement, type Statement } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 

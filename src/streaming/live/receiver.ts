@@ -1,5 +1,5 @@
-import type { Event } from '../core/event.js';
-import { StreamOverflowError } from './errors.js';
+import type { Event } from '../../core/event.js';
+import { StreamOverflowError } from './streamer-errors.js';
 import type { PublishWaiter } from './publish-waiter.js';
 import { RingBuffer } from './ring-buffer.js';
 import type { OverflowPolicy, StreamedEvent } from './streamed-event.js';

@@ -1,13 +1,13 @@
-import { InvalidArgumentError } from '../../core/errors.js';
-import type { Event } from '../../core/event.js';
-import type { EventRecord } from '../../store/adapter.js';
-import type { ProjectionSession } from '../../store/subscription-storage.js';
-import { setupContext, type Projection, type ProjectionContext } from '../projection.js';
-import { handlerContext } from './deliver.js';
-import { DurableSubscription } from './durable-subscription.js';
-import { LeaseLostError, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
-import type { SubscriptionHost } from './subscription-host.js';
-import type { ResolvedSubscriptionOptions } from './subscription-options.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Event } from '../core/event.js';
+import type { EventRecord } from '../store/adapter.js';
+import type { ProjectionSession } from '../store/coordination.js';
+import { setupContext, type Projection, type ProjectionContext } from './projection.js';
+import { handlerContext } from '../streaming/durable/deliver.js';
+import { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import { LeaseLostError, StopDelivery, SubscriptionError, toError } from '../streaming/durable/subscription-errors.js';
+import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
+import type { ResolvedSubscriptionOptions } from '../streaming/durable/subscription-options.js';
 
 /**
  * Runs a projection on a durable subscription. Each batch's handler writes and its checkpoint

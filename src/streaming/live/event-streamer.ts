@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import { describeValue, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
-import type { Event } from '../core/event.js';
-import { SubscriptionExistsError } from './errors.js';
+import { describeValue, InvalidArgumentError, StoreClosedError } from '../../core/errors.js';
+import type { Event } from '../../core/event.js';
+import { SubscriptionExistsError } from './streamer-errors.js';
 import { PublishWaiter, RESOLVED } from './publish-waiter.js';
 import { Receiver, type ReceiverHooks, type SubscriptionStats } from './receiver.js';
 import type { OverflowPolicy, StreamedEvent } from './streamed-event.js';
@@ -11,7 +11,7 @@ import {
   parseSubscribeOptions,
   type EventStreamerOptions,
   type SubscribeOptions,
-} from './subscribe-options.js';
+} from './streamer-options.js';
 
 /**
  * Counters of a streamer: one entry per live subscription, plus totals. The totals of

@@ -1,8 +1,8 @@
 import type { ExpectedVersion, StorageSession } from '../store/adapter.js';
-import type { Aggregate, AggregateClass } from './aggregate.js';
-import { InvalidArgumentError } from './errors.js';
-import type { Event, NewEvent } from './event.js';
-import type { ProjectionSession } from '../store/subscription-storage.js';
+import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Event, NewEvent } from '../core/event.js';
+import type { ProjectionSession } from '../store/coordination.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 
 /**
