@@ -33,27 +33,23 @@ export type { ErrorCode } from './core/errors.js';
 export { EventStore } from './event-store/event-store.js';
 export type { LoadEventsOptions, ReadAllOptions, UpdateOptions } from './event-store/event-store.js';
 export type { UnknownEventsPolicy } from './core/event-registry.js';
-export type {
-  CreateStoreOptions,
-  EventStoreOptions,
-  PostgresStoreOptions,
-  SqliteStoreOptions,
-} from './event-store/store-options.js';
+export type { CreateStoreOptions } from './event-store/store-options.js';
+export type { EventStoreOptions } from './core/store-options.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-options.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-options.js';
 export { Transaction } from './event-store/transaction.js';
 export { MemoryAdapter } from './store/memory/memory-adapter.js';
+export type { AdapterCapabilities, StorageAdapter, TransactionSession } from './store/adapter.js';
 export type {
-  AdapterCapabilities,
   AppendBatch,
   EventRecord,
   ExpectedVersion,
   NewEventRecord,
   ReadAllQuery,
   ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
   StorageSession,
-  TransactionSession,
-} from './store/adapter.js';
+} from './store/event-log.js';
+export type { SnapshotRecord } from './store/snapshots.js';
 export { EventStreamer } from './streaming/live/event-streamer.js';
 export type { EventStreamerEvents, OverflowNotice, StreamerStats } from './streaming/live/event-streamer.js';
 export { StreamOverflowError, SubscriptionExistsError } from './streaming/live/streamer-errors.js';

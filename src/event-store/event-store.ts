@@ -1,4 +1,5 @@
-import type { ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
+import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { StorageAdapter } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
 import type { Aggregate, AggregateClass } from '../core/aggregate.js';
 import { aggregateInternals, aggregateTypeOf } from '../core/aggregate.js';
@@ -9,7 +10,9 @@ import { EventRegistry } from '../core/event-registry.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
-import { checkOptionsObject, checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
+import { checkOptionsObject, checkPositiveInteger, checkStringList } from '../core/checks.js';
+import type { EventStoreOptions } from '../core/store-options.js';
+import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
 import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
 import { Transaction } from './transaction.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
@@ -296,12 +299,5 @@ export class EventStore {
 
   #checkOpen(): void {
     if (this.#closed) throw new StoreClosedError();
-  }
-}
-
-function checkStringList(argument: string, list: unknown): void {
-  if (list === undefined) return;
-  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0 || item.includes('\u0000'))) {
-    throw new InvalidArgumentError(argument, 'must be an array of non-empty strings without NUL characters');
   }
 }

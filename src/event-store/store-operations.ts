@@ -1,4 +1,5 @@
-import type { EventRecord, ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
+import type { EventRecord, ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { StorageAdapter } from '../store/adapter.js';
 import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from '../core/aggregate.js';
 import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from '../core/errors.js';
 import { MAX_AGGREGATE_VERSION } from '../core/limits.js';
@@ -7,7 +8,7 @@ import type { EventRegistry } from '../core/event-registry.js';
 import { appendedData, encodeEvent, envelope } from '../core/serializer.js';
 import type { Projection } from '../projections/projection.js';
 import type { ProjectionSession } from '../store/coordination.js';
-import { causedBy } from '../streaming/durable/deliver.js';
+import { causedBy } from '../core/causation.js';
 import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
 
 /** @internal what the store's operations share, inside a transaction or not. */

@@ -1,4 +1,4 @@
-import type { ExpectedVersion, StorageSession } from '../store/adapter.js';
+import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
 import type { Aggregate, AggregateClass } from '../core/aggregate.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Event, NewEvent } from '../core/event.js';

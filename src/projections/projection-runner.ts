@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Event } from '../core/event.js';
-import type { EventRecord } from '../store/adapter.js';
+import type { EventRecord } from '../store/event-log.js';
 import type { ProjectionSession } from '../store/coordination.js';
 import { setupContext, type Projection, type ProjectionContext } from './projection.js';
 import { handlerContext } from '../streaming/durable/deliver.js';

@@ -1,5 +1,5 @@
 import type { EventStore } from '../event-store/event-store.js';
-import type { EventStoreOptions } from '../event-store/store-options.js';
+import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';

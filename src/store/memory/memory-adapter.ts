@@ -1,13 +1,6 @@
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
 import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../sql/append-rules.js';
 import { AsyncLock } from '../async-lock.js';
 import { InvalidArgumentError } from '../../core/errors.js';

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, MissingDriverError } from '../../core/errors.js';
-import { checkIdentifier, checkPositiveInteger, type PostgresStoreOptions } from '../../event-store/store-options.js';
+import { checkIdentifier, checkPositiveInteger } from '../../core/checks.js';
+import type { PostgresStoreOptions } from './postgres-options.js';
 import { DEFAULT_SCHEMA, PostgresAdapter } from './postgres-adapter.js';
 import { classifyPostgresError } from './postgres-errors.js';
 import type { PostgresPoolConstructor } from './postgres-types.js';

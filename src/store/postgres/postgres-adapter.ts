@@ -1,15 +1,8 @@
 import { StoreClosedError } from '../../core/errors.js';
-import { checkIdentifier } from '../../event-store/store-options.js';
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
+import { checkIdentifier } from '../../core/checks.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import * as subscriptions from './postgres-coordination.js';
 import { PostgresWakeups } from './postgres-wakeups.js';

@@ -1,5 +1,5 @@
 import { ConcurrencyError } from '../../core/errors.js';
-import type { AppendBatch, EventRecord } from '../adapter.js';
+import type { AppendBatch, EventRecord } from '../event-log.js';
 import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../sql/append-rules.js';
 import { toEventRecord, type EventRow } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';

@@ -1,4 +1,4 @@
-import type { EventRecord } from '../adapter.js';
+import type { EventRecord } from '../event-log.js';
 import { toEventRecords, type EventRow } from '../sql/event-row.js';
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { ROW_TYPES, selectEventsByIds, statement, type Statement } from './postgres-statements.js';

@@ -1,5 +1,6 @@
 import { ConcurrencyError, ConnectionError, InvalidArgumentError } from '../../core/errors.js';
-import type { AppendBatch, EventRecord, ReadStreamQuery, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadStreamQuery } from '../event-log.js';
+import type { TransactionSession } from '../adapter.js';
 import type { LeaseFence } from '../coordination.js';
 import { saveCheckpoint, type SubscriptionStatements } from './postgres-coordination.js';
 import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postgres-append.js';

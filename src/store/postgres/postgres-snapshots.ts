@@ -1,4 +1,4 @@
-import type { SnapshotRecord } from '../adapter.js';
+import type { SnapshotRecord } from '../snapshots.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 

@@ -1,15 +1,8 @@
 import { StoreClosedError } from '../../core/errors.js';
 import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
 import { AsyncLock } from '../async-lock.js';
 import { tuplesToEventRecords } from '../sql/event-row.js';
 import { migrate } from './migrations.js';

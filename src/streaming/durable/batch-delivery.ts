@@ -1,4 +1,4 @@
-import type { EventRecord } from '../../store/adapter.js';
+import type { EventRecord } from '../../store/event-log.js';
 import type { DurableSubscription } from './durable-subscription.js';
 import type { DeliveryOutcome } from './deliver.js';
 import { StopDelivery } from './subscription-errors.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Aggregate } from '../../core/aggregate.js';
+import { causedBy, stampMetadata } from '../../core/causation.js';
 import { isEventualiError } from '../../core/errors.js';
 import type { Event, EventMetadata } from '../../core/event.js';
-import type { EventRecord } from '../../store/adapter.js';
+import type { EventRecord } from '../../store/event-log.js';
 import type { DeadLetterRecord } from '../../store/coordination.js';
 import type { DurableSubscription } from './durable-subscription.js';
 import { RetryFromCheckpoint, toError } from './subscription-errors.js';
@@ -26,19 +27,6 @@ export interface DeliveryControl {
   park?: boolean;
   isStopping(): boolean;
   sleep(ms: number): Promise<void>;
-}
-
-/** Metadata for events caused by `event`: same correlation id, `event` as the cause. */
-export function causedBy(event: Event): EventMetadata {
-  const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.eventId;
-  return { correlationId, causationId: event.eventId };
-}
-
-/** Stamps correlation and causation ids on the aggregate's new events that have none. */
-export function stampMetadata(aggregate: Aggregate, metadata: EventMetadata): void {
-  for (const event of aggregate.getUncommittedEvents()) {
-    if (event.metadata.correlationId === undefined) event.metadata = { ...metadata, ...event.metadata };
-  }
 }
 
 /**

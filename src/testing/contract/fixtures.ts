@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { Aggregate } from '../../core/aggregate.js';
 import { defineEvent, type EventOf } from '../../core/event.js';
 import { EventStore } from '../../event-store/event-store.js';
-import type { EventStoreOptions } from '../../event-store/store-options.js';
-import type { NewEventRecord, StorageAdapter } from '../../store/adapter.js';
+import type { EventStoreOptions } from '../../core/store-options.js';
+import type { NewEventRecord } from '../../store/event-log.js';
+import type { StorageAdapter } from '../../store/adapter.js';
 
 /** Builds a fresh adapter for one test; the suite closes it afterwards. */
 export type AdapterFactory = () => StorageAdapter | Promise<StorageAdapter>;
