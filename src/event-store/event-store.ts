@@ -20,8 +20,6 @@ import type { DurableSubscription } from '../streaming/durable/durable-subscript
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import type { Projection } from '../projections/projection.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
-import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import { SAGA_EVENTS } from '../saga/saga-events.js';
 
 export interface ReadAllOptions {
   /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
@@ -45,15 +43,6 @@ export interface UpdateOptions {
 }
 
 const DEFAULT_READ_LIMIT = 1000;
-
-const hosts = new WeakMap<EventStore, SubscriptionHost>();
-
-/** @internal the store's internals for subscriptions, projections and sagas. */
-export function storeHost(store: EventStore): SubscriptionHost {
-  const host = hosts.get(store);
-  if (!host) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
-  return host;
-}
 
 /** Streaming options of a store. */
 export interface StreamingOptions {
@@ -95,9 +84,20 @@ export class EventStore {
       inlineProjections: [],
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
-    this.#ctx.registry.registerAll(SAGA_EVENTS);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
-    hosts.set(this, this.#runtime.host);
+  }
+
+  /**
+   * The storage adapter this store runs on: for what is built on top of the store (sagas take
+   * their coordinator leases through it) and for read models in the same database.
+   */
+  get adapter(): StorageAdapter {
+    return this.#ctx.adapter;
+  }
+
+  /** True once `close()` was called. */
+  get isClosed(): boolean {
+    return this.#closed;
   }
 
   /** The storage adapter's declared capabilities. */
@@ -240,11 +240,11 @@ export class EventStore {
     let result: T;
     try {
       result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
-        const tx = new Transaction(this.#ctx, session, committed);
+        const scope = { open: true };
         try {
-          return await fn(tx);
+          return await fn(new Transaction(this.#ctx, session, committed, scope));
         } finally {
-          tx.end();
+          scope.open = false;
         }
       });
     } catch (error) {

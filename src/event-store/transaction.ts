@@ -15,19 +15,23 @@ import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreC
  * });
  */
 export class Transaction {
-  #active = true;
+  readonly #ctx: StoreContext;
+  readonly #session: StorageSession;
+  readonly #committed: Committed[];
+  readonly #scope: { readonly open: boolean };
 
-  /** @internal */
-  constructor(
-    private readonly ctx: StoreContext,
-    private readonly session: StorageSession,
-    private readonly committed: Committed[],
-  ) {}
+  /** Made by `store.transaction()`; usable while `scope.open`, that is while the transaction function runs. */
+  constructor(ctx: StoreContext, session: StorageSession, committed: Committed[], scope: { readonly open: boolean }) {
+    this.#ctx = ctx;
+    this.#session = session;
+    this.#committed = committed;
+    this.#scope = scope;
+  }
 
   async save(aggregate: Aggregate): Promise<Event[]> {
     this.#checkActive();
-    const commit = await saveAggregate(this.ctx, this.session, aggregate);
-    this.committed.push(commit);
+    const commit = await saveAggregate(this.#ctx, this.#session, aggregate);
+    this.#committed.push(commit);
     return commit.events;
   }
 
@@ -38,15 +42,15 @@ export class Transaction {
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
     this.#checkActive();
-    const stored = await appendEvents(this.ctx, this.session, aggregateType, aggregateId, expectedVersion, events);
-    this.committed.push({ events: stored });
+    const stored = await appendEvents(this.#ctx, this.#session, aggregateType, aggregateId, expectedVersion, events);
+    this.#committed.push({ events: stored });
     return stored;
   }
 
   /** Loads an aggregate, seeing this transaction's own writes. */
   async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
     this.#checkActive();
-    return loadAggregate(this.ctx, this.session, cls, aggregateId);
+    return loadAggregate(this.#ctx, this.#session, cls, aggregateId);
   }
 
   /**
@@ -55,22 +59,17 @@ export class Transaction {
    */
   readonly query = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> => {
     this.#checkActive();
-    const session = this.session as StorageSession & Partial<ProjectionSession>;
+    const session = this.#session as StorageSession & Partial<ProjectionSession>;
     if (!session.query) return Promise.reject(new InvalidArgumentError('query', 'this adapter has no SQL'));
     return session.query<Row>(sql, params);
   };
 
   /** The driver's connection in this transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   get client(): unknown {
-    return (this.session as Partial<ProjectionSession>).client ?? null;
-  }
-
-  /** @internal */
-  end(): void {
-    this.#active = false;
+    return (this.#session as Partial<ProjectionSession>).client ?? null;
   }
 
   #checkActive(): void {
-    if (!this.#active) throw new InvalidArgumentError('transaction', 'is over: use it only inside the transaction function');
+    if (!this.#scope.open) throw new InvalidArgumentError('transaction', 'is over: use it only inside the transaction function');
   }
 }
