@@ -3,13 +3,13 @@ import { checkIdentifier } from '../../core/checks.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
 import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
-import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
-import * as subscriptions from './postgres-coordination.js';
+import { coordinationStatements, PostgresCoordination, type CoordinationStatements } from './postgres-coordination.js';
+import { SqlAdapter } from '../sql/sql-adapter.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
 import { HeldConnection } from './held-connection.js';
-import { migrate, STREAM_VERSION_CONSTRAINT } from './migrations.js';
-import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postgres-append.js';
-import { classifyPostgresError, isUniqueViolation, violatedConstraint } from './postgres-errors.js';
+import { migrate } from './migrations.js';
+import { appendToStream } from './postgres-append.js';
+import { classifyPostgresError } from './postgres-errors.js';
 import { globalPosition, readAll, readStream, streamInfo } from './postgres-read.js';
 import { PostgresSession } from './postgres-session.js';
 import { loadSnapshot, saveSnapshot } from './postgres-snapshots.js';
@@ -36,9 +36,6 @@ export interface PostgresAdapterInit {
 
 export const DEFAULT_SCHEMA = 'eventuali';
 
-/** An append with expected version 'any' that loses the race for the next version tries again, this many times in all. */
-const ANY_ATTEMPTS = 10;
-
 /** A connection's error is the call's to report: see the constructor. */
 const ignoreError = (): void => undefined;
 
@@ -55,13 +52,14 @@ const ignoreError = (): void => undefined;
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * const store = new EventStore(await createPostgresAdapter(pool, { schema: 'orders' }));
  */
-export class PostgresAdapter implements StorageAdapter {
+export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities = { concurrentWriters: true, listenNotify: true, persistent: true };
   /** The schema holding the store's tables. */
   readonly schema: string;
   readonly #pool: PostgresPool;
   readonly #statements: PostgresStatements;
-  readonly #subscriptions: subscriptions.SubscriptionStatements;
+  readonly #coordinationStatements: CoordinationStatements;
+  protected readonly coordination: PostgresCoordination;
   readonly #wakeups: PostgresWakeups;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
@@ -71,6 +69,7 @@ export class PostgresAdapter implements StorageAdapter {
 
   /** @internal build it with `createPostgresAdapter` or `openPostgresAdapter`, which create the schema. */
   constructor(init: PostgresAdapterInit) {
+    super();
     checkIdentifier('schema', init.schema);
     this.schema = init.schema;
     this.#pool = init.pool;
@@ -83,7 +82,8 @@ export class PostgresAdapter implements StorageAdapter {
     // fails (CONNECTION), and the pool drops the connection when it comes back.
     init.pool.on('connect', (client) => client.on('error', ignoreError));
     this.#statements = prepareStatements(init.schema);
-    this.#subscriptions = subscriptions.subscriptionStatements(init.schema);
+    this.#coordinationStatements = coordinationStatements(init.schema);
+    this.coordination = new PostgresCoordination(init.pool, this.#coordinationStatements);
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }
@@ -101,27 +101,7 @@ export class PostgresAdapter implements StorageAdapter {
 
   async append(batch: AppendBatch): Promise<EventRecord[]> {
     this.#checkOpen();
-    const pool = this.#pool;
-    const statements = this.#statements;
-    try {
-      if (batch.events.length === 0) return await checkEmptyAppend(pool, statements, batch);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const records = await tryAppend(pool, statements, batch);
-          if (records) return records;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          // 'any' lost the next version to a concurrent writer: the statement is atomic, so run it again.
-          if (batch.expectedVersion === 'any' && violatedConstraint(error) === STREAM_VERSION_CONSTRAINT && attempt < ANY_ATTEMPTS) {
-            continue;
-          }
-        }
-        // Outside a transaction the pool's other connections see what the winner committed.
-        return resolveRejection(batch, await diagnose(pool, statements, batch));
-      }
-    } catch (error) {
-      throw this.#classify(error);
-    }
+    return appendToStream(this.#pool, this.#statements, batch).catch(this.#reject);
   }
 
   async readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
@@ -152,7 +132,7 @@ export class PostgresAdapter implements StorageAdapter {
   async transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     this.#checkOpen();
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
-    const session = new PostgresSession(held.client, this.#statements, this.#subscriptions, this.#classify);
+    const session = new PostgresSession(held.client, this.#statements, this.#coordinationStatements, this.#classify);
     let destroy = false;
     try {
       await session.begin().catch(this.#reject);
@@ -191,42 +171,6 @@ export class PostgresAdapter implements StorageAdapter {
     return saveSnapshot(this.#pool, this.#statements, snapshot).catch(this.#reject);
   }
 
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#call(() => subscriptions.acquireLease(this.#pool, this.#subscriptions, name, owner, ttlMs));
-  }
-
-  leaseHolder(name: string): Promise<string | null> {
-    return this.#call(() => subscriptions.leaseHolder(this.#pool, this.#subscriptions, name));
-  }
-
-  releaseLease(name: string, owner: string): Promise<void> {
-    return this.#call(() => subscriptions.releaseLease(this.#pool, this.#subscriptions, name, owner));
-  }
-
-  loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
-    return this.#call(() => subscriptions.loadCheckpoint(this.#pool, this.#subscriptions, subscriptionId));
-  }
-
-  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
-    return this.#call(() => subscriptions.saveCheckpoint(this.#pool, this.#subscriptions, subscriptionId, position, fence));
-  }
-
-  addDeadLetter(record: DeadLetterRecord): Promise<void> {
-    return this.#call(() => subscriptions.addDeadLetter(this.#pool, this.#subscriptions, record));
-  }
-
-  listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
-    return this.#call(() => subscriptions.listDeadLetters(this.#pool, this.#subscriptions, subscriptionId));
-  }
-
-  deleteDeadLetter(id: string): Promise<void> {
-    return this.#call(() => subscriptions.deleteDeadLetter(this.#pool, this.#subscriptions, id));
-  }
-
-  readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
-    return this.#call(() => subscriptions.readEvents(this.#pool, this.#subscriptions, eventIds));
-  }
-
   /** Sends a NOTIFY after commits (coalesced, outside the append transaction). */
   notifyCommitted(): void {
     if (!this.#closed) this.#wakeups.notify();
@@ -248,9 +192,13 @@ export class PostgresAdapter implements StorageAdapter {
     return this.#closing;
   }
 
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
+  protected async call<T>(fn: () => T | Promise<T>): Promise<T> {
     this.#checkOpen();
-    return fn().catch(this.#reject);
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.#classify(error);
+    }
   }
 
   readonly #reject = (error: unknown): never => {

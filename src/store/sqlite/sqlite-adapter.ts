@@ -11,8 +11,9 @@ import { isBusy, retryWhileBusy, SYNC_BUSY_SLICE_MS } from './busy-wait.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
-import { SqliteSubscriptions } from './sqlite-coordination.js';
-import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import { SqliteCoordination } from './sqlite-coordination.js';
+import { SqlAdapter } from '../sql/sql-adapter.js';
+import { snapshotValues, toSnapshotRecord } from '../sql/snapshot-row.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -37,26 +38,27 @@ export interface SqliteAdapterOptions {
  * import { createSqliteAdapter } from 'eventuali/sqlite';
  * const store = new EventStore(createSqliteAdapter(new Database('events.db')));
  */
-export class SqliteAdapter implements StorageAdapter {
+export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
   readonly #appendTx: SqliteTransactionFn<[AppendBatch], EventRecord[]>;
   readonly #closeDatabase: boolean;
-  readonly #subscriptions: SqliteSubscriptions;
+  protected readonly coordination: SqliteCoordination;
   readonly #queries = new Map<string, SqliteStatement<Record<string, unknown>>>();
   readonly #busyTimeoutMs: number;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
+    super();
     this.#db = db;
     this.#closeDatabase = options.closeDatabase ?? false;
     this.capabilities = { concurrentWriters: false, listenNotify: false, persistent: !db.memory };
     try {
       migrate(db);
       this.#statements = prepareStatements(db);
-      this.#subscriptions = new SqliteSubscriptions(db);
+      this.coordination = new SqliteCoordination(db, this.#statements.eventsByIds);
     } catch (error) {
       throw classifySqliteError(error);
     }
@@ -119,7 +121,7 @@ export class SqliteAdapter implements StorageAdapter {
         query: async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]),
         client: this.#db,
         saveCheckpoint: async (subscriptionId, position, fence) =>
-          this.#guard(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence)),
+          this.#guard(() => this.coordination.saveCheckpoint(subscriptionId, position, fence)),
       };
       try {
         const result = await fn(session);
@@ -133,66 +135,13 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
-    return this.#run(() => {
-      const row = this.#statements.loadSnapshot.get(aggregateId, snapshotVersion);
-      return row
-        ? {
-            aggregateId: row.aggregate_id,
-            aggregateType: row.aggregate_type,
-            aggregateVersion: row.aggregate_version,
-            snapshotVersion: row.snapshot_version,
-            state: row.state,
-          }
-        : null;
-    });
+    return this.#run(() => toSnapshotRecord(this.#statements.loadSnapshot.get(aggregateId, snapshotVersion)));
   }
 
   saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
     return this.#run(() => {
-      this.#statements.saveSnapshot.run(
-        snapshot.aggregateId,
-        snapshot.snapshotVersion,
-        snapshot.aggregateVersion,
-        snapshot.aggregateType,
-        snapshot.state,
-      );
+      this.#statements.saveSnapshot.run(...snapshotValues(snapshot));
     });
-  }
-
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#run(() => this.#subscriptions.acquireLease(name, owner, ttlMs));
-  }
-
-  leaseHolder(name: string): Promise<string | null> {
-    return this.#run(() => this.#subscriptions.leaseHolder(name));
-  }
-
-  releaseLease(name: string, owner: string): Promise<void> {
-    return this.#run(() => this.#subscriptions.releaseLease(name, owner));
-  }
-
-  loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
-    return this.#run(() => this.#subscriptions.loadCheckpoint(subscriptionId));
-  }
-
-  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
-    return this.#run(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence));
-  }
-
-  addDeadLetter(record: DeadLetterRecord): Promise<void> {
-    return this.#run(() => this.#subscriptions.addDeadLetter(record));
-  }
-
-  listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
-    return this.#run(() => this.#subscriptions.listDeadLetters(subscriptionId));
-  }
-
-  deleteDeadLetter(id: string): Promise<void> {
-    return this.#run(() => this.#subscriptions.deleteDeadLetter(id));
-  }
-
-  readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
-    return this.#run(() => tuplesToEventRecords(this.#statements.eventsByIds.all(JSON.stringify(eventIds))));
   }
 
   async close(): Promise<void> {
@@ -225,6 +174,10 @@ export class SqliteAdapter implements StorageAdapter {
   #streamInfo(aggregateId: string): { version: number; aggregateType: string } | null {
     const row = this.#statements.streamInfo.get(aggregateId);
     return row ? { version: row.aggregate_version, aggregateType: row.aggregate_type } : null;
+  }
+
+  protected call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#run(fn) as Promise<T>;
   }
 
   /** Runs a synchronous call under the lock. */
