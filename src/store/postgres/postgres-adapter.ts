@@ -93,12 +93,6 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     return this.#pool;
   }
 
-  /** @internal creates the schema's tables, or applies the migrations they lack. */
-  async migrate(): Promise<void> {
-    this.#checkOpen();
-    await migrate(this.#pool, this.schema).catch(this.#reject);
-  }
-
   async append(batch: AppendBatch): Promise<EventRecord[]> {
     this.#checkOpen();
     return appendToStream(this.#pool, this.#statements, batch).catch(this.#reject);
@@ -218,13 +212,23 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
  * const store = new EventStore(await createPostgresAdapter(pool));
  */
 export async function createPostgresAdapter(pool: PostgresPool, options: PostgresAdapterOptions = {}): Promise<PostgresAdapter> {
-  const adapter = new PostgresAdapter({
+  const init: PostgresAdapterInit = {
     pool,
     schema: options.schema ?? DEFAULT_SCHEMA,
     ownsPool: false,
     secret: undefined,
     onWarning: options.onWarning,
-  });
-  await adapter.migrate();
+  };
+  const adapter = new PostgresAdapter(init);
+  await migrateSchema(init);
   return adapter;
+}
+
+/** Creates the schema's tables, or applies the migrations they lack; a failure is classified as the adapter's calls are. */
+export async function migrateSchema(init: PostgresAdapterInit): Promise<void> {
+  try {
+    await migrate(init.pool, init.schema);
+  } catch (error) {
+    throw classifyPostgresError(error, init.secret);
+  }
 }
