@@ -67,7 +67,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  /** @internal build it with `createPostgresAdapter` or `openPostgresAdapter`, which create the schema. */
+  /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
     super();
     checkIdentifier('schema', init.schema);
