@@ -1,4 +1,4 @@
-import type { EventRecord } from './adapter.js';
+import type { EventRecord } from '../core/event-record.js';
 
 /**
  * What durable subscriptions, projections and sagas keep in the store besides events: leases (one

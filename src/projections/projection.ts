@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkId, type Event, type EventDefinition, type EventOf } from '../core/event.js';
-import type { ProjectionSession, SqlQuery } from '../store/subscription-storage.js';
-import type { HandlerContext } from './durable/subscription-options.js';
+import type { ProjectionSession, SqlQuery } from '../store/coordination.js';
+import type { HandlerContext } from '../streaming/durable/subscription-options.js';
 
 /** What a projection handler gets: the handler context, plus the transaction its checkpoint commits in. */
 export interface ProjectionContext extends HandlerContext {
