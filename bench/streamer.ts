@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Event } from '../src/core/event.js';
-import { EventStreamer } from '../src/streaming/event-streamer.js';
+import { EventStreamer } from '../src/streaming/live/event-streamer.js';
 
 const EVENTS = 1_000_000;
 

@@ -30,38 +30,34 @@ export {
   UnknownEventTypeError,
 } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
-export { EventStore } from './core/event-store.js';
-export type { LoadEventsOptions, ReadAllOptions, UpdateOptions } from './core/event-store.js';
+export { EventStore } from './event-store/event-store.js';
+export type { LoadEventsOptions, ReadAllOptions, UpdateOptions } from './event-store/event-store.js';
 export type { UnknownEventsPolicy } from './core/event-registry.js';
-export type {
-  CreateStoreOptions,
-  EventStoreOptions,
-  PostgresStoreOptions,
-  SqliteStoreOptions,
-} from './core/store-options.js';
-export { Transaction } from './core/transaction.js';
+export type { CreateStoreOptions } from './event-store/store-options.js';
+export type { EventStoreOptions } from './core/store-options.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-options.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-options.js';
+export { Transaction } from './event-store/transaction.js';
 export { MemoryAdapter } from './store/memory/memory-adapter.js';
+export type { AdapterCapabilities, StorageAdapter, TransactionSession } from './store/adapter.js';
 export type {
-  AdapterCapabilities,
   AppendBatch,
   EventRecord,
   ExpectedVersion,
   NewEventRecord,
   ReadAllQuery,
   ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
   StorageSession,
-  TransactionSession,
-} from './store/adapter.js';
-export { EventStreamer } from './streaming/event-streamer.js';
-export type { EventStreamerEvents, OverflowNotice, StreamerStats } from './streaming/event-streamer.js';
-export { StreamOverflowError, SubscriptionExistsError } from './streaming/errors.js';
-export type { Receiver, ReceiverState, SubscriptionStats } from './streaming/receiver.js';
-export { OVERFLOW_POLICIES } from './streaming/streamed-event.js';
-export type { OverflowPolicy, StreamedEvent } from './streaming/streamed-event.js';
-export { DEFAULT_STREAM_CAPACITY } from './streaming/subscribe-options.js';
-export type { EventFilter, EventStreamerOptions, SubscribeOptions } from './streaming/subscribe-options.js';
+} from './store/event-log.js';
+export type { SnapshotRecord } from './store/snapshots.js';
+export { EventStreamer } from './streaming/live/event-streamer.js';
+export type { EventStreamerEvents, OverflowNotice, StreamerStats } from './streaming/live/event-streamer.js';
+export { StreamOverflowError, SubscriptionExistsError } from './streaming/live/streamer-errors.js';
+export type { Receiver, ReceiverState, SubscriptionStats } from './streaming/live/receiver.js';
+export { OVERFLOW_POLICIES } from './streaming/live/streamed-event.js';
+export type { OverflowPolicy, StreamedEvent } from './streaming/live/streamed-event.js';
+export { DEFAULT_STREAM_CAPACITY } from './streaming/live/streamer-options.js';
+export type { EventFilter, EventStreamerOptions, SubscribeOptions } from './streaming/live/streamer-options.js';
 export { DurableSubscription } from './streaming/durable/durable-subscription.js';
 export type { DurableSubscriptionEvents, SubscriptionState } from './streaming/durable/durable-subscription.js';
 export { SubscriptionError } from './streaming/durable/subscription-errors.js';
@@ -72,8 +68,8 @@ export type {
   SubscriptionOptions,
   SubscriptionStart,
 } from './streaming/durable/subscription-options.js';
-export { ProjectionRunner } from './streaming/durable/projection-runner.js';
-export { defineProjection } from './streaming/projection.js';
+export { ProjectionRunner } from './projections/projection-runner.js';
+export { defineProjection } from './projections/projection.js';
 export type {
   Projection,
   ProjectionContext,
@@ -81,7 +77,7 @@ export type {
   ProjectionHandler,
   ProjectionHandlers,
   ProjectionSetupContext,
-} from './streaming/projection.js';
+} from './projections/projection.js';
 export { defineReadModel, isReadModel } from './projections/define-read-model.js';
 export type { DocumentOf, ReadModel, ReadModelDefinition } from './projections/define-read-model.js';
 export type {
@@ -96,7 +92,7 @@ export { ReadModelDocuments } from './projections/read-model-documents.js';
 export { InlineReadModel } from './projections/read-model-keeper.js';
 export type { ReadModelOptions } from './projections/read-model-keeper.js';
 export { DocumentValidationError, ReadModelTimeoutError } from './projections/read-model-errors.js';
-export { DOCUMENT_FIELD } from './store/document-storage.js';
+export { DOCUMENT_FIELD } from './store/documents.js';
 export type {
   DocumentCollection,
   DocumentCondition,
@@ -105,10 +101,10 @@ export type {
   DocumentScalar,
   DocumentStorage,
   DocumentWriter,
-} from './store/document-storage.js';
-export type { StreamingOptions } from './core/event-store.js';
-export type { ProjectionOptions } from './core/store-runtime.js';
-export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/subscription-storage.js';
+} from './store/documents.js';
+export type { StreamingOptions } from './event-store/event-store.js';
+export type { ProjectionOptions } from './event-store/store-runtime.js';
+export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/coordination.js';
 export { defineSaga } from './saga/define-saga.js';
 export type { SagaDefinition, SagaOptions, SagaStepDefinition, StepContext } from './saga/define-saga.js';
 export { SagaCoordinator } from './saga/saga-coordinator.js';

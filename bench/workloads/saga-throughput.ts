@@ -5,7 +5,7 @@
  * the table also gives the store writes (appends, transactions, lease writes) and reads per saga.
  */
 import { EventStore, SagaCoordinator, defineSaga, type CreateStoreOptions } from '../../src/index.js';
-import { openAdapter } from '../../src/core/open-adapter.js';
+import { openAdapter } from '../../src/event-store/open-adapter.js';
 import { eventualiUrl } from '../contenders/eventuali.js';
 import { countingAdapter, countsBetween } from '../lib/counting-adapter.js';
 import { collectGarbage } from '../lib/gc.js';

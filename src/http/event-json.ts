@@ -1,5 +1,5 @@
 import { describeValue, InvalidArgumentError } from '../core/errors.js';
-import type { Event, EventMetadata } from '../index.js';
+import type { Event, EventMetadata } from '../core/event.js';
 
 /**
  * The JSON form of an event envelope: `globalPosition` as a decimal string (a `bigint`, which

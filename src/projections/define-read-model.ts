@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeValue, InvalidArgumentError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
-import { DOCUMENT_FIELD } from '../store/document-storage.js';
+import { DOCUMENT_FIELD } from '../store/documents.js';
 
 /** A read model's name: a lowercase identifier, short enough to name its table and indexes. */
 const READ_MODEL_NAME = /^[a-z_][a-z0-9_]{0,47}$/;

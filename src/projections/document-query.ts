@@ -1,6 +1,6 @@
 import { describeValue, InvalidArgumentError } from '../core/errors.js';
-import { checkOptionsObject, checkPositiveInteger } from '../core/store-options.js';
-import type { DocumentCondition, DocumentOrder, DocumentQuery, DocumentScalar } from '../store/document-storage.js';
+import { checkOptionsObject, checkPositiveInteger } from '../core/checks.js';
+import type { DocumentCondition, DocumentOrder, DocumentQuery, DocumentScalar } from '../store/documents.js';
 import { checkField, type ReadModel } from './define-read-model.js';
 
 /** A value a filter may hold for a field of type `V` (Dates compare as the ISO strings they are stored as). */

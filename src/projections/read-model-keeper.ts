@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import type { EventRegistry } from '../core/event-registry.js';
 import type { StorageAdapter } from '../store/adapter.js';
-import type { ProjectionRunner } from '../streaming/durable/projection-runner.js';
+import type { ProjectionRunner } from './projection-runner.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
-import { setupContext, type Projection } from '../streaming/projection.js';
+import { setupContext, type Projection } from './projection.js';
 import type { ReadModel } from './define-read-model.js';
 import { ReadModelDocuments } from './read-model-documents.js';
 import { applyToDocuments, readModelProjection } from './read-model-projection.js';

@@ -3,8 +3,8 @@ import { checkId, type Event } from '../core/event.js';
 import { compileReviver, type Reviver } from '../core/json-reviver.js';
 import { safeParseData } from '../core/parse-data.js';
 import { toJson } from '../core/serializer.js';
-import type { DocumentCollection, DocumentWriter } from '../store/document-storage.js';
-import type { Projection, ProjectionHandler } from '../streaming/projection.js';
+import type { DocumentCollection, DocumentWriter } from '../store/documents.js';
+import type { Projection, ProjectionHandler } from './projection.js';
 import type { ReadModel } from './define-read-model.js';
 import { DocumentValidationError } from './read-model-errors.js';
 

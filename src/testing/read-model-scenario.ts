@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import { isEventualiError, type ErrorCode } from '../core/errors.js';
 import type { Event, NewEvent } from '../core/event.js';
-import { EventStore, storeHost } from '../core/event-store.js';
+import { EventStore } from '../event-store/event-store.js';
 import type { ReadModel } from '../projections/define-read-model.js';
 import type { ReadModelDocuments } from '../projections/read-model-documents.js';
 import { applyToDocuments, readModelProjection } from '../projections/read-model-projection.js';
-import { setupContext } from '../streaming/projection.js';
+import { setupContext } from '../projections/projection.js';
 
 export interface ReadModelScenarioOptions {
   /**
@@ -94,7 +94,7 @@ export class ReadModelScenario<Doc> {
 
   async #run(check: (read: ReadModelDocuments<Doc>) => Promise<void>): Promise<void> {
     const store = this.#options.store ?? new EventStore();
-    const { adapter } = storeHost(store);
+    const { adapter } = store;
     const model = this.#model as ReadModel;
     // A copy under a name of its own: a real store's table of this model is never touched.
     const copy = this.#options.store

@@ -1,4 +1,5 @@
-import type { StorageAdapter } from '../adapter.js';
+import type { SubscriptionStorage } from '../coordination.js';
+import type { EventLog } from '../event-log.js';
 import {
   handledInPositionOrder,
   type DocumentCollection,
@@ -7,7 +8,7 @@ import {
   type DocumentScalar,
   type DocumentStorage,
   type DocumentWriter,
-} from '../document-storage.js';
+} from '../documents.js';
 
 /** A stored document: its JSON text, and the parsed value filters look at. */
 interface Stored {
@@ -24,7 +25,7 @@ type Collection = Map<string, Stored>;
 export class MemoryDocuments implements DocumentStorage {
   readonly #collections = new Map<string, Collection>();
 
-  constructor(private readonly log: Pick<StorageAdapter, 'loadCheckpoint' | 'globalPosition' | 'readAll'>) {}
+  constructor(private readonly log: Pick<SubscriptionStorage, 'loadCheckpoint'> & Pick<EventLog, 'globalPosition' | 'readAll'>) {}
 
   /** A transaction's writes, applied by `commit()`. */
   stage(): StagedDocuments {

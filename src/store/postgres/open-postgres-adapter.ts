@@ -1,6 +1,7 @@
 import { InvalidArgumentError, MissingDriverError } from '../../core/errors.js';
-import { checkIdentifier, checkPositiveInteger, type PostgresStoreOptions } from '../../core/store-options.js';
-import { DEFAULT_SCHEMA, PostgresAdapter } from './postgres-adapter.js';
+import { checkIdentifier, checkPositiveInteger } from '../../core/checks.js';
+import type { PostgresStoreOptions } from './postgres-options.js';
+import { DEFAULT_SCHEMA, migrateSchema, PostgresAdapter, type PostgresAdapterInit } from './postgres-adapter.js';
 import { classifyPostgresError, connectionFailure } from './postgres-errors.js';
 import type { PostgresClientConstructor, PostgresPoolConstructor } from './postgres-types.js';
 
@@ -85,9 +86,10 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   // dropped that connection and opens a new one when needed.
   const warn = options.onWarning;
   pool.on('error', (error) => warn?.('an idle PostgreSQL connection failed', classifyPostgresError(error, secret)));
-  const adapter = new PostgresAdapter({ pool, schema, ownsPool: true, secret, onWarning: warn });
+  const init: PostgresAdapterInit = { pool, schema, ownsPool: true, secret, onWarning: warn };
+  const adapter = new PostgresAdapter(init);
   try {
-    await adapter.migrate();
+    await migrateSchema(init);
   } catch (error) {
     await adapter.close().catch(() => undefined);
     throw error;

@@ -1,4 +1,4 @@
-import type { DocumentCondition } from '../document-storage.js';
+import type { DocumentCondition } from '../documents.js';
 import type { Bind, DocumentDialect } from '../sql/sql-documents.js';
 import { postgresCode } from './postgres-errors.js';
 import { VISIBLE } from './postgres-statements.js';

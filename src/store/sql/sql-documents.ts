@@ -4,7 +4,7 @@ import type {
   DocumentQuery,
   DocumentStorage,
   DocumentWriter,
-} from '../document-storage.js';
+} from '../documents.js';
 
 /** Runs one parameterised statement; rows as objects. */
 export type SqlRun = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;

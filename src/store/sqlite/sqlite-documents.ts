@@ -1,4 +1,4 @@
-import type { DocumentCollection, DocumentCondition, DocumentScalar } from '../document-storage.js';
+import type { DocumentCollection, DocumentCondition, DocumentScalar } from '../documents.js';
 import type { Bind, DocumentDialect } from '../sql/sql-documents.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '../../core/event-store.js';
+import type { EventStore } from '../../event-store/event-store.js';
 import type { NewEvent } from '../../core/event.js';
 import { CartDiscarded, CartOpened, CartViewed, cartId, cartModel, ItemAdded, ownerTotals } from './read-model-fixtures.js';
 import { gate } from './fixtures.js';

@@ -1,4 +1,4 @@
-import type { StorageAdapter } from './adapter.js';
+import type { EventLog } from './event-log.js';
 
 /**
  * The documents concern of the storage port: the tables of read models (`defineReadModel`). A
@@ -78,7 +78,7 @@ export interface DocumentStorage {
  * numeric order is log order, so the port's own reads answer it.
  */
 export async function handledInPositionOrder(
-  adapter: Pick<StorageAdapter, 'loadCheckpoint' | 'globalPosition' | 'readAll'>,
+  adapter: { loadCheckpoint(subscriptionId: string): Promise<bigint | null> } & Pick<EventLog, 'globalPosition' | 'readAll'>,
   subscriptionId: string,
   position: bigint,
   eventTypes: readonly string[],

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkId, type Event, type EventDefinition, type EventOf } from '../core/event.js';
-import type { DocumentWriter } from '../store/document-storage.js';
-import type { ProjectionSession, SqlQuery } from '../store/subscription-storage.js';
-import type { HandlerContext } from './durable/subscription-options.js';
+import type { DocumentWriter } from '../store/documents.js';
+import type { ProjectionSession, SqlQuery } from '../store/coordination.js';
+import type { HandlerContext } from '../streaming/durable/subscription-options.js';
 
 /** What a projection handler gets: the handler context, plus the transaction its checkpoint commits in. */
 export interface ProjectionContext extends HandlerContext {
@@ -11,14 +11,14 @@ export interface ProjectionContext extends HandlerContext {
   /** The driver's connection in that transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   readonly client: unknown;
   /** Read models' document writes in that transaction (what `defineReadModel` projections use). */
-  readonly documents?: DocumentWriter | undefined;
+  readonly documents: DocumentWriter | undefined;
 }
 
 /** What `setup` and `reset` get: the transaction. */
 export interface ProjectionSetupContext {
   query: SqlQuery;
   readonly client: unknown;
-  readonly documents?: DocumentWriter | undefined;
+  readonly documents: DocumentWriter | undefined;
 }
 
 export type ProjectionHandler<E extends Event = Event> = (event: E, ctx: ProjectionContext) => unknown;

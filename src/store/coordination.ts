@@ -1,5 +1,5 @@
-import type { EventRecord } from './adapter.js';
-import type { DocumentWriter } from './document-storage.js';
+import type { EventRecord } from '../core/event-record.js';
+import type { DocumentWriter } from './documents.js';
 
 /**
  * What durable subscriptions, projections and sagas keep in the store besides events: leases (one

@@ -1,25 +1,26 @@
-import type { ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
+import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { StorageAdapter } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
-import type { Aggregate, AggregateClass } from './aggregate.js';
-import { aggregateInternals, aggregateTypeOf } from './aggregate.js';
-import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from './errors.js';
-import type { Event, EventDefinition, NewEvent } from './event.js';
-import { checkId } from './event.js';
-import { EventRegistry } from './event-registry.js';
-import { InFlightCalls } from './in-flight-calls.js';
+import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import { aggregateInternals, aggregateTypeOf } from '../core/aggregate.js';
+import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import type { Event, EventDefinition, NewEvent } from '../core/event.js';
+import { checkId } from '../core/event.js';
+import { EventRegistry } from '../core/event-registry.js';
+import { InFlightCalls } from '../core/in-flight-calls.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
-import { checkOptionsObject, checkPositiveInteger, checkStoreOptions, type CreateStoreOptions, type EventStoreOptions } from './store-options.js';
-import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from './limits.js';
-import { Transaction } from './transaction.js';
-import type { EventStreamer } from '../streaming/event-streamer.js';
+import { checkOptionsObject, checkPositiveInteger, checkStringList } from '../core/checks.js';
+import type { EventStoreOptions } from '../core/store-options.js';
+import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
+import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
+import { Transaction, type TransactionScope } from './transaction.js';
+import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
-import type { ProjectionRunner } from '../streaming/durable/projection-runner.js';
-import type { Projection } from '../streaming/projection.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
+import type { Projection } from '../projections/projection.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
-import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import { SAGA_EVENTS } from '../saga/saga-events.js';
 import { isReadModel, type ReadModel } from '../projections/define-read-model.js';
 import type { ReadModelDocuments } from '../projections/read-model-documents.js';
 import { ReadModelKeeper, type InlineReadModel, type ReadModelOptions } from '../projections/read-model-keeper.js';
@@ -46,15 +47,6 @@ export interface UpdateOptions {
 }
 
 const DEFAULT_READ_LIMIT = 1000;
-
-const hosts = new WeakMap<EventStore, SubscriptionHost>();
-
-/** @internal the store's internals for subscriptions, projections and sagas. */
-export function storeHost(store: EventStore): SubscriptionHost {
-  const host = hosts.get(store);
-  if (!host) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
-  return host;
-}
 
 /** Streaming options of a store. */
 export interface StreamingOptions {
@@ -98,9 +90,7 @@ export class EventStore {
       inlineProjections: [],
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
-    this.#ctx.registry.registerAll(SAGA_EVENTS);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
-    hosts.set(this, this.#runtime.host);
     this.#readModels = new ReadModelKeeper({
       adapter,
       registry: this.#ctx.registry,
@@ -109,6 +99,19 @@ export class EventStore {
       inlineSetup: () => this.#runtime.inlineSetup,
       call: (fn) => this.#calls.run(fn),
     });
+  }
+
+  /**
+   * The storage adapter this store runs on: for what is built on top of the store (sagas take
+   * their coordinator leases through it) and for read models in the same database.
+   */
+  get adapter(): StorageAdapter {
+    return this.#ctx.adapter;
+  }
+
+  /** True once `close()` was called. */
+  get isClosed(): boolean {
+    return this.#calls.closed;
   }
 
   /** The storage adapter's declared capabilities. */
@@ -258,16 +261,15 @@ export class EventStore {
     let result: T;
     try {
       result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
-        const tx = new Transaction(this.#ctx, session, committed);
+        const scope: TransactionScope = { open: true, failure: undefined };
         let value: T;
         try {
-          value = await fn(tx);
+          value = await fn(new Transaction(this.#ctx, session, committed, scope));
         } finally {
-          tx.end();
+          scope.open = false;
         }
         // Rollback-only: an operation failed, even if fn caught its error.
-        const failure = tx.failure;
-        if (failure) throw failure.error;
+        if (scope.failure) throw scope.failure.error;
         return value;
       });
     } catch (error) {
@@ -344,12 +346,5 @@ export class EventStore {
 
   #checkOpen(): void {
     if (this.#calls.closed) throw new StoreClosedError();
-  }
-}
-
-function checkStringList(argument: string, list: unknown): void {
-  if (list === undefined) return;
-  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0 || item.includes('\u0000'))) {
-    throw new InvalidArgumentError(argument, 'must be an array of non-empty strings without NUL characters');
   }
 }

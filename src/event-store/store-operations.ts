@@ -1,14 +1,15 @@
-import type { EventRecord, ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
-import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from './aggregate.js';
-import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from './errors.js';
-import { MAX_AGGREGATE_VERSION } from './limits.js';
-import { checkId, definitionOf, type Event, type NewEvent } from './event.js';
-import type { EventRegistry } from './event-registry.js';
-import { appendedData, encodeEvent, envelope } from './serializer.js';
-import type { Projection } from '../streaming/projection.js';
-import type { ProjectionSession } from '../store/subscription-storage.js';
-import { causedBy } from '../streaming/durable/deliver.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import type { EventRecord, ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { StorageAdapter } from '../store/adapter.js';
+import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from '../core/aggregate.js';
+import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from '../core/errors.js';
+import { MAX_AGGREGATE_VERSION } from '../core/limits.js';
+import { checkId, definitionOf, type Event, type NewEvent } from '../core/event.js';
+import type { EventRegistry } from '../core/event-registry.js';
+import { appendedData, encodeEvent, envelope } from '../core/serializer.js';
+import type { Projection } from '../projections/projection.js';
+import type { ProjectionSession } from '../store/coordination.js';
+import { runInlineProjections } from '../projections/inline-projections.js';
+import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
 
 /** @internal what the store's operations share, inside a transaction or not. */
 export interface StoreContext {
@@ -78,28 +79,8 @@ export async function appendEvents(
   const events = ownEnvelopes
     ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record))
     : stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record, data[i]));
-  if (ctx.inlineProjections.length > 0) await runInline(ctx, session as StorageSession & Partial<ProjectionSession>, events);
+  if (ctx.inlineProjections.length > 0) await runInlineProjections(ctx.inlineProjections, session as StorageSession & Partial<ProjectionSession>, events);
   return events;
-}
-
-async function runInline(ctx: StoreContext, session: StorageSession & Partial<ProjectionSession>, events: readonly Event[]): Promise<void> {
-  const { query, client, documents } = session;
-  if (!query) throw new InvalidArgumentError('inline projection', 'needs a transaction: save through the store, not the adapter');
-  for (const projection of ctx.inlineProjections) {
-    for (const event of events) {
-      const handler = projection.handlerFor(event.eventType);
-      if (!handler) continue;
-      await handler(event, {
-        subscriptionId: projection.name,
-        attempt: 1,
-        metadata: causedBy(event),
-        save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in an inline projection')),
-        query,
-        client: client ?? null,
-        documents,
-      });
-    }
-  }
 }
 
 function completeEnvelope(event: Event, record: EventRecord): Event {

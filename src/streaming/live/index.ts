@@ -4,7 +4,7 @@ export {
   type OverflowNotice,
   type StreamerStats,
 } from './event-streamer.js';
-export { StreamOverflowError, SubscriptionExistsError } from './errors.js';
+export { StreamOverflowError, SubscriptionExistsError } from './streamer-errors.js';
 export type { Receiver, ReceiverState, SubscriptionStats } from './receiver.js';
 export { OVERFLOW_POLICIES, type OverflowPolicy, type StreamedEvent } from './streamed-event.js';
 export {
@@ -12,4 +12,4 @@ export {
   type EventFilter,
   type EventStreamerOptions,
   type SubscribeOptions,
-} from './subscribe-options.js';
+} from './streamer-options.js';

@@ -1,5 +1,5 @@
-import { describeValue, InvalidArgumentError } from '../core/errors.js';
-import { checkId } from '../core/event.js';
+import { describeValue, InvalidArgumentError } from '../../core/errors.js';
+import { checkId } from '../../core/event.js';
 import type { ReceiverConfig } from './receiver.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './streamed-event.js';
 

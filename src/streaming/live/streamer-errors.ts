@@ -1,4 +1,4 @@
-import { EventualiError } from '../core/errors.js';
+import { EventualiError } from '../../core/errors.js';
 
 /**
  * A subscription with `overflow: 'error'` received an event while its buffer was full.

@@ -1,4 +1,4 @@
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 
 /** @internal leases, checkpoints and dead letters of the memory adapter. */
 export class MemorySubscriptions {

@@ -1,5 +1,5 @@
-import { AggregateTypeMismatchError, ConcurrencyError, DuplicateEventError } from '../core/errors.js';
-import type { AppendBatch, EventRecord, ExpectedVersion, NewEventRecord } from './adapter.js';
+import { AggregateTypeMismatchError, ConcurrencyError, DuplicateEventError } from '../../core/errors.js';
+import type { AppendBatch, EventRecord, ExpectedVersion, NewEventRecord } from '../event-log.js';
 
 /**
  * The append rules every adapter shares: the expected-version check, and telling an idempotent

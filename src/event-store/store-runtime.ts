@@ -1,13 +1,13 @@
 import { DurableSubscription } from '../streaming/durable/durable-subscription.js';
-import { ProjectionRunner } from '../streaming/durable/projection-runner.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 import { SubscriptionError } from '../streaming/durable/subscription-errors.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
 import { resolveSubscriptionOptions, type SubscriptionOptions } from '../streaming/durable/subscription-options.js';
-import type { EventStreamer } from '../streaming/event-streamer.js';
-import type { Projection } from '../streaming/projection.js';
-import type { Aggregate } from './aggregate.js';
-import { InvalidArgumentError, UnknownEventTypeError } from './errors.js';
-import type { Event } from './event.js';
+import type { EventStreamer } from '../streaming/live/event-streamer.js';
+import type { Projection } from '../projections/projection.js';
+import type { Aggregate } from '../core/aggregate.js';
+import { InvalidArgumentError, UnknownEventTypeError } from '../core/errors.js';
+import type { Event } from '../core/event.js';
 import { writeSnapshot, type Committed, type StoreContext } from './store-operations.js';
 
 /** Options of `store.projection()`: a subscription's, less what the projection decides. */

@@ -1,9 +1,17 @@
-import type { ExpectedVersion, StorageSession } from '../store/adapter.js';
-import type { Aggregate, AggregateClass } from './aggregate.js';
-import { InvalidArgumentError } from './errors.js';
-import type { Event, NewEvent } from './event.js';
-import type { ProjectionSession } from '../store/subscription-storage.js';
+import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Event, NewEvent } from '../core/event.js';
+import type { ProjectionSession } from '../store/coordination.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
+
+/** What a transaction shares with the store that runs it. */
+export interface TransactionScope {
+  /** True while the transaction function runs; the handle refuses calls after. */
+  open: boolean;
+  /** The first operation that failed: the transaction is rollback-only, even if `fn` caught the error. */
+  failure: { error: unknown } | undefined;
+}
 
 /**
  * The handle `store.transaction(fn)` gives `fn`: saves through it commit together, or not at all.
@@ -18,20 +26,23 @@ import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreC
  * });
  */
 export class Transaction {
-  #active = true;
-  #failure: { error: unknown } | undefined;
+  readonly #ctx: StoreContext;
+  readonly #session: StorageSession;
+  readonly #committed: Committed[];
+  readonly #scope: TransactionScope;
 
-  /** @internal */
-  constructor(
-    private readonly ctx: StoreContext,
-    private readonly session: StorageSession,
-    private readonly committed: Committed[],
-  ) {}
+  /** Made by `store.transaction()`; usable while `scope.open`, that is while the transaction function runs. */
+  constructor(ctx: StoreContext, session: StorageSession, committed: Committed[], scope: TransactionScope) {
+    this.#ctx = ctx;
+    this.#session = session;
+    this.#committed = committed;
+    this.#scope = scope;
+  }
 
   save(aggregate: Aggregate): Promise<Event[]> {
     return this.#run(async () => {
-      const commit = await saveAggregate(this.ctx, this.session, aggregate);
-      this.committed.push(commit);
+      const commit = await saveAggregate(this.#ctx, this.#session, aggregate);
+      this.#committed.push(commit);
       return commit.events;
     });
   }
@@ -43,15 +54,15 @@ export class Transaction {
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
     return this.#run(async () => {
-      const stored = await appendEvents(this.ctx, this.session, aggregateType, aggregateId, expectedVersion, events);
-      this.committed.push({ events: stored });
+      const stored = await appendEvents(this.#ctx, this.#session, aggregateType, aggregateId, expectedVersion, events);
+      this.#committed.push({ events: stored });
       return stored;
     });
   }
 
   /** Loads an aggregate, seeing this transaction's own writes. */
   load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    return this.#run(() => loadAggregate(this.ctx, this.session, cls, aggregateId));
+    return this.#run(() => loadAggregate(this.#ctx, this.#session, cls, aggregateId));
   }
 
   /**
@@ -60,38 +71,28 @@ export class Transaction {
    */
   readonly query = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> =>
     this.#run(() => {
-      const session = this.session as StorageSession & Partial<ProjectionSession>;
+      const session = this.#session as StorageSession & Partial<ProjectionSession>;
       if (!session.query) return Promise.reject(new InvalidArgumentError('query', 'this adapter has no SQL'));
       return session.query<Row>(sql, params);
     });
 
   /** The driver's connection in this transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   get client(): unknown {
-    return (this.session as Partial<ProjectionSession>).client ?? null;
-  }
-
-  /** @internal */
-  end(): void {
-    this.#active = false;
-  }
-
-  /** @internal the first operation that failed: the transaction must not commit. */
-  get failure(): { error: unknown } | undefined {
-    return this.#failure;
+    return (this.#session as Partial<ProjectionSession>).client ?? null;
   }
 
   async #run<T>(operation: () => Promise<T>): Promise<T> {
     this.#checkActive();
-    if (this.#failure) throw this.#failure.error;
+    if (this.#scope.failure) throw this.#scope.failure.error;
     try {
       return await operation();
     } catch (error) {
-      this.#failure ??= { error };
+      this.#scope.failure ??= { error };
       throw error;
     }
   }
 
   #checkActive(): void {
-    if (!this.#active) throw new InvalidArgumentError('transaction', 'is over: use it only inside the transaction function');
+    if (!this.#scope.open) throw new InvalidArgumentError('transaction', 'is over: use it only inside the transaction function');
   }
 }

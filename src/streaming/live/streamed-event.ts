@@ -1,4 +1,4 @@
-import type { Event } from '../core/event.js';
+import type { Event } from '../../core/event.js';
 
 /**
  * What a receiver yields: the event and the positions it was published at.
