@@ -5,7 +5,7 @@
  * Emmett and the raw driver). Prints the tables and writes bench/RESULTS.md and bench/results.json.
  *
  *   npm run bench                         everything, full rounds (about 11 minutes on 2 idle cores)
- *   npm run bench -- --quick              fewer, shorter rounds (a few minutes)
+ *   npm run bench -- --quick              the same workloads, fewer and shorter rounds (minutes: bench/README.md)
  *   npm run bench -- --only 1a,load       some workloads, by number or name (--help lists them)
  *   npm run bench -- --only peers         eventuali against Emmett and the raw driver; installs
  *                                         Emmett into bench/node_modules first when it is missing

@@ -28,12 +28,8 @@ export const readAllMemory: Workload = {
   ids: ['3'],
   async run(ctx: BenchContext) {
     const events = ctx.settings.memoryEvents;
-    const row = emptyRow('3', `readAll over ${events.toLocaleString('en-US')} events, pages of 1000`, 'SQLite file, synchronous=FULL', 'MB RSS', [
-      'before',
-      'peak',
-      'after GC',
-      'growth (peak − before)',
-    ]);
+    const workload = `readAll over ${events.toLocaleString('en-US')} events, pages of 1000`;
+    const row = emptyRow('3', workload, 'SQLite file, synchronous=FULL', 'MB RSS', ['before', 'peak', 'after GC', 'growth (peak − before)']);
     let db: BenchDatabase | undefined;
     try {
       db = await sqliteFileTarget('full').fresh('memory');
