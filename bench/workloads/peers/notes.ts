@@ -2,7 +2,7 @@
  * Why a peer-comparison target is missed, written next to the figure in RESULTS.md: each missed
  * check gets the reason the profile (docs/performance.md) found for that workload and store.
  */
-import type { ResultRow } from '../lib/results.js';
+import type { ResultRow } from '../../lib/results.js';
 
 type StoreKind = 'sqlite' | 'postgres';
 

@@ -4,23 +4,22 @@
  * reports events/s and RSS growth; runs alternate the readers' order round by round.
  */
 import { fileURLToPath } from 'node:url';
-import { startChild } from '../lib/child.js';
-import { check, describeError, ratio, type ResultRow } from '../lib/results.js';
-import { seedLog } from '../lib/seed-log.js';
-import { median } from '../lib/timing.js';
-import type { BenchDatabase, Location, Target } from '../lib/targets.js';
+import { startChild } from '../../lib/child.js';
+import { formatWhole as fmt } from '../../lib/format.js';
+import { check, describeError, emptyRow, ratio, type ResultRow } from '../../lib/results.js';
+import { seedLog } from '../../lib/seed-log.js';
+import { median } from '../../lib/timing.js';
+import { plainLabel, type BenchDatabase, type Location, type Target } from '../../lib/targets.js';
 import type { CatchUpReport } from './catch-up-child.js';
-import type { BenchContext, Workload } from './workload.js';
+import { durableWorkload, type BenchContext } from '../../lib/workload.js';
 
 const CHILD = fileURLToPath(new URL('./catch-up-child.ts', import.meta.url));
 const BATCH_SIZES = [100, 1000] as const;
 const DEFAULT_BATCH = 100;
 const MIN_RATIO = 0.5;
 const LIMIT_MB = 100;
-const EVENTUALI = 'eventuali';
-const RAW = 'raw';
-const GROWTH = 'eventuali RSS growth (MB)';
-const RAW_GROWTH = 'raw RSS growth (MB)';
+const COLUMNS = ['eventuali', 'raw', 'eventuali RSS growth (MB)', 'raw RSS growth (MB)'];
+const [EVENTUALI, RAW, GROWTH, RAW_GROWTH] = COLUMNS as [string, string, string, string];
 
 type Reader = { mode: 'eventuali' | 'raw'; batch: number };
 
@@ -37,19 +36,18 @@ const key = (r: Reader): string => `${r.mode}:${r.batch}`;
 
 async function runOn(ctx: BenchContext, target: Target, events: number, rounds: number): Promise<ResultRow[]> {
   const rows: ResultRow[] = BATCH_SIZES.map((batch) => ({
-    id: 'i3a',
-    workload: `catch-up over ${events.toLocaleString('en-US')} events, batchSize ${batch}${batch === DEFAULT_BATCH ? ' (default, headline)' : ''}`,
-    store: target.label.replace(/, \d+ concurrent callers$/, ''),
-    unit: 'events/s',
-    values: { [EVENTUALI]: null, [RAW]: null, [GROWTH]: null, [RAW_GROWTH]: null },
-    checks: [],
-    notes: [],
+    ...emptyRow(
+      'i3a',
+      `catch-up over ${events.toLocaleString('en-US')} events, batchSize ${batch}${batch === DEFAULT_BATCH ? ' (default, headline)' : ''}`,
+      plainLabel(target),
+      'events/s',
+      COLUMNS,
+    ),
     rounds: { [EVENTUALI]: [], [RAW]: [] },
   }));
   const reports = new Map<string, CatchUpReport[]>();
   let db: BenchDatabase | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('i3a');
     const seedBegin = performance.now();
     await seedLog(db.location, events);
@@ -100,36 +98,21 @@ async function runOn(ctx: BenchContext, target: Target, events: number, rounds: 
   return rows;
 }
 
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
-}
-
-export const catchUp: Workload = {
-  name: 'catch-up',
-  ids: ['i3a'],
-  async run(ctx) {
-    const events = ctx.settings.memoryEvents;
-    const rounds = ctx.settings.mode === 'full' ? 2 : 1;
-    const rows: ResultRow[] = [];
-    for (const target of ctx.stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres')) {
-      rows.push(...(await runOn(ctx, target, events, rounds)));
-    }
-    return {
-      id: 'i3a',
-      title: `Durable subscription catch-up over ${events.toLocaleString('en-US')} stored events`,
-      description:
-        `A store seeded with ${events.toLocaleString('en-US')} events (raw multi-row inserts in the adapter's table format; ` +
-        'PostgreSQL then VACUUM ANALYZE). Each read runs in a fresh Node process (`--expose-gc`): eventuali is ' +
-        "`store.subscribe({ id, from: 'start', batchSize, handle: () => {} })`, `start()`, timed until `waitUntilCaughtUp()` " +
-        '(decode + zod validation of every event, the handler, lease-fenced checkpoint writes — at most every 250 ms while ' +
-        'events keep coming, in the background, and one at the end; on SQLite in WAL mode without an fsync); raw is the driver paging `SELECT <columns> … WHERE global_position > ? ORDER BY global_position LIMIT <batch>` ' +
-        '(PostgreSQL: every column as text) with `JSON.parse` of each row\'s data, no checkpoint. The ratio pairs the two readers ' +
-        `of the same round (${events.toLocaleString('en-US')} events each) and takes the median over rounds (order alternates); ` +
-        `target ≥ ${MIN_RATIO}×. RSS growth = peak − RSS after opening and a GC, sampled every 1,000 events (raw: every page) and by a 10 ms timer when the event loop runs it ` +
-        `(the largest over rounds); target ≤ ${LIMIT_MB} MB. The headline is the default batchSize (${DEFAULT_BATCH}); ` +
-        'batchSize 1000 is compared with raw pages of 1000.',
-      columns: [EVENTUALI, RAW, GROWTH, RAW_GROWTH],
-      rows,
-    };
-  },
-};
+export const catchUp = durableWorkload('catch-up', 'i3a', (ctx, target) => runOn(ctx, target, ctx.settings.memoryEvents, ctx.settings.mode === 'full' ? 2 : 1), (ctx) => {
+  const events = ctx.settings.memoryEvents;
+  return {
+    columns: COLUMNS,
+    title: `Durable subscription catch-up over ${events.toLocaleString('en-US')} stored events`,
+    description:
+      `A store seeded with ${events.toLocaleString('en-US')} events (raw multi-row inserts in the adapter's table format; ` +
+      'PostgreSQL then VACUUM ANALYZE). Each read runs in a fresh Node process (`--expose-gc`): eventuali is ' +
+      "`store.subscribe({ id, from: 'start', batchSize, handle: () => {} })`, `start()`, timed until `waitUntilCaughtUp()` " +
+      '(decode + zod validation of every event, the handler, lease-fenced checkpoint writes — at most every 250 ms while ' +
+      'events keep coming, in the background, and one at the end; on SQLite in WAL mode without an fsync); raw is the driver paging `SELECT <columns> … WHERE global_position > ? ORDER BY global_position LIMIT <batch>` ' +
+      '(PostgreSQL: every column as text) with `JSON.parse` of each row\'s data, no checkpoint. The ratio pairs the two readers ' +
+      `of the same round (${events.toLocaleString('en-US')} events each) and takes the median over rounds (order alternates); ` +
+      `target ≥ ${MIN_RATIO}×. RSS growth = peak − RSS after opening and a GC, sampled every 1,000 events (raw: every page) and by a 10 ms timer when the event loop runs it ` +
+      `(the largest over rounds); target ≤ ${LIMIT_MB} MB. The headline is the default batchSize (${DEFAULT_BATCH}); ` +
+      'batchSize 1000 is compared with raw pages of 1000.',
+  };
+});

@@ -7,16 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { EventStore, type CreateStoreOptions, type DurableSubscription } from '../../src/index.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { ACCOUNT_TYPE, AccountOpened, MoneyDeposited, openedData } from '../domain/account.js';
-import { startChild, type Child } from '../lib/child.js';
-import { collectGarbage } from '../lib/gc.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import { median, pairedRatio, runFor, type Compared, type Op, type Throughput } from '../lib/timing.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
+import type { DurableSubscription, EventStore } from '../../../src/index.js';
+import { openEventualiStore } from '../../contenders/eventuali.js';
+import { ACCOUNT_TYPE, AccountOpened, openedData } from '../../domain/account.js';
+import { startChild, type Child } from '../../lib/child.js';
+import { collectGarbage } from '../../lib/gc.js';
+import { formatWhole as fmt } from '../../lib/format.js';
+import { check, describeError, emptyRow, type ResultRow } from '../../lib/results.js';
+import { median, pairedRatio, runFor, type Compared, type Op, type Throughput } from '../../lib/timing.js';
+import { plainLabel, type BenchDatabase, type Target } from '../../lib/targets.js';
 import type { Stopped } from './subscriber-child.js';
-import type { BenchContext, Workload } from './workload.js';
+import { durableWorkload, type BenchContext } from '../../lib/workload.js';
 
 const CHILD = fileURLToPath(new URL('./subscriber-child.ts', import.meta.url));
 const MIN_RATIO = 0.9;
@@ -61,28 +62,25 @@ function localSwitch(store: EventStore): Switch {
 }
 
 async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow[]> {
-  const store = target.label.replace(/, \d+ concurrent callers$/, '');
+  const store = plainLabel(target);
   const callers = target.concurrency;
-  const rows: ResultRow[] = (['other process', 'same process'] as const).map((where) => ({
-    id: 'i3c',
-    workload: `1-event appends, ${callers} caller${callers > 1 ? 's' : ''}, subscriber in ${where === 'other process' ? 'another process' : 'the same process (same store)'}`,
-    store,
-    unit: 'appends/s',
-    values: { [NONE]: null, [WITH]: null },
-    checks: [],
-    notes: [],
-  }));
+  const rows: ResultRow[] = (['other process', 'same process'] as const).map((where) =>
+    emptyRow(
+      'i3c',
+      `1-event appends, ${callers} caller${callers > 1 ? 's' : ''}, subscriber in ${where === 'other process' ? 'another process' : 'the same process (same store)'}`,
+      store,
+      'appends/s',
+      [NONE, WITH],
+    ),
+  );
   const results = new Map<Condition, Throughput[]>(CONDITIONS.map((c) => [c, []]));
   const handled = new Map<Condition, number[]>(CONDITIONS.map((c) => [c, []]));
   let db: BenchDatabase | undefined;
   let eventStore: EventStore | undefined;
   let child: Child | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('i3c');
-    const options: CreateStoreOptions = db.location.kind === 'sqlite' ? { synchronous: db.location.synchronous } : {};
-    const opened = (eventStore = await EventStore.create(eventualiUrl(db.location), options));
-    opened.register(AccountOpened, MoneyDeposited);
+    const opened = (eventStore = await openEventualiStore(db.location));
     child = startChild(CHILD, [JSON.stringify(db.location)]);
     await child.next('ready', 60_000);
     const switches: Record<Condition, Switch | null> = { none: null, 'other process': childSwitch(child), 'same process': localSwitch(opened) };
@@ -138,28 +136,14 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow[]> {
   return rows;
 }
 
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
-}
-
-export const appendWithSubscriber: Workload = {
-  name: 'append-with-subscriber',
-  ids: ['i3c'],
-  async run(ctx) {
-    const rows: ResultRow[] = [];
-    for (const target of ctx.stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres')) rows.push(...(await runOn(ctx, target)));
-    return {
-      id: 'i3c',
-      title: 'Append throughput with a live durable subscription attached',
-      description:
-        "`store.append('Account', randomUUID(), 'no-stream', [AccountOpened.create(…)])` from one caller on the SQLite file " +
-        '(synchronous=FULL) and eight concurrent callers on PostgreSQL, with no subscriber, with a subscriber in another process ' +
-        '(its own store on the same database), and with one on the same store in this process. The subscriber is ' +
-        "`store.subscribe({ id, from: 'end', handle: () => {} })` with default options (batchSize 100, pollIntervalMs 100), " +
-        'started and caught up before a round, stopped after it (its catch-up is not timed). Warm-up then ' +
-        `rounds rotating the three conditions; the ratio is paired by round, target ≥ ${MIN_RATIO}×.`,
-      columns: [NONE, WITH],
-      rows,
-    };
-  },
-};
+export const appendWithSubscriber = durableWorkload('append-with-subscriber', 'i3c', runOn, () => ({
+  columns: [NONE, WITH],
+  title: 'Append throughput with a live durable subscription attached',
+  description:
+    "`store.append('Account', randomUUID(), 'no-stream', [AccountOpened.create(…)])` from one caller on the SQLite file " +
+    '(synchronous=FULL) and eight concurrent callers on PostgreSQL, with no subscriber, with a subscriber in another process ' +
+    '(its own store on the same database), and with one on the same store in this process. The subscriber is ' +
+    "`store.subscribe({ id, from: 'end', handle: () => {} })` with default options (batchSize 100, pollIntervalMs 100), " +
+    'started and caught up before a round, stopped after it (its catch-up is not timed). Warm-up then ' +
+    `rounds rotating the three conditions; the ratio is paired by round, target ≥ ${MIN_RATIO}×.`,
+}));

@@ -2,12 +2,11 @@
  * Micro benchmark of `EventStreamer`: events per second from `publishEvent()` (awaited, as the
  * store does) to receivers drained by `for await` loops, default capacity (1000).
  *
- * Run: `npx tsx bench/streamer.ts`. Targets: ≥ 1,000,000 events/s to one receiver,
+ * Run: `npx tsx bench/workloads/streaming/streamer.ts`. Targets: ≥ 1,000,000 events/s to one receiver,
  * ≥ 300,000 events/s fanned out to ten.
  */
 import { pathToFileURL } from 'node:url';
-import type { Event } from '../src/core/event.js';
-import { EventStreamer } from '../src/streaming/live/event-streamer.js';
+import { EventStreamer, type Event } from '../../../src/index.js';
 
 const EVENTS = 1_000_000;
 

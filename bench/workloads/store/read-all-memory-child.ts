@@ -3,10 +3,10 @@
  * (limit 1000) and reports RSS as JSON on stdout. A separate process, so earlier workloads'
  * heap does not blur the figures. Usage: read-all-memory-child.ts <file.db> <expected events>
  */
-import { EventStore } from '../../src/index.js';
-import { AccountOpened, MoneyDeposited } from '../domain/account.js';
-import { collectGarbage, gcAvailable } from '../lib/gc.js';
-import { RssSampler, rssMb } from '../lib/rss.js';
+import { EventStore } from '../../../src/index.js';
+import { AccountOpened, MoneyDeposited } from '../../domain/account.js';
+import { collectGarbage, gcAvailable } from '../../lib/gc.js';
+import { RssSampler, rssMb } from '../../lib/rss.js';
 
 export interface MemoryReport {
   events: number;

@@ -4,11 +4,9 @@
  * Usage: subscriber-child.ts <location JSON>. Messages `{ type: 'command', action }`: `start` →
  * `started` (once caught up), `stop` → `stopped` with the events handled since `start`, `exit`.
  */
-import { EventStore, type CreateStoreOptions } from '../../src/index.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { AccountOpened, MoneyDeposited } from '../domain/account.js';
-import { fromParent, runChild, toParent, type Message } from '../lib/child.js';
-import type { Location } from '../lib/targets.js';
+import { openEventualiStore } from '../../contenders/eventuali.js';
+import { fromParent, runChild, toParent, type Message } from '../../lib/child.js';
+import type { Location } from '../../lib/targets.js';
 
 export interface Command extends Message {
   type: 'command';
@@ -24,9 +22,7 @@ runChild(async () => {
   const [locationJson] = process.argv.slice(2);
   if (!locationJson) throw new Error('usage: subscriber-child.ts <location JSON>');
   const location = JSON.parse(locationJson) as Location;
-  const options: CreateStoreOptions = location.kind === 'sqlite' ? { synchronous: location.synchronous } : {};
-  const store = await EventStore.create(eventualiUrl(location), options);
-  store.register(AccountOpened, MoneyDeposited);
+  const store = await openEventualiStore(location);
   let handled = 0;
   const subscription = store.subscribe({ id: `bench-other-process-${process.pid}`, from: 'end', handle: () => void handled++ });
   await toParent({ type: 'ready' });

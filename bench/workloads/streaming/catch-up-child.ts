@@ -6,15 +6,14 @@
  *        page after page, and `JSON.parse` of each row's data.
  */
 import pg from 'pg';
-import { EventStore, type CreateStoreOptions } from '../../src/index.js';
-import { EVENT_COLUMNS } from '../../src/store/sql/event-row.js';
-import { openRawSqliteDatabase } from '../contenders/raw-sqlite.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { AccountOpened, MoneyDeposited } from '../domain/account.js';
-import { runChild, toParent } from '../lib/child.js';
-import { collectGarbage, gcAvailable } from '../lib/gc.js';
-import { RssSampler, rssMb } from '../lib/rss.js';
-import type { Location } from '../lib/targets.js';
+import { openEventualiStore } from '../../contenders/eventuali.js';
+import { TEXT_ONLY } from '../../contenders/raw-postgres.js';
+import { EVENT_COLUMNS, parsedRows } from '../../contenders/raw-rows.js';
+import { openRawSqliteDatabase } from '../../contenders/raw-sqlite.js';
+import { runChild, toParent } from '../../lib/child.js';
+import { collectGarbage, gcAvailable } from '../../lib/gc.js';
+import { RssSampler, rssMb } from '../../lib/rss.js';
+import type { Location } from '../../lib/targets.js';
 
 export interface CatchUpReport {
   type: 'report';
@@ -36,9 +35,7 @@ async function viaSubscription(
   ready: () => void,
   finished: () => void,
 ): Promise<number> {
-  const options: CreateStoreOptions = location.kind === 'sqlite' ? { synchronous: location.synchronous } : {};
-  const store = await EventStore.create(eventualiUrl(location), options);
-  store.register(AccountOpened, MoneyDeposited);
+  const store = await openEventualiStore(location);
   let seen = 0;
   const subscription = store.subscribe({
     id: `bench-catch-up-${batchSize}-${process.pid}`,
@@ -68,7 +65,7 @@ function rawSqlite(filename: string, page: number, sample: () => void, ready: ()
   let parsed = 0;
   for (;;) {
     const rows = select.all(after, page);
-    for (const row of rows) if (JSON.parse(row.data) !== null) parsed++;
+    parsed += parsedRows(rows);
     sample();
     if (rows.length < page) break;
     after = (rows[rows.length - 1] as { global_position: number }).global_position;
@@ -76,9 +73,6 @@ function rawSqlite(filename: string, page: number, sample: () => void, ready: ()
   db.close();
   return parsed;
 }
-
-const asText = (value: string): string => value;
-const TEXT_ONLY = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
 
 async function rawPostgres(connectionString: string, page: number, sample: () => void, ready: () => void): Promise<number> {
   const client = new pg.Client({ connectionString });
@@ -95,7 +89,7 @@ WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
       values: [after, page],
       types: TEXT_ONLY,
     });
-    for (const row of rows) if (JSON.parse(row.data) !== null) parsed++;
+    parsed += parsedRows(rows);
     sample();
     if (rows.length < page) break;
     after = (rows[rows.length - 1] as { global_position: string }).global_position;

@@ -6,33 +6,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { insertStatements, openRawSqliteDatabase } from '../contenders/raw-sqlite.js';
-import { rowParams } from '../contenders/raw-rows.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import { sqliteFileTarget, type BenchDatabase } from '../lib/targets.js';
+import { check, describeError, emptyRow } from '../../lib/results.js';
+import { seedLog } from '../../lib/seed-log.js';
+import { sqliteFileTarget, type BenchDatabase } from '../../lib/targets.js';
+import type { BenchContext, Workload } from '../../lib/workload.js';
 import type { MemoryReport } from './read-all-memory-child.js';
-import type { BenchContext, Workload } from './workload.js';
 
-const EVENTS_PER_AGGREGATE = 1000;
-const ROWS_PER_STATEMENT = 100;
 const LIMIT_MB = 100;
 const CHILD = fileURLToPath(new URL('./read-all-memory-child.ts', import.meta.url));
-
-/** Inserts `events` events (aggregates of 1000) with a raw connection at synchronous=OFF. */
-function seed(filename: string, events: number): void {
-  const db = openRawSqliteDatabase(filename, 'off');
-  const insert = insertStatements(db)(ROWS_PER_STATEMENT);
-  const aggregates = Math.ceil(events / EVENTS_PER_AGGREGATE);
-  const writeAggregate = db.transaction((index: number) => {
-    const id = `account-${index}`;
-    for (let from = 1; from <= EVENTS_PER_AGGREGATE; from += ROWS_PER_STATEMENT) {
-      insert.run(rowParams(id, from, from + ROWS_PER_STATEMENT - 1, (ms) => ms));
-    }
-  });
-  for (let i = 0; i < aggregates; i++) writeAggregate(i);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-}
 
 async function measure(filename: string, events: number): Promise<MemoryReport> {
   const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, '--expose-gc', CHILD, filename, String(events)], {
@@ -47,22 +28,14 @@ export const readAllMemory: Workload = {
   ids: ['3'],
   async run(ctx: BenchContext) {
     const events = ctx.settings.memoryEvents;
-    const row: ResultRow = {
-      id: '3',
-      workload: `readAll over ${events.toLocaleString('en-US')} events, pages of 1000`,
-      store: 'SQLite file, synchronous=FULL',
-      unit: 'MB RSS',
-      values: { before: null, peak: null, 'after GC': null, 'growth (peak − before)': null },
-      checks: [],
-      notes: [],
-    };
+    const workload = `readAll over ${events.toLocaleString('en-US')} events, pages of 1000`;
+    const row = emptyRow('3', workload, 'SQLite file, synchronous=FULL', 'MB RSS', ['before', 'peak', 'after GC', 'growth (peak − before)']);
     let db: BenchDatabase | undefined;
     try {
-      if (events % EVENTS_PER_AGGREGATE !== 0) throw new Error(`memoryEvents must be a multiple of ${EVENTS_PER_AGGREGATE}`);
       db = await sqliteFileTarget('full').fresh('memory');
       if (db.location.kind !== 'sqlite') throw new Error('expected a SQLite file');
       const seedBegin = performance.now();
-      seed(db.location.filename, events);
+      await seedLog(db.location, events);
       ctx.log(`  3 seeded ${events.toLocaleString('en-US')} events in ${((performance.now() - seedBegin) / 1000).toFixed(1)} s`);
       const report = await measure(db.location.filename, events);
       row.values = {

@@ -6,13 +6,13 @@
  * `performance.timeOrigin + performance.now()`; the parent checks the clocks agree by ping-pong).
  */
 import { fileURLToPath } from 'node:url';
-import { EventStore } from '../../src/index.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { startChild, type Child } from '../lib/child.js';
-import { check, describeError, type Check, type ResultRow } from '../lib/results.js';
-import type { BenchDatabase, Location, Target } from '../lib/targets.js';
+import { EventStore } from '../../../src/index.js';
+import { eventualiUrl } from '../../contenders/eventuali.js';
+import { startChild, type Child } from '../../lib/child.js';
+import { check, describeError, emptyRow, type Check, type ResultRow } from '../../lib/results.js';
+import { type BenchDatabase, type Location, type Target } from '../../lib/targets.js';
 import type { Pong, Received, Written } from './live-latency-child.js';
-import type { BenchContext, Workload } from './workload.js';
+import { durableWorkload, type BenchContext } from '../../lib/workload.js';
 
 const CHILD = fileURLToPath(new URL('./live-latency-child.ts', import.meta.url));
 const POLL_INTERVAL_MS = 100; // the library's default pollIntervalMs, passed explicitly
@@ -100,18 +100,15 @@ async function measure(location: Location, rate: number, seconds: number): Promi
 
 async function runOn(ctx: BenchContext, target: Target, rate: number, seconds: number): Promise<ResultRow> {
   const postgres = target.kind === 'postgres';
-  const row: ResultRow = {
-    id: 'i3b',
-    workload: `commit → handler in another process, ${rate} appends/s for ${seconds} s`,
-    store: postgres ? 'PostgreSQL (LISTEN/NOTIFY + polling)' : `SQLite file, synchronous=FULL, pollIntervalMs ${POLL_INTERVAL_MS}`,
-    unit: 'ms',
-    values: { p50: null, p90: null, p99: null, max: null },
-    checks: [],
-    notes: [],
-  };
+  const row = emptyRow(
+    'i3b',
+    `commit → handler in another process, ${rate} appends/s for ${seconds} s`,
+    postgres ? 'PostgreSQL (LISTEN/NOTIFY + polling)' : `SQLite file, synchronous=FULL, pollIntervalMs ${POLL_INTERVAL_MS}`,
+    'ms',
+    ['p50', 'p90', 'p99', 'max'],
+  );
   let db: BenchDatabase | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('i3b');
     await (await EventStore.create(eventualiUrl(db.location))).close(); // migrate once, before two processes open it
     const m = await measure(db.location, rate, seconds);
@@ -139,29 +136,23 @@ function fmt(value: number | null | undefined): string {
   return value == null ? '—' : value.toFixed(2);
 }
 
-export const liveLatency: Workload = {
-  name: 'live-latency',
-  ids: ['i3b'],
-  async run(ctx) {
-    const seconds = ctx.settings.mode === 'full' ? 5 : 2;
-    const rows: ResultRow[] = [];
-    for (const target of ctx.stores.filter((t) => t.kind === 'postgres' || t.kind === 'sqlite-full')) {
-      // The sparse rate runs twice as long, for enough samples to give a p99.
-      for (const rate of RATES) rows.push(await runOn(ctx, target, rate, rate === RATES[0] ? seconds : seconds * 2));
-    }
-    return {
-      id: 'i3b',
-      title: 'Live latency: commit in one process → durable subscription handler in another',
-      description:
-        'A subscriber process runs `store.subscribe({ id, from: \'end\', pollIntervalMs: 100, handle })` (caught up before the run); ' +
-        'a writer process appends one `BenchLatencyProbe` event per `store.append` to one stream at a steady rate (no burst when late). ' +
-        'Latency = the handler\'s time − the time right after the writer\'s `append` resolved, both from the machine clock ' +
-        '(`performance.timeOrigin + performance.now()` in each process; the ping-pong clock offsets are in the notes). ' +
-        `Targets: PostgreSQL p50 ≤ ${POSTGRES_P50_MS} ms and p99 ≤ ${POSTGRES_P99_MS} ms; SQLite p99 ≤ pollIntervalMs + ${SQLITE_SLACK_MS} ms ` +
-        `(${POLL_INTERVAL_MS + SQLITE_SLACK_MS} ms with the default ${POLL_INTERVAL_MS}). ${RATES[0]}/s is the headline; ` +
-        `${RATES[1]}/s shows the idle back-off (polling relaxes from 5 ms to pollIntervalMs between events).`,
-      columns: ['p50', 'p90', 'p99', 'max'],
-      rows,
-    };
-  },
-};
+/** Both rates on one store; the sparse rate runs twice as long, for enough samples to give a p99. */
+async function runRates(ctx: BenchContext, target: Target): Promise<ResultRow[]> {
+  const seconds = ctx.settings.mode === 'full' ? 5 : 2;
+  const rows: ResultRow[] = [];
+  for (const rate of RATES) rows.push(await runOn(ctx, target, rate, rate === RATES[0] ? seconds : seconds * 2));
+  return rows;
+}
+
+export const liveLatency = durableWorkload('live-latency', 'i3b', runRates, () => ({
+  columns: ['p50', 'p90', 'p99', 'max'],
+  title: 'Live latency: commit in one process → durable subscription handler in another',
+  description:
+    'A subscriber process runs `store.subscribe({ id, from: \'end\', pollIntervalMs: 100, handle })` (caught up before the run); ' +
+    'a writer process appends one `BenchLatencyProbe` event per `store.append` to one stream at a steady rate (no burst when late). ' +
+    'Latency = the handler\'s time − the time right after the writer\'s `append` resolved, both from the machine clock ' +
+    '(`performance.timeOrigin + performance.now()` in each process; the ping-pong clock offsets are in the notes). ' +
+    `Targets: PostgreSQL p50 ≤ ${POSTGRES_P50_MS} ms and p99 ≤ ${POSTGRES_P99_MS} ms; SQLite p99 ≤ pollIntervalMs + ${SQLITE_SLACK_MS} ms ` +
+    `(${POLL_INTERVAL_MS + SQLITE_SLACK_MS} ms with the default ${POLL_INTERVAL_MS}). ${RATES[0]}/s is the headline; ` +
+    `${RATES[1]}/s shows the idle back-off (polling relaxes from 5 ms to pollIntervalMs between events).`,
+}));

@@ -2,14 +2,14 @@
  * 1d: `load` of a 10,000-event aggregate with `snapshotEvery: 100`, against the same load without
  * snapshots. Both stores are opened on the same database, so they read the same rows.
  */
-import { EventStore, type CreateStoreOptions } from '../../src/index.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { Account, AccountOpened, MoneyDeposited, depositData, openedData } from '../domain/account.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import { compare, pairedRatio, type Compared } from '../lib/timing.js';
-import { spread } from './contender-case.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
-import type { BenchContext, Workload } from './workload.js';
+import type { EventStore } from '../../../src/index.js';
+import { openEventualiStore } from '../../contenders/eventuali.js';
+import { Account, applyEvents } from '../../domain/account.js';
+import { formatWhole } from '../../lib/format.js';
+import { check, describeError, emptyRow, type ResultRow } from '../../lib/results.js';
+import { compare, pairedRatio, recordRounds, type Compared } from '../../lib/timing.js';
+import type { BenchDatabase, Target } from '../../lib/targets.js';
+import type { BenchContext, Workload } from '../../lib/workload.js';
 
 const EVENTS = 10_000;
 const SNAPSHOT_EVERY = 100;
@@ -20,13 +20,6 @@ const WITH = `snapshotEvery ${SNAPSHOT_EVERY}`;
 const WITHOUT = 'no snapshots';
 
 const streamId = (caller: number): string => `account-${caller}`;
-
-function applyEvents(account: Account, from: number, to: number): void {
-  for (let version = from; version <= to; version++) {
-    if (version === 1) account.open(openedData(version));
-    else account.deposit(depositData(version));
-  }
-}
 
 /** Writes EVENTS - TAIL events through the snapshotting store (snapshot at that version), the tail through the other. */
 async function seed(snapshotting: EventStore, plain: EventStore, id: string): Promise<void> {
@@ -41,33 +34,16 @@ async function seed(snapshotting: EventStore, plain: EventStore, id: string): Pr
   await plain.save(again);
 }
 
-async function open(db: BenchDatabase, snapshotEvery?: number): Promise<EventStore> {
-  const options: CreateStoreOptions = {};
-  if (db.location.kind === 'sqlite') options.synchronous = db.location.synchronous;
-  if (snapshotEvery !== undefined) options.snapshotEvery = snapshotEvery;
-  const store = await EventStore.create(eventualiUrl(db.location), options);
-  return store.register(AccountOpened, MoneyDeposited);
-}
-
 async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
-  const row: ResultRow = {
-    id: '1d',
-    workload: `load a ${EVENTS.toLocaleString('en-US')}-event aggregate`,
-    store: target.label,
-    unit: 'loads/s',
-    values: { [WITH]: null, [WITHOUT]: null },
-    checks: [],
-    notes: [],
-  };
+  const row = emptyRow('1d', `load a ${EVENTS.toLocaleString('en-US')}-event aggregate`, target.label, 'loads/s', [WITH, WITHOUT]);
   const stores: EventStore[] = [];
   let results = new Map<string, Compared>();
   let db: BenchDatabase | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('1d');
-    const snapshotting = await open(db, SNAPSHOT_EVERY);
+    const snapshotting = await openEventualiStore(db.location, { snapshotEvery: SNAPSHOT_EVERY });
     stores.push(snapshotting);
-    const plain = await open(db);
+    const plain = await openEventualiStore(db.location);
     stores.push(plain);
     for (let caller = 0; caller < target.concurrency; caller++) {
       await seed(snapshotting, plain, streamId(caller));
@@ -83,12 +59,7 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
       ],
       { ...ctx.settings, concurrency: target.concurrency },
     );
-    row.rounds = {};
-    for (const [name, result] of results) {
-      row.values[name] = result.median;
-      row.rounds[name] = result.rounds.map((r) => r.perSecond);
-    }
-    row.notes.push(spread(row.rounds));
+    recordRounds(row, results);
   } catch (error) {
     row.notes.push(`did not run: ${describeError(error)}`);
   } finally {
@@ -96,12 +67,8 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
     await db?.dispose().catch(() => {});
   }
   row.checks.push(check('with / without', pairedRatio(results.get(WITH), results.get(WITHOUT)), '>=', 10));
-  ctx.log(`  1d ${target.label}: with ${fmt(row.values[WITH])}, without ${fmt(row.values[WITHOUT])} loads/s`);
+  ctx.log(`  1d ${target.label}: with ${formatWhole(row.values[WITH])}, without ${formatWhole(row.values[WITHOUT])} loads/s`);
   return row;
-}
-
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
 }
 
 export const loadSnapshot: Workload = {

@@ -3,14 +3,18 @@
  * process (`node --import tsx <service>/main.ts`, through the example's launcher) on free ports,
  * over a bench database (a SQLite file, or a database on the bench's PostgreSQL server).
  */
+import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SERVICES, type ServiceName } from '../../examples/microservices/shared/config.js';
-import { freePort } from '../../examples/microservices/scripts/free-port.js';
-import { ServiceLauncher } from '../../examples/microservices/scripts/launcher.js';
-import { describeError, type ResultRow } from '../lib/results.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
+import { SERVICES, type ServiceName } from '../../../examples/microservices/shared/config.js';
+import { freePort } from '../../../examples/microservices/scripts/free-port.js';
+import { ServiceLauncher } from '../../../examples/microservices/scripts/launcher.js';
+import { describeError, type ResultRow } from '../../lib/results.js';
+import type { BenchDatabase, Target } from '../../lib/targets.js';
+
+/** Connections autocannon keeps busy in the HTTP workloads. */
+export const CONNECTIONS = 32;
 
 /** The services' log level during the bench: warnings and errors only, no line per request. */
 export const SERVICES_LOG_LEVEL = 'warn';
@@ -60,6 +64,30 @@ export async function postJson<T>(baseUrl: string, urlPath: string, body: unknow
 }
 
 /**
+ * autocannon keeping CONNECTIONS connections busy with JSON POSTs to `urlPath` through the gateway
+ * at `baseUrl`, for a `duration` in seconds or an `amount` of requests: `body(i)` is the i-th
+ * request's body (i from 0), `onResponse` sees every answer.
+ */
+export function postLoad(
+  baseUrl: string,
+  urlPath: string,
+  limit: { duration: number } | { amount: number },
+  timeoutSeconds: number,
+  body: (i: number) => unknown,
+  onResponse?: (status: number, body: string) => void,
+): Promise<autocannon.Result> {
+  let n = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: urlPath,
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => ({ ...req, body: JSON.stringify(body(n++)) }),
+  };
+  if (onResponse) request.onResponse = onResponse;
+  return autocannon({ url: baseUrl, connections: CONNECTIONS, ...limit, timeout: timeoutSeconds, requests: [request] });
+}
+
+/**
  * Starts the example system on a fresh database of `target`, gives `measure` the gateway's URL,
  * then stops the services and drops the database. What goes wrong becomes a note of `row`.
  */
@@ -67,7 +95,6 @@ export async function onServices(target: Target, tag: string, row: ResultRow, me
   let db: BenchDatabase | undefined;
   let services: RunningServices | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh(tag);
     services = await startServices(db);
     await measure(services.url('gateway'));

@@ -4,11 +4,12 @@
  * 10 events, saved one aggregate (one 10-event save) at a time, then each loaded back with `load`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Contender } from '../contenders/contender.js';
-import { collectGarbage } from '../lib/gc.js';
-import { check, describeError, ratio, type ResultRow } from '../lib/results.js';
-import { median, timeOnce } from '../lib/timing.js';
-import type { BenchContext, NamedContender, Workload } from './workload.js';
+import type { Contender } from '../../contenders/contender.js';
+import { formatWhole } from '../../lib/format.js';
+import { collectGarbage } from '../../lib/gc.js';
+import { check, describeError, ratio, type ResultRow } from '../../lib/results.js';
+import { median, timeOnce } from '../../lib/timing.js';
+import type { BenchContext, NamedContender, Workload } from '../../lib/workload.js';
 
 const AGGREGATES = 1000;
 const EVENTS_PER_AGGREGATE = 10;
@@ -22,17 +23,17 @@ async function shapeOnce(ctx: BenchContext, entry: NamedContender): Promise<{ sa
   const db = await ctx.memoryStore.fresh('shape');
   let contender: Contender | undefined;
   try {
-    contender = await entry.open(db);
+    contender = await entry.open(db.location);
     const c = contender;
     const ids = Array.from({ length: AGGREGATES }, () => randomUUID());
     collectGarbage();
     const saveSeconds = await timeOnce(async () => {
-      for (const id of ids) await c.createStream(id, EVENTS_PER_AGGREGATE);
+      for (const id of ids) await c.saveNew(id, EVENTS_PER_AGGREGATE);
     });
     collectGarbage();
     let loaded = 0;
     const loadSeconds = await timeOnce(async () => {
-      for (const id of ids) loaded += await c.readStream(id);
+      for (const id of ids) loaded += await c.loadAggregate(id);
     });
     if (loaded !== EVENTS) throw new Error(`${entry.name} loaded ${loaded} events of ${EVENTS}`);
     return { save: EVENTS / saveSeconds, load: EVENTS / loadSeconds };
@@ -53,7 +54,7 @@ export const pythonShapes: Workload = {
     for (const entry of ctx.contenders) {
       try {
         const warmup = await shapeOnce(ctx, entry);
-        notes.push(`${entry.name} warm-up run (discarded): ${fmt(warmup.save)} saved/s, ${fmt(warmup.load)} loaded/s`);
+        notes.push(`${entry.name} warm-up run (discarded): ${formatWhole(warmup.save)} saved/s, ${formatWhole(warmup.load)} loaded/s`);
         runnable.push(entry);
         save[entry.name] = [];
         load[entry.name] = [];
@@ -94,7 +95,7 @@ export const pythonShapes: Workload = {
       row(`${EVENTS.toLocaleString('en-US')} events loaded (${shape}, one load per aggregate)`, load, CLAIMED_LOAD),
     ];
     for (const r of rows) {
-      ctx.log(`  2 ${r.workload}: ${ctx.contenders.map((c) => `${c.name} ${fmt(r.values[c.name])}`).join(', ')} events/s`);
+      ctx.log(`  2 ${r.workload}: ${ctx.contenders.map((c) => `${c.name} ${formatWhole(r.values[c.name])}`).join(', ')} events/s`);
     }
     return {
       id: '2',
@@ -109,7 +110,3 @@ export const pythonShapes: Workload = {
     };
   },
 };
-
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
-}

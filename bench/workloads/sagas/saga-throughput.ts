@@ -4,15 +4,15 @@
  * synchronous=FULL and on PostgreSQL. The store runs on an adapter wrapped to count its calls, so
  * the table also gives the store writes (appends, transactions, lease writes) and reads per saga.
  */
-import { EventStore, SagaCoordinator, defineSaga, type CreateStoreOptions } from '../../src/index.js';
-import { openAdapter } from '../../src/event-store/open-adapter.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { countingAdapter, countsBetween } from '../lib/counting-adapter.js';
-import { collectGarbage } from '../lib/gc.js';
-import { check, describeError, type ResultRow } from '../lib/results.js';
-import { median, runFor, type Op } from '../lib/timing.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
-import type { BenchContext, Workload } from './workload.js';
+import { EventStore, SagaCoordinator, defineSaga } from '../../../src/index.js';
+import { openEventualiAdapter } from '../../contenders/eventuali.js';
+import { formatWhole as fmt } from '../../lib/format.js';
+import { countingAdapter, countsBetween } from '../../lib/counting-adapter.js';
+import { collectGarbage } from '../../lib/gc.js';
+import { check, describeError, emptyRow, type ResultRow } from '../../lib/results.js';
+import { median, runFor, type Op } from '../../lib/timing.js';
+import { plainLabel, type BenchDatabase, type Target } from '../../lib/targets.js';
+import { durableWorkload, type BenchContext } from '../../lib/workload.js';
 
 const CONCURRENCY = 16;
 /**
@@ -34,6 +34,7 @@ const APPENDS = 'appends/saga';
 const LEASES = 'lease writes/saga';
 const ALL_WRITES = 'store writes/saga';
 const ALL_READS = 'store reads/saga';
+const COLUMNS = [SAGAS_PER_S, APPENDS, LEASES, ALL_WRITES, ALL_READS];
 
 const definition = defineSaga(SAGA, {
   steps: [
@@ -45,23 +46,13 @@ const definition = defineSaga(SAGA, {
 
 async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
   const min = TARGETS[target.kind] ?? 0;
-  const row: ResultRow = {
-    id: 'i4',
-    workload: `3-step no-op saga, ${CONCURRENCY} concurrent start + waitFor`,
-    store: target.label.replace(/, \d+ concurrent callers$/, ''),
-    unit: SAGAS_PER_S,
-    values: { [SAGAS_PER_S]: null, [APPENDS]: null, [LEASES]: null, [ALL_WRITES]: null, [ALL_READS]: null },
-    checks: [],
-    notes: [],
-  };
+  const row = emptyRow('i4', `3-step no-op saga, ${CONCURRENCY} concurrent start + waitFor`, plainLabel(target), SAGAS_PER_S, COLUMNS);
   let db: BenchDatabase | undefined;
   let store: EventStore | undefined;
   let coordinator: SagaCoordinator | undefined;
   try {
-    if (target.unavailable) throw new Error(target.unavailable);
     db = await target.fresh('i4');
-    const options: CreateStoreOptions = db.location.kind === 'sqlite' ? { synchronous: db.location.synchronous } : { poolSize: POOL_SIZE };
-    const counted = countingAdapter(await openAdapter(eventualiUrl(db.location), options));
+    const counted = countingAdapter(await openEventualiAdapter(db.location, { poolSize: POOL_SIZE }));
     store = new EventStore(counted.adapter);
     const saga = (coordinator = new SagaCoordinator(store, { sagas: [definition] }));
     let failed = 0;
@@ -119,33 +110,19 @@ async function runOn(ctx: BenchContext, target: Target): Promise<ResultRow> {
   return row;
 }
 
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
-}
-
-export const sagaThroughput: Workload = {
-  name: 'sagas',
-  ids: ['i4'],
-  async run(ctx) {
-    const rows: ResultRow[] = [];
-    for (const target of ctx.stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres')) rows.push(await runOn(ctx, target));
-    return {
-      id: 'i4',
-      title: 'Sagas: completed 3-step sagas per second',
-      description:
-        `\`defineSaga('${SAGA}', { steps: [3 steps whose execute does nothing] })\`, one \`SagaCoordinator\` (default lease, 5 s TTL ` +
-        `renewed every 1.67 s) on one store; ${CONCURRENCY} concurrent callers each loop \`await coordinator.start(name, {})\` then ` +
-        '`await coordinator.waitFor(sagaId)` (checked: completed, 3 steps). Warm-up, then measured rounds; the median round is ' +
-        'reported. The store runs on its adapter wrapped in a Proxy that counts calls: appends (one per saved transition batch), ' +
-        'lease writes (the coordinator\'s lease, taken once and renewed on a timer), every write and every read, per completed ' +
-        `saga over the measured rounds. On PostgreSQL the store is opened with \`poolSize: ${POOL_SIZE}\` (the default is 10): one ` +
-        `connection per concurrent caller, plus one for the post-commit NOTIFY and one for the lease renewal. Four appends per saga ` +
-        'is the least that keeps recovery exact: the start must be stored before start() resolves and before step 1 runs (a repeated ' +
-        'start must run nothing twice), and each step\'s completion before the next step runs (a completed step never runs again ' +
-        'after a crash); only the last completion and SagaCompleted, with no action between them, share a write. ' +
-        `Targets: SQLite file (synchronous=FULL) ≥ ${TARGETS['sqlite-full']}/s, PostgreSQL ≥ ${TARGETS.postgres}/s with ${CONCURRENCY} concurrent sagas.`,
-      columns: [SAGAS_PER_S, APPENDS, LEASES, ALL_WRITES, ALL_READS],
-      rows,
-    };
-  },
-};
+export const sagaThroughput = durableWorkload('sagas', 'i4', runOn, () => ({
+  columns: COLUMNS,
+  title: 'Sagas: completed 3-step sagas per second',
+  description:
+    `\`defineSaga('${SAGA}', { steps: [3 steps whose execute does nothing] })\`, one \`SagaCoordinator\` (default lease, 5 s TTL ` +
+    `renewed every 1.67 s) on one store; ${CONCURRENCY} concurrent callers each loop \`await coordinator.start(name, {})\` then ` +
+    '`await coordinator.waitFor(sagaId)` (checked: completed, 3 steps). Warm-up, then measured rounds; the median round is ' +
+    'reported. The store runs on its adapter wrapped in a Proxy that counts calls: appends (one per saved transition batch), ' +
+    'lease writes (the coordinator\'s lease, taken once and renewed on a timer), every write and every read, per completed ' +
+    `saga over the measured rounds. On PostgreSQL the store is opened with \`poolSize: ${POOL_SIZE}\` (the default is 10): one ` +
+    `connection per concurrent caller, plus one for the post-commit NOTIFY and one for the lease renewal. Four appends per saga ` +
+    'is the least that keeps recovery exact: the start must be stored before start() resolves and before step 1 runs (a repeated ' +
+    'start must run nothing twice), and each step\'s completion before the next step runs (a completed step never runs again ' +
+    'after a crash); only the last completion and SagaCompleted, with no action between them, share a write. ' +
+    `Targets: SQLite file (synchronous=FULL) ≥ ${TARGETS['sqlite-full']}/s, PostgreSQL ≥ ${TARGETS.postgres}/s with ${CONCURRENCY} concurrent sagas.`,
+}));

@@ -1,12 +1,13 @@
 /**
- * The pattern of items 1a–1c: on one store, give each contender its own fresh database, set it up,
+ * The pattern of items 1a–1c: on each store, give each contender its own fresh database, set it up,
  * measure one operation for all of them (interleaved rounds), and hold the subject against the floor.
  */
-import type { Contender } from '../contenders/contender.js';
-import { check, describeError, ratio, type ResultRow } from '../lib/results.js';
-import { compare, pairedRatio, type Compared, type Entry, type Op } from '../lib/timing.js';
-import type { BenchDatabase, Target } from '../lib/targets.js';
-import type { BenchContext } from './workload.js';
+import type { Contender } from '../../contenders/contender.js';
+import { formatWhole } from '../../lib/format.js';
+import { check, describeError, emptyRow, ratio, type ResultRow } from '../../lib/results.js';
+import { compare, pairedRatio, recordRounds, type Compared, type Op } from '../../lib/timing.js';
+import type { BenchDatabase, Target } from '../../lib/targets.js';
+import type { BenchContext, Workload } from '../../lib/workload.js';
 
 export interface ContenderCase {
   id: string;
@@ -27,15 +28,7 @@ interface Opened {
 }
 
 export async function runContenderCase(ctx: BenchContext, store: Target, kase: ContenderCase): Promise<ResultRow> {
-  const row: ResultRow = {
-    id: kase.id,
-    workload: kase.workload,
-    store: store.label,
-    unit: kase.unit,
-    values: Object.fromEntries(ctx.contenders.map((c) => [c.name, null])),
-    checks: [],
-    notes: [],
-  };
+  const row = emptyRow(kase.id, kase.workload, store.label, kase.unit, ctx.contenders.map((c) => c.name));
   const opened: Opened[] = [];
   let results = new Map<string, Compared>();
   try {
@@ -44,7 +37,7 @@ export async function runContenderCase(ctx: BenchContext, store: Target, kase: C
       const db = await store.fresh(`${kase.id}_${name}`);
       let contender: Contender | undefined;
       try {
-        contender = await open(db);
+        contender = await open(db.location);
         await kase.setup?.(contender, store);
         opened.push({ name, contender, db });
       } catch (error) {
@@ -53,15 +46,10 @@ export async function runContenderCase(ctx: BenchContext, store: Target, kase: C
         await db.dispose();
       }
     }
-    const entries: Entry[] = opened.map(({ name, contender }) => ({ name, op: kase.op(contender, store) }));
+    const entries = opened.map(({ name, contender }) => ({ name, op: kase.op(contender, store) }));
     if (entries.length > 0) {
       results = await compare(entries, { ...ctx.settings, concurrency: store.concurrency });
-      row.rounds = {};
-      for (const [name, result] of results) {
-        row.values[name] = result.median;
-        row.rounds[name] = result.rounds.map((r) => r.perSecond);
-      }
-      row.notes.push(spread(row.rounds));
+      recordRounds(row, results);
     }
   } catch (error) {
     row.notes.push(`did not run: ${describeError(error)}`);
@@ -79,17 +67,19 @@ export async function runContenderCase(ctx: BenchContext, store: Target, kase: C
     const medians = ratio(row.values[subject.name], row.values[other.name]);
     if (medians !== null) row.notes.push(`${label} of the medians (not paired by round): ${medians.toFixed(3)}×`);
   }
-  ctx.log(`  ${kase.id} ${store.label}: ${ctx.contenders.map((c) => `${c.name} ${fmt(row.values[c.name])}`).join(', ')} ${kase.unit}`);
+  ctx.log(`  ${kase.id} ${store.label}: ${ctx.contenders.map((c) => `${c.name} ${formatWhole(row.values[c.name])}`).join(', ')} ${kase.unit}`);
   return row;
 }
 
-/** `eventuali 1,510–1,640, raw …`: the range of the rounds, so noise is visible. */
-export function spread(rounds: Record<string, number[]>): string {
-  const range = (list: number[]): string =>
-    list.length < 2 ? fmt(list[0]) : `${fmt(Math.min(...list))}–${fmt(Math.max(...list))}`;
-  return `rounds: ${Object.entries(rounds).map(([name, list]) => `${name} ${range(list)}`).join(', ')}`;
-}
-
-function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
+/** A workload of one contender case on every item-1 store: its section has a column per contender. */
+export function contenderWorkload(name: string, kase: ContenderCase, title: string, description: string): Workload {
+  return {
+    name,
+    ids: [kase.id],
+    async run(ctx) {
+      const rows: ResultRow[] = [];
+      for (const store of ctx.stores) rows.push(await runContenderCase(ctx, store, kase));
+      return { id: kase.id, title, description, columns: ctx.contenders.map((c) => c.name), rows };
+    },
+  };
 }

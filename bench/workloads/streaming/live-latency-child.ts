@@ -9,10 +9,10 @@
  * Both answer `ping` with their clock, so the parent can check the two clocks agree.
  */
 import { z } from 'zod';
-import { defineEvent, EventStore, type CreateStoreOptions } from '../../src/index.js';
-import { eventualiUrl } from '../contenders/eventuali.js';
-import { fromParent, runChild, toParent, type Message } from '../lib/child.js';
-import type { Location } from '../lib/targets.js';
+import { defineEvent, EventStore } from '../../../src/index.js';
+import { eventualiUrl, storeOptions } from '../../contenders/eventuali.js';
+import { fromParent, runChild, toParent, type Message } from '../../lib/child.js';
+import type { Location } from '../../lib/targets.js';
 
 export const LatencyProbe = defineEvent('BenchLatencyProbe', z.object({ seq: z.number().int().nonnegative() }));
 export const PROBE_TYPE = 'BenchProbe';
@@ -40,8 +40,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 async function open(location: Location): Promise<EventStore> {
-  const options: CreateStoreOptions = location.kind === 'sqlite' ? { synchronous: location.synchronous } : {};
-  const store = await EventStore.create(eventualiUrl(location), options);
+  const store = await EventStore.create(eventualiUrl(location), storeOptions(location));
   return store.register(LatencyProbe);
 }
 

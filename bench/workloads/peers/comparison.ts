@@ -10,15 +10,16 @@
  * Emmett on every row, ≥ 0.7 × raw on appends and ≥ 0.5 × raw on reads.
  */
 import { randomUUID } from 'node:crypto';
-import { benchPackageVersion, ensureBenchDeps } from '../lib/ensure-bench-deps.js';
-import { describeError, type ResultRow } from '../lib/results.js';
-import type { Target } from '../lib/targets.js';
-import { peerNotes } from './peer-notes.js';
-import type { PeerContender, PeerFactory } from './peer-contender.js';
-import { openPeerEventuali } from './peer-eventuali.js';
-import { COLUMNS, emptyRow, fmt, measureOps, measurePasses, medianRatios, type Kind } from './peer-measure.js';
-import { openPeerRaw } from './peer-raw.js';
-import type { BenchContext, Workload } from './workload.js';
+import type { Contender, ContenderFactory } from '../../contenders/contender.js';
+import { eventuali } from '../../contenders/eventuali.js';
+import { raw } from '../../contenders/raw.js';
+import { benchPackageVersion, ensureBenchDeps } from '../../lib/ensure-bench-deps.js';
+import { formatWhole } from '../../lib/format.js';
+import { describeError, type ResultRow } from '../../lib/results.js';
+import { durableTargets, plainLabel, type Target } from '../../lib/targets.js';
+import type { BenchContext, Workload } from '../../lib/workload.js';
+import { COLUMNS, measureOps, measurePasses, medianRatios, peerRow, type Kind } from './measure.js';
+import { peerNotes } from './notes.js';
 
 const CALLERS = [1, 8] as const;
 const STREAM_EVENTS = 1000;
@@ -32,7 +33,7 @@ interface OpCase {
   unit: string;
   kind: Kind;
   /** Untimed, per contender, before its rounds: returns the operation for one caller. */
-  prepare(contender: PeerContender, callers: number): Promise<(caller: number) => Promise<unknown>>;
+  prepare(contender: Contender, callers: number): Promise<(caller: number) => Promise<unknown>>;
 }
 
 const OP_CASES: readonly OpCase[] = [
@@ -92,8 +93,8 @@ const OP_CASES: readonly OpCase[] = [
 ];
 
 /** Streams `stream-0` … of STREAM_EVENTS events, written once per contender (read-only afterwards). */
-const seeded = new WeakMap<PeerContender, number>();
-async function seedStreams(c: PeerContender, callers: number): Promise<void> {
+const seeded = new WeakMap<Contender, number>();
+async function seedStreams(c: Contender, callers: number): Promise<void> {
   for (let k = seeded.get(c) ?? 0; k < callers; k++) {
     await c.appendNew(`stream-${k}`, STREAM_EVENTS);
     const read = await c.readStream(`stream-${k}`);
@@ -102,22 +103,22 @@ async function seedStreams(c: PeerContender, callers: number): Promise<void> {
   }
 }
 
-type Factories = { sqlite: PeerFactory; postgres: PeerFactory } | Error;
+type Factories = { sqlite: ContenderFactory; postgres: ContenderFactory } | Error;
 
 /** Installs bench/node_modules if needed and loads the Emmett contenders (outside the main typecheck). */
 async function loadEmmett(log: (line: string) => void): Promise<Factories> {
   try {
     ensureBenchDeps(log);
-    const load = async (file: string, name: string): Promise<PeerFactory> => {
+    const load = async (file: string, name: string): Promise<ContenderFactory> => {
       // A computed specifier: tsc does not follow it, so the main typecheck needs no bench/node_modules.
       const module = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>;
       const factory = module[name];
       if (typeof factory !== 'function') throw new Error(`${file} does not export ${name}`);
-      return factory as PeerFactory;
+      return factory as ContenderFactory;
     };
     return {
-      sqlite: await load('../contenders/emmett-sqlite.ts', 'openEmmettSqlite'),
-      postgres: await load('../contenders/emmett-postgres.ts', 'openEmmettPostgres'),
+      sqlite: await load('../../contenders/emmett-sqlite.ts', 'openEmmettSqlite'),
+      postgres: await load('../../contenders/emmett-postgres.ts', 'openEmmettPostgres'),
     };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -125,7 +126,7 @@ async function loadEmmett(log: (line: string) => void): Promise<Factories> {
 }
 
 interface Opened {
-  contenders: PeerContender[];
+  contenders: Contender[];
   /** Why a contender did not open, by name. */
   failures: Map<string, string>;
   close(): Promise<void>;
@@ -134,12 +135,12 @@ interface Opened {
 /** Each contender on its own fresh database of the target. */
 async function openAll(target: Target, tag: string, emmett: Factories): Promise<Opened> {
   const kind = target.kind === 'postgres' ? 'postgres' : 'sqlite';
-  const factories: [string, PeerFactory | Error][] = [
-    ['eventuali', openPeerEventuali],
+  const factories: [string, ContenderFactory | Error][] = [
+    ['eventuali', eventuali],
     ['emmett', emmett instanceof Error ? emmett : emmett[kind]],
-    ['raw', openPeerRaw],
+    ['raw', raw],
   ];
-  const contenders: PeerContender[] = [];
+  const contenders: Contender[] = [];
   const disposers: (() => Promise<void>)[] = [];
   const failures = new Map<string, string>();
   for (const [name, factory] of factories) {
@@ -164,7 +165,7 @@ async function openAll(target: Target, tag: string, emmett: Factories): Promise<
 }
 
 function storeLabel(target: Target, callers: number): string {
-  return `${target.label.replace(/, \d+ concurrent callers$/, '')}, ${callers} caller${callers === 1 ? '' : 's'}`;
+  return `${plainLabel(target)}, ${callers} caller${callers === 1 ? '' : 's'}`;
 }
 
 async function runOps(ctx: BenchContext, target: Target, emmett: Factories): Promise<ResultRow[]> {
@@ -173,10 +174,10 @@ async function runOps(ctx: BenchContext, target: Target, emmett: Factories): Pro
   try {
     for (const kase of OP_CASES) {
       for (const callers of CALLERS) {
-        const row = emptyRow(kase.id, kase.workload, storeLabel(target, callers), kase.unit);
+        const row = peerRow(kase.id, kase.workload, storeLabel(target, callers), kase.unit);
         for (const [name, reason] of opened.failures) row.notes.push(`${name} did not run: ${reason}`);
-        const ready: PeerContender[] = [];
-        const ops = new Map<PeerContender, (caller: number) => Promise<unknown>>();
+        const ready: Contender[] = [];
+        const ops = new Map<Contender, (caller: number) => Promise<unknown>>();
         for (const contender of opened.contenders) {
           try {
             ops.set(contender, await kase.prepare(contender, callers));
@@ -200,12 +201,12 @@ async function runLog(ctx: BenchContext, target: Target, emmett: Factories): Pro
   const { logEvents: events, logRounds } = ctx.settings.peers;
   const count = events.toLocaleString('en-US');
   const store = storeLabel(target, 1);
-  const read = emptyRow('p6', `read the whole log of ${count} events from the start (pages of ${PAGE.toLocaleString('en-US')})`, store, 'events/s');
-  const consume = emptyRow('p7', `a consumer catching up over ${count} events (batches of ${CONSUMER_BATCH})`, store, 'events/s');
+  const read = peerRow('p6', `read the whole log of ${count} events from the start (pages of ${PAGE.toLocaleString('en-US')})`, store, 'events/s');
+  const consume = peerRow('p7', `a consumer catching up over ${count} events (batches of ${CONSUMER_BATCH})`, store, 'events/s');
   const opened = await openAll(target, 'plog', emmett);
   try {
     for (const row of [read, consume]) for (const [name, reason] of opened.failures) row.notes.push(`${name} did not run: ${reason}`);
-    const ready: PeerContender[] = [];
+    const ready: Contender[] = [];
     for (const contender of opened.contenders) {
       const begin = performance.now();
       try {
@@ -231,7 +232,7 @@ function finish(ctx: BenchContext, row: ResultRow): void {
   const medians = medianRatios(row);
   if (medians) row.notes.push(medians);
   row.notes.push(...peerNotes(row));
-  ctx.log(`  ${row.id} ${row.store}: ${COLUMNS.map((c) => `${c} ${fmt(row.values[c])}`).join(', ')} ${row.unit}`);
+  ctx.log(`  ${row.id} ${row.store}: ${COLUMNS.map((c) => `${c} ${formatWhole(row.values[c])}`).join(', ')} ${row.unit}`);
 }
 
 /** `emmett-sqlite 0.42.4, emmett-postgresql 0.42.0 (emmett 0.42.0)`, or why they are missing. */
@@ -246,7 +247,7 @@ export const peerComparison: Workload = {
   async run(ctx) {
     const emmett = await loadEmmett(ctx.log);
     if (emmett instanceof Error) ctx.log(`  Emmett is not available: ${describeError(emmett)}`);
-    const targets = ctx.stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres');
+    const targets = durableTargets(ctx.stores);
     const rows: ResultRow[] = [];
     for (const target of targets) {
       if (target.unavailable) {
@@ -269,7 +270,7 @@ export const peerComparison: Workload = {
 };
 
 function notRun(id: string, workload: string, store: string, unit: string, reason: string): ResultRow {
-  const row = emptyRow(id, workload, store, unit);
+  const row = peerRow(id, workload, store, unit);
   row.notes.push(`did not run: ${reason}`);
   return row;
 }
@@ -284,7 +285,7 @@ function describe(ctx: BenchContext, emmett: Factories): string {
     'Emmett `appendToStream(name, [{ type, data }], { expectedStreamVersion })` (STREAM_DOES_NOT_EXIST for a new stream), `readStream`,',
     '`aggregateStream(name, { evolve, initialState })`, its exported `readMessagesBatch` in pages (its stores have no read-all method), and',
     '`consumer({ pulling: { batchSize: 100, pullingFrequencyInMs: 0 } })` with one processor (SQLite) or reactor (PostgreSQL) from the beginning',
-    '(0 ms instead of the default 50 ms between full batches, which alone would cap it at 2,000 events/s); raw as described in bench/workloads/peer-raw.ts',
+    '(0 ms instead of the default 50 ms between full batches, which alone would cap it at 2,000 events/s); raw as described in bench/contenders/raw.ts',
     '(eventuali\'s tables, a version check + multi-row INSERT transaction per append, `SELECT` + `JSON.parse` per read, one checkpoint UPSERT per consumer page).',
     'Durability, the same on every side: SQLite files in WAL mode at synchronous=FULL (eventuali and raw set it; Emmett sets WAL and leaves SQLite\'s',
     'default, FULL, which the bench reads back from an Emmett connection before measuring); PostgreSQL is one server with its defaults',

@@ -4,14 +4,12 @@
  * when every order is confirmed or cancelled (reserve stock → take payment → confirm, across the
  * order and inventory services). Targets: ≥ 100 orders/s, none stuck.
  */
-import autocannon from 'autocannon';
-import { onServices, postJson } from './services-system.js';
-import { check, type ResultRow } from '../lib/results.js';
-import type { Target } from '../lib/targets.js';
-import { serviceTargets, storeLabel } from './http-users.js';
-import type { BenchContext, Workload } from './workload.js';
+import type autocannon from 'autocannon';
+import { check, emptyRow, type ResultRow } from '../../lib/results.js';
+import { plainLabel, type Target } from '../../lib/targets.js';
+import { durableWorkload, type BenchContext } from '../../lib/workload.js';
+import { CONNECTIONS, onServices, postJson, postLoad } from './services-system.js';
 
-const CONNECTIONS = 32;
 const CUSTOMERS = 50;
 const PRODUCTS = 20;
 /** How long after the last order was placed an order may still be open before it counts as stuck. */
@@ -22,6 +20,7 @@ const P99 = 'POST p99 ms';
 const REFUSED = 'refused';
 const CANCELLED = 'cancelled';
 const STUCK = 'stuck';
+const COLUMNS = [ORDERS_S, PLACED_S, P99, REFUSED, CANCELLED, STUCK];
 
 interface Placement {
   ids: string[];
@@ -29,27 +28,12 @@ interface Placement {
 }
 
 function placeOrders(url: string, amount: number, customers: readonly string[], products: readonly string[], placement: Placement): Promise<autocannon.Result> {
-  let n = 0;
-  return autocannon({
-    url,
-    connections: CONNECTIONS,
-    amount,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/orders',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          const i = n++;
-          const items = [{ product_id: products[i % products.length], quantity: 1 + (i % 3), price: '9.99' }];
-          return { ...request, body: JSON.stringify({ customer_id: customers[i % customers.length], items, shipping_address: { city: 'Bench' } }) };
-        },
-        onResponse: (status, body) => {
-          if (status === 201) placement.ids.push((JSON.parse(body) as { order_id: string }).order_id);
-        },
-      },
-    ],
+  const order = (i: number): unknown => {
+    const items = [{ product_id: products[i % products.length], quantity: 1 + (i % 3), price: '9.99' }];
+    return { customer_id: customers[i % customers.length], items, shipping_address: { city: 'Bench' } };
+  };
+  return postLoad(url, '/api/orders', { amount }, 30, order, (status, body) => {
+    if (status === 201) placement.ids.push((JSON.parse(body) as { order_id: string }).order_id);
   });
 }
 
@@ -83,15 +67,7 @@ async function watchOrders(url: string, placement: Placement): Promise<{ settled
 }
 
 async function runOn(ctx: BenchContext, target: Target, orders: number): Promise<ResultRow> {
-  const row: ResultRow = {
-    id: 'm2',
-    workload: `${orders.toLocaleString('en-US')} orders through the saga, ${CONNECTIONS} connections`,
-    store: storeLabel(target),
-    unit: ORDERS_S,
-    values: { [ORDERS_S]: null, [PLACED_S]: null, [P99]: null, [REFUSED]: null, [CANCELLED]: null, [STUCK]: null },
-    checks: [],
-    notes: [],
-  };
+  const row = emptyRow('m2', `${orders.toLocaleString('en-US')} orders through the saga, ${CONNECTIONS} connections`, plainLabel(target), ORDERS_S, COLUMNS);
   await onServices(target, 'm2', row, async (url) => {
     const customers: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) customers.push((await postJson<{ user_id: string }>(url, '/api/users', { username: `customer-${i}`, email: `c${i}@example.com` })).user_id);
@@ -134,28 +110,20 @@ async function runOn(ctx: BenchContext, target: Target, orders: number): Promise
   return row;
 }
 
-export const httpOrders: Workload = {
-  name: 'http-orders',
-  ids: ['m2'],
-  async run(ctx) {
-    const orders = ctx.settings.mode === 'quick' ? 300 : 1000;
-    const rows: ResultRow[] = [];
-    for (const target of serviceTargets(ctx)) rows.push(await runOn(ctx, target, orders));
-    return {
-      id: 'm2',
-      title: 'Microservices example: orders through the whole saga',
-      description:
-        'The example system as in m1. Setup: 50 customers, 20 products with ample stock. Then autocannon places ' +
-        `${orders.toLocaleString('en-US')} orders (\`POST /api/orders\`, 1–3 units of one product each) over ${CONNECTIONS} connections, ` +
-        'while a watcher walks the placed orders in order, asking `GET /api/orders/:id` one request at a time until each is ' +
-        'confirmed or cancelled. Each order runs the saga in the order service (`POST /api/orders` starts it, a durable ' +
-        'subscription is the fallback; the inventory service reserves over HTTP; simulated payment; confirmation), then ' +
-        'the inventory commit and three notifications. ' +
-        'orders/s = orders placed / time from the first order sent until the last one was seen final; placed/s and POST p99 ' +
-        "are autocannon's; refused = `POST /api/orders` answered other than 201 (not placed, so not counted); " +
-        `stuck = placed orders not final ${STUCK_AFTER_MS / 1000} s after the last was placed.`,
-      columns: [ORDERS_S, PLACED_S, P99, REFUSED, CANCELLED, STUCK],
-      rows,
-    };
-  },
-};
+export const httpOrders = durableWorkload('http-orders', 'm2', (ctx, target) => runOn(ctx, target, ctx.settings.mode === 'quick' ? 300 : 1000), (ctx) => {
+  const orders = ctx.settings.mode === 'quick' ? 300 : 1000;
+  return {
+    columns: COLUMNS,
+    title: 'Microservices example: orders through the whole saga',
+    description:
+      'The example system as in m1. Setup: 50 customers, 20 products with ample stock. Then autocannon places ' +
+      `${orders.toLocaleString('en-US')} orders (\`POST /api/orders\`, 1–3 units of one product each) over ${CONNECTIONS} connections, ` +
+      'while a watcher walks the placed orders in order, asking `GET /api/orders/:id` one request at a time until each is ' +
+      'confirmed or cancelled. Each order runs the saga in the order service (`POST /api/orders` starts it, a durable ' +
+      'subscription is the fallback; the inventory service reserves over HTTP; simulated payment; confirmation), then ' +
+      'the inventory commit and three notifications. ' +
+      'orders/s = orders placed / time from the first order sent until the last one was seen final; placed/s and POST p99 ' +
+      "are autocannon's; refused = `POST /api/orders` answered other than 201 (not placed, so not counted); " +
+      `stuck = placed orders not final ${STUCK_AFTER_MS / 1000} s after the last was placed.`,
+  };
+});

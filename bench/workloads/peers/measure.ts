@@ -3,11 +3,12 @@
  * interleaved rounds), or timed passes over a seeded log; a contender whose operation throws is
  * noted and dropped from that row only, and the others are measured again without it.
  */
-import { check, describeError, ratio, type Check, type ResultRow } from '../lib/results.js';
-import { collectGarbage } from '../lib/gc.js';
-import { median, pairedRatio, runFor, timeOnce, type Compared, type Op } from '../lib/timing.js';
-import type { PeerSettings } from '../lib/settings.js';
-import type { PeerContender } from './peer-contender.js';
+import type { Contender } from '../../contenders/contender.js';
+import { formatWhole, roundsNote } from '../../lib/format.js';
+import { collectGarbage } from '../../lib/gc.js';
+import { check, describeError, emptyRow, ratio, type Check, type ResultRow } from '../../lib/results.js';
+import type { PeerSettings } from '../../lib/settings.js';
+import { median, pairedRatio, runFor, timeOnce, type Compared, type Op } from '../../lib/timing.js';
 
 export const SUBJECT = 'eventuali';
 export const PEER = 'emmett';
@@ -19,8 +20,8 @@ export const PEER_MIN = 1.5;
 export const FLOOR_MIN = { append: 0.7, read: 0.5 } as const;
 export type Kind = keyof typeof FLOOR_MIN;
 
-export function emptyRow(id: string, workload: string, store: string, unit: string): ResultRow {
-  return { id, workload, store, unit, values: { [SUBJECT]: null, [PEER]: null, [FLOOR]: null }, checks: [], notes: [] };
+export function peerRow(id: string, workload: string, store: string, unit: string): ResultRow {
+  return emptyRow(id, workload, store, unit, COLUMNS);
 }
 
 /** Per contender: the rates of each round (paired by index across contenders). */
@@ -36,11 +37,7 @@ export function finishRow(row: ResultRow, rounds: Rounds, kind: Kind): void {
     row.rounds[name] = rates;
     compared.set(name, { median: median(rates), rounds: rates.map((perSecond) => ({ ops: 0, seconds: 0, perSecond })) });
   }
-  const range = (list: number[]): string =>
-    list.length < 2 ? fmt(list[0]) : `${fmt(Math.min(...list))}–${fmt(Math.max(...list))}`;
-  if (Object.keys(row.rounds).length > 0) {
-    row.notes.push(`rounds: ${Object.entries(row.rounds).map(([name, list]) => `${name} ${range(list)}`).join(', ')}`);
-  }
+  if (Object.keys(row.rounds).length > 0) row.notes.push(roundsNote(row.rounds));
   const checks: Check[] = [
     check(`${SUBJECT} / ${PEER}`, pairedRatio(compared.get(SUBJECT), compared.get(PEER)), '>=', PEER_MIN),
     check(`${SUBJECT} / ${FLOOR}`, pairedRatio(compared.get(SUBJECT), compared.get(FLOOR)), '>=', FLOOR_MIN[kind]),
@@ -57,8 +54,8 @@ export function finishRow(row: ResultRow, rounds: Rounds, kind: Kind): void {
  */
 export async function measureOps(
   row: ResultRow,
-  contenders: readonly PeerContender[],
-  op: (contender: PeerContender) => Op,
+  contenders: readonly Contender[],
+  op: (contender: Contender) => Op,
   settings: PeerSettings,
   callers: number,
   kind: Kind,
@@ -111,8 +108,8 @@ export async function measureOps(
  */
 export async function measurePasses(
   row: ResultRow,
-  contenders: readonly PeerContender[],
-  pass: (contender: PeerContender, round: number) => Promise<number>,
+  contenders: readonly Contender[],
+  pass: (contender: Contender, round: number) => Promise<number>,
   events: number,
   roundCount: number,
   log: (line: string) => void,
@@ -127,7 +124,7 @@ export async function measurePasses(
         const seconds = await timeOnce(async () => (read = await pass(contender, round)));
         if (read < events) throw new Error(`read ${read} of ${events} events`);
         rounds.get(contender.name)?.push(events / seconds);
-        log(`  ${row.id} ${row.store} ${contender.name}: ${fmt(events / seconds)} events/s (${seconds.toFixed(2)} s)`);
+        log(`  ${row.id} ${row.store} ${contender.name}: ${formatWhole(events / seconds)} events/s (${seconds.toFixed(2)} s)`);
       } catch (error) {
         failed.add(contender.name);
         rounds.set(contender.name, []);
@@ -145,8 +142,4 @@ export function medianRatios(row: ResultRow): string {
     .filter((pair): pair is readonly [string, number] => pair[1] !== null)
     .map(([other, value]) => `${SUBJECT} / ${other} ${value.toFixed(2)}×`);
   return parts.length > 0 ? `ratios of the medians (not paired by round): ${parts.join(', ')}` : '';
-}
-
-export function fmt(value: number | null | undefined): string {
-  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
 }
