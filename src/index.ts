@@ -1,3 +1,10 @@
+import { registerBuiltInEvents } from './event-store/built-in-events.js';
+import { SAGA_EVENTS } from './saga/saga-events.js';
+
+// The library's own event types (saga transitions) are known to every store, through the store's
+// hook for layers above it: a process that reads saga streams without a coordinator decodes them.
+registerBuiltInEvents(SAGA_EVENTS);
+
 export { Aggregate, aggregateTypeOf } from './core/aggregate.js';
 export type { AggregateClass } from './core/aggregate.js';
 export { defineEvent, MAX_ID_LENGTH } from './core/event.js';

@@ -8,6 +8,7 @@ import type { Event, EventDefinition, NewEvent } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
 import { InFlightCalls } from '../core/in-flight-calls.js';
+import { builtInEvents } from './built-in-events.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
@@ -86,6 +87,7 @@ export class EventStore {
       inlineProjections: [],
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
+    for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
   }
 
