@@ -166,7 +166,9 @@ export async function main(url = 'sqlite::memory:') {
     await outcomes.waitUntilCaughtUp();
 
     // #region errors
-    const error = await coordinator.start('order-processing', { orderId: 'o-4', items: [] }).catch((e: unknown) => e);
+    // The input is typed by the saga's schema; a value from outside (a request body) is checked at run time.
+    const body: unknown = JSON.parse('{ "orderId": "o-4", "items": [] }');
+    const error = await coordinator.start('order-processing', body as z.input<typeof OrderInput>).catch((e: unknown) => e);
     if (error instanceof SagaError && error.code === 'SAGA_INPUT') console.log(error.details.issues?.[0]?.path); // [ 'items' ]
     // #endregion
 
