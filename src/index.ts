@@ -62,6 +62,7 @@ export { DurableSubscription } from './streaming/durable/durable-subscription.js
 export type { DurableSubscriptionEvents, SubscriptionState } from './streaming/durable/durable-subscription.js';
 export { SubscriptionError } from './streaming/durable/subscription-errors.js';
 export type {
+  EventUnion,
   HandlerContext,
   OnHandlerError,
   RetryOptions,

@@ -130,6 +130,7 @@ export async function loadAggregate<T extends Aggregate>(
   aggregateId: string,
 ): Promise<T | null> {
   checkId('aggregate id', aggregateId);
+  if (Array.isArray(cls.events)) ctx.registry.registerAll(cls.events);
   const aggregateType = aggregateTypeOf(cls);
   const snapshot = ctx.snapshotEvery === undefined ? null : await readSnapshot(ctx, cls, aggregateType, aggregateId);
   if (snapshot) {
