@@ -80,7 +80,7 @@ export class DuplicateEventError extends EventualiError {
 
 /**
  * One reason a value failed its schema: zod's issue as zod gives it; another library's (valibot,
- * arktype…) with its path as plain keys.
+ * arktype…) as plain data: its message, its path as keys, its code when it has one.
  */
 export interface ValidationIssue {
   readonly message: string;

@@ -73,8 +73,10 @@ function asyncSchema(what: string): InvalidArgumentError {
   return new InvalidArgumentError(what, 'is checked by an async schema (an async refinement or check); eventuali validates synchronously');
 }
 
+/** A library's issue as plain data (its message, its path as keys, its code when a string): safe to serialize. */
 function plainIssue(issue: StandardSchemaV1.Issue): ValidationIssue {
-  const path = (issue.path ?? []).map((segment) => (typeof segment === 'object' && segment !== null ? segment.key : segment));
-  return { ...issue, message: issue.message, path };
+  const path = Array.from(issue.path ?? [], (segment) => (typeof segment === 'object' && segment !== null ? segment.key : segment));
+  const code = (issue as { code?: unknown }).code;
+  return typeof code === 'string' ? { message: String(issue.message), path, code } : { message: String(issue.message), path };
 }
 

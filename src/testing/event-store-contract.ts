@@ -4,6 +4,7 @@ import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
+import { schemaCases } from './contract/schema-cases.js';
 import type { ContractTestApi } from './contract/test-api.js';
 
 export type { AdapterFactory } from './contract/fixtures.js';
@@ -11,7 +12,8 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
 
 /**
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
- * idempotent retries, global order, serialization, upcasting, snapshots, transactions. Run it in
+ * idempotent retries, global order, serialization, upcasting, metadata and Standard Schema
+ * validation, snapshots, transactions. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
  *
@@ -35,5 +37,6 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('append', () => appendCases(open, runner));
     describe('read', () => readCases(open, runner));
     describe('aggregates', () => aggregateCases(open, runner));
+    describe('schemas', () => schemaCases(open, runner));
   });
 }
