@@ -61,3 +61,11 @@ declare const anyCoordinator: SagaCoordinator;
 void anyCoordinator.start('whatever', { any: 'thing' });
 const asAny: SagaCoordinator = coordinator;
 void asAny;
+
+// A coordinator parameter typed with its sagas keeps the checks.
+function startPing(typed: SagaCoordinator<[typeof pingSaga]>) {
+  void typed.start('ping', { host: 'example.com' });
+  // @ts-expect-error only ping is known to it
+  void typed.start('order-processing', { orderId: 'o-1', amountCents: 1 });
+}
+startPing(new SagaCoordinator(store, { sagas: [pingSaga] }));
