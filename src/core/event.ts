@@ -71,6 +71,11 @@ export type MetadataOf<M extends Schema | undefined> = M extends Schema ? EventM
 /** What `create()` takes as metadata for a metadata schema `M`. */
 export type MetadataInput<M extends Schema | undefined> = M extends Schema ? EventMetadata & SchemaInput<M> : EventMetadata;
 
+/** `create()`'s options argument: optional, unless the metadata schema requires keys. */
+export type CreateArgs<M extends Schema | undefined> = {} extends MetadataInput<M>
+  ? [options?: CreateEventOptions<MetadataInput<M>>]
+  : [options: CreateEventOptions<MetadataInput<M>> & { metadata: MetadataInput<M> }];
+
 /**
  * A typed event definition: its type name, data schema (zod or another Standard Schema v1 schema),
  * version, upcasters and optional metadata schema.
@@ -86,11 +91,11 @@ export interface EventDefinition<
   readonly metadataSchema: TMetadata;
   readonly version: number;
   readonly upcasters: Readonly<Record<number, Upcaster>>;
-  /** Validates `data` (and metadata) against the schemas and makes a new event. Throws `EventValidationError`. */
-  create(
-    data: SchemaInput<TSchema>,
-    options?: CreateEventOptions<MetadataInput<TMetadata>>,
-  ): NewEvent<TType, SchemaOutput<TSchema>, MetadataOf<TMetadata>>;
+  /**
+   * Validates `data` (and metadata) against the schemas and makes a new event. Throws
+   * `EventValidationError`. Options are required when the metadata schema requires keys.
+   */
+  create(data: SchemaInput<TSchema>, ...options: CreateArgs<TMetadata>): NewEvent<TType, SchemaOutput<TSchema>, MetadataOf<TMetadata>>;
   /** Type guard: is `event` of this type? */
   is<E extends { eventType: string }>(event: E): event is E & Event<TType, SchemaOutput<TSchema>, MetadataOf<TMetadata>>;
 }
@@ -158,7 +163,8 @@ export function defineEvent<const TType extends string, TSchema extends Schema, 
     metadataSchema: metadataSchema as TMetadata,
     version,
     upcasters,
-    create(data, createOptions = {}) {
+    create(data, ...rest) {
+      const createOptions: CreateEventOptions = rest[0] ?? {};
       checkOptionsObject('create() options', createOptions);
       const result = validateValue(schema, data, `${type} data`);
       if (!result.success) throw new EventValidationError(type, result.issues);

@@ -130,7 +130,7 @@ describe.each(targets)('Standard Schema (valibot, arktype) on $name', (target) =
       code: 'EVENT_VALIDATION',
       issues: [expect.objectContaining({ path: ['stars'] })],
     });
-    expect(thrown(() => Rated.create({ productId: 'p-1', stars: 5 }))).toMatchObject({ code: 'EVENT_VALIDATION', part: 'metadata' });
+    expect(thrown(() => Rated.create({ productId: 'p-1', stars: 5 }, {} as never))).toMatchObject({ code: 'EVENT_VALIDATION', part: 'metadata' });
     const forged = { ...Rated.create({ productId: 'p-1', stars: 5 }, { metadata: { reviewer: 'ann' } }), data: { productId: '', stars: 5 } };
     store.register(Rated);
     await expect(store.append('SchemaProduct', id, 'no-stream', [{ ...forged }])).rejects.toBeInstanceOf(EventValidationError);

@@ -27,6 +27,12 @@ expectTypeOf(opened.metadata.clientId).toEqualTypeOf<string>();
 CartOpened.create({ cartId: 'c-1', openedAt: new Date() }, { metadata: { clientId: 7 } });
 // @ts-expect-error the metadata schema requires clientId
 CartOpened.create({ cartId: 'c-1', openedAt: new Date() }, { metadata: { correlationId: 'r-1' } });
+// @ts-expect-error so the options (with metadata) are required
+CartOpened.create({ cartId: 'c-1', openedAt: new Date() });
+// @ts-expect-error metadata itself is required
+CartOpened.create({ cartId: 'c-1', openedAt: new Date() }, { eventId: 'e-1' });
+// Without a required key the options stay optional.
+defineEvent('Optional', z.object({}), { metadata: z.object({ clientId: z.string().optional() }) }).create({});
 
 // An event without a metadata schema keeps the plain metadata type.
 const Plain = defineEvent('Plain', z.object({ n: z.number() }));
