@@ -5,6 +5,7 @@ export type { Schema, SchemaInput, SchemaOutput } from './core/schema.js';
 export type { StandardSchemaV1 } from './core/standard-schema.js';
 export { defineEvent, MAX_ID_LENGTH } from './core/event.js';
 export type {
+  CreateArgs,
   CreateEventOptions,
   DefineEventOptions,
   Event,
