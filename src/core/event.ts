@@ -1,6 +1,6 @@
 import { uuidv7 } from './uuid-v7.js';
 import { describeValue, EventValidationError, InvalidArgumentError } from './errors.js';
-import { checkPlainObject, checkTimestamp } from './limits.js';
+import { checkPlainObject, checkTimestamp, LONE_SURROGATE } from './limits.js';
 import { checkSchema, validateValue, type Schema, type SchemaInput, type SchemaOutput } from './schema.js';
 import { checkOptionsObject } from './checks.js';
 
@@ -204,8 +204,6 @@ export function validMetadata(definition: EventDefinition, metadata: EventMetada
   const output = result.data;
   return typeof output === 'object' && output !== null ? { ...metadata, ...(output as EventMetadata) } : metadata;
 }
-
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Longest id (aggregate id, event id, subscription id) the stores accept. */
 export const MAX_ID_LENGTH = 255;

@@ -1,11 +1,13 @@
 import type { EventRecord } from '../event-log.js';
 import { toEventRecords, type EventRow } from '../sql/event-row.js';
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import { deadLetterValues, toDeadLetterRecord, type DeadLetterRow } from '../sql/dead-letter-row.js';
+import type { SqlCoordination } from '../sql/sql-adapter.js';
 import { ROW_TYPES, selectEventsByIds, statement, type Statement } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
-/** @internal the SQL of leases, checkpoints and dead letters in one schema. */
-export interface SubscriptionStatements {
+/** The SQL of leases, checkpoints and dead letters in one schema. */
+export interface CoordinationStatements {
   acquire: Statement;
   holder: Statement;
   release: Statement;
@@ -18,7 +20,7 @@ export interface SubscriptionStatements {
   readEvents: Statement;
 }
 
-export function subscriptionStatements(schema: string): SubscriptionStatements {
+export function coordinationStatements(schema: string): CoordinationStatements {
   const s = `"${schema}"`;
   const upsert = 'ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
   return {
@@ -53,69 +55,55 @@ export function subscriptionStatements(schema: string): SubscriptionStatements {
 const run = (db: PostgresQueryable, st: Statement, values: unknown[]) =>
   db.query<Record<string, unknown>>({ name: st.name, text: st.text, values, types: ROW_TYPES });
 
-export async function acquireLease(db: PostgresQueryable, st: SubscriptionStatements, name: string, owner: string, ttlMs: number): Promise<boolean> {
-  return ((await run(db, st.acquire, [name, owner, ttlMs])).rowCount ?? 0) > 0;
-}
+/** Leases, checkpoints and dead letters in one schema, on a pool or on a transaction's connection. */
+export class PostgresCoordination implements SqlCoordination {
+  constructor(
+    private readonly db: PostgresQueryable,
+    private readonly st: CoordinationStatements,
+  ) {}
 
-export async function leaseHolder(db: PostgresQueryable, st: SubscriptionStatements, name: string): Promise<string | null> {
-  const row = (await run(db, st.holder, [name])).rows[0];
-  return row ? String(row['owner']) : null;
-}
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return ((await run(this.db, this.st.acquire, [name, owner, ttlMs])).rowCount ?? 0) > 0;
+  }
 
-export async function releaseLease(db: PostgresQueryable, st: SubscriptionStatements, name: string, owner: string): Promise<void> {
-  await run(db, st.release, [name, owner]);
-}
+  async leaseHolder(name: string): Promise<string | null> {
+    const row = (await run(this.db, this.st.holder, [name])).rows[0];
+    return row ? String(row['owner']) : null;
+  }
 
-export async function loadCheckpoint(db: PostgresQueryable, st: SubscriptionStatements, subscriptionId: string): Promise<bigint | null> {
-  const row = (await run(db, st.loadCheckpoint, [subscriptionId])).rows[0];
-  return row ? BigInt(row['position'] as string) : null;
-}
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await run(this.db, this.st.release, [name, owner]);
+  }
 
-export async function saveCheckpoint(
-  db: PostgresQueryable,
-  st: SubscriptionStatements,
-  subscriptionId: string,
-  position: bigint,
-  fence?: LeaseFence,
-): Promise<boolean> {
-  const result = fence
-    ? await run(db, st.saveFencedCheckpoint, [subscriptionId, position.toString(), fence.name, fence.owner])
-    : await run(db, st.saveCheckpoint, [subscriptionId, position.toString()]);
-  return (result.rowCount ?? 0) > 0;
-}
+  async loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
+    const row = (await run(this.db, this.st.loadCheckpoint, [subscriptionId])).rows[0];
+    return row ? BigInt(row['position'] as string) : null;
+  }
 
-export async function addDeadLetter(db: PostgresQueryable, st: SubscriptionStatements, r: DeadLetterRecord): Promise<void> {
-  await run(db, st.addDeadLetter, [
-    r.id,
-    r.subscriptionId,
-    r.globalPosition.toString(),
-    r.eventId,
-    r.eventType,
-    r.error,
-    r.attempts,
-    r.failedAt,
-  ]);
-}
+  async saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
+    const result = fence
+      ? await run(this.db, this.st.saveFencedCheckpoint, [subscriptionId, position.toString(), fence.name, fence.owner])
+      : await run(this.db, this.st.saveCheckpoint, [subscriptionId, position.toString()]);
+    return (result.rowCount ?? 0) > 0;
+  }
 
-export async function listDeadLetters(db: PostgresQueryable, st: SubscriptionStatements, subscriptionId: string): Promise<DeadLetterRecord[]> {
-  const { rows } = await run(db, st.listDeadLetters, [subscriptionId]);
-  return rows.map((row) => ({
-    id: String(row['id']),
-    subscriptionId: String(row['subscription_id']),
-    globalPosition: BigInt(row['global_position'] as string),
-    eventId: String(row['event_id']),
-    eventType: String(row['event_type']),
-    error: String(row['error']),
-    attempts: Number(row['attempts']),
-    failedAt: new Date(Number(row['failed_at'])),
-  }));
-}
+  async addDeadLetter(record: DeadLetterRecord): Promise<void> {
+    await run(this.db, this.st.addDeadLetter, deadLetterValues(record, (position) => position.toString(), (failedAt) => failedAt));
+  }
 
-export async function deleteDeadLetter(db: PostgresQueryable, st: SubscriptionStatements, id: string): Promise<void> {
-  await run(db, st.deleteDeadLetter, [id]);
-}
+  async listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
+    const { st } = this;
+    const { rows } = await this.db.query<DeadLetterRow>({ name: st.listDeadLetters.name, text: st.listDeadLetters.text, values: [subscriptionId], types: ROW_TYPES });
+    return rows.map(toDeadLetterRecord);
+  }
 
-export async function readEvents(db: PostgresQueryable, st: SubscriptionStatements, eventIds: readonly string[]): Promise<EventRecord[]> {
-  const { rows } = await db.query<EventRow>({ name: st.readEvents.name, text: st.readEvents.text, values: [[...eventIds]], types: ROW_TYPES });
-  return toEventRecords(rows);
+  async deleteDeadLetter(id: string): Promise<void> {
+    await run(this.db, this.st.deleteDeadLetter, [id]);
+  }
+
+  async readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
+    const { st } = this;
+    const { rows } = await this.db.query<EventRow>({ name: st.readEvents.name, text: st.readEvents.text, values: [[...eventIds]], types: ROW_TYPES });
+    return toEventRecords(rows);
+  }
 }

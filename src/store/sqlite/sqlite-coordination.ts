@@ -1,19 +1,12 @@
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import type { EventRecord } from '../event-log.js';
+import { deadLetterValues, toDeadLetterRecord, type DeadLetterRow } from '../sql/dead-letter-row.js';
+import { tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
+import type { SqlCoordination } from '../sql/sql-adapter.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 
-interface DeadLetterRow {
-  id: string;
-  subscription_id: string;
-  global_position: number;
-  event_id: string;
-  event_type: string;
-  error: string;
-  attempts: number;
-  failed_at: number;
-}
-
-/** @internal leases, checkpoints and dead letters in SQLite; synchronous, called under the adapter's lock. */
-export class SqliteSubscriptions {
+/** Leases, checkpoints and dead letters in SQLite; synchronous, called under the adapter's lock. */
+export class SqliteCoordination implements SqlCoordination {
   readonly #acquire: SqliteStatement;
   readonly #release: SqliteStatement;
   readonly #holder: SqliteStatement<{ owner: string }>;
@@ -24,12 +17,14 @@ export class SqliteSubscriptions {
   readonly #listDeadLetters: SqliteStatement<DeadLetterRow>;
   readonly #deleteDeadLetter: SqliteStatement;
   readonly #db: SqliteDatabase;
+  readonly #eventsByIds: SqliteStatement<EventTuple>;
   readonly #journalMode: SqliteStatement<{ journal_mode: string }>;
   readonly #synchronous: SqliteStatement<{ synchronous: number }>;
   readonly #setSynchronous = new Map<number, SqliteStatement>();
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, eventsByIds: SqliteStatement<EventTuple>) {
     this.#db = db;
+    this.#eventsByIds = eventsByIds;
     this.#journalMode = db.prepare('PRAGMA journal_mode');
     this.#synchronous = db.prepare('PRAGMA synchronous');
     // A lease is taken when free, expired, or already ours; `changes` tells whether we hold it.
@@ -116,23 +111,18 @@ export class SqliteSubscriptions {
   }
 
   addDeadLetter(r: DeadLetterRecord): void {
-    this.#addDeadLetter.run(r.id, r.subscriptionId, r.globalPosition, r.eventId, r.eventType, r.error, r.attempts, r.failedAt.getTime());
+    this.#addDeadLetter.run(...deadLetterValues(r, (position) => position, (failedAt) => failedAt.getTime()));
   }
 
   listDeadLetters(subscriptionId: string): DeadLetterRecord[] {
-    return this.#listDeadLetters.all(subscriptionId).map((row) => ({
-      id: row.id,
-      subscriptionId: row.subscription_id,
-      globalPosition: BigInt(row.global_position),
-      eventId: row.event_id,
-      eventType: row.event_type,
-      error: row.error,
-      attempts: row.attempts,
-      failedAt: new Date(row.failed_at),
-    }));
+    return this.#listDeadLetters.all(subscriptionId).map(toDeadLetterRecord);
   }
 
   deleteDeadLetter(id: string): void {
     this.#deleteDeadLetter.run(id);
+  }
+
+  readEvents(eventIds: readonly string[]): EventRecord[] {
+    return tuplesToEventRecords(this.#eventsByIds.all(JSON.stringify(eventIds)));
   }
 }

@@ -4,7 +4,7 @@ import { Aggregate } from '../../core/aggregate.js';
 import { defineEvent, type EventOf } from '../../core/event.js';
 import { EventStore } from '../../event-store/event-store.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
-import type { NewEventRecord } from '../../store/event-log.js';
+import type { EventRecord, NewEventRecord } from '../../store/event-log.js';
 import type { StorageAdapter } from '../../store/adapter.js';
 import type { StandardSchemaV1 } from '../../core/standard-schema.js';
 
@@ -93,6 +93,11 @@ export const uid = (prefix = 'acc'): string => `${prefix}-${randomUUID()}`;
 /** A raw record, as an older (or broken) writer would have stored it. */
 export function rawRecord(eventType: string, data: string, schemaVersion = 1, metadata = '{}'): NewEventRecord {
   return { eventId: randomUUID(), eventType, schemaVersion, timestamp: new Date(), metadata, data };
+}
+
+/** Appends one raw record as a new ContractAccount stream, past the store's encoding (as an older writer would have). */
+export function appendRaw(adapter: StorageAdapter, aggregateId: string, record: NewEventRecord): Promise<EventRecord[]> {
+  return adapter.append({ aggregateId, aggregateType: 'ContractAccount', expectedVersion: 0, events: [record] });
 }
 
 /** Opens a store over a fresh adapter, with every fixture event registered. */
