@@ -2,12 +2,14 @@ import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
 import type { StorageAdapter } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
 import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import type { CheckedAggregateClass } from '../core/aggregate-events.js';
 import { aggregateInternals, aggregateTypeOf } from '../core/aggregate.js';
 import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, NewEvent } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
 import { InFlightCalls } from '../core/in-flight-calls.js';
+import { builtInEvents } from './built-in-events.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
@@ -90,6 +92,7 @@ export class EventStore {
       inlineProjections: [],
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
+    for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
     this.#readModels = new ReadModelKeeper({
       adapter,
@@ -156,21 +159,24 @@ export class EventStore {
     });
   }
 
-  /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
-  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId));
+  /**
+   * Rebuilds an aggregate from its snapshot and events; `null` when it has no events. A class with
+   * `static readonly events = [...] as const` has its handlers checked at compile time.
+   */
+  load<C extends AggregateClass>(cls: C & CheckedAggregateClass<C>, aggregateId: string): Promise<InstanceType<C> | null> {
+    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls as AggregateClass<InstanceType<C>>, aggregateId));
   }
 
   /**
    * Loads, runs `command`, saves; on a conflict reloads and runs it again, at most `maxRetries` more
    * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events.
    */
-  async update<T extends Aggregate>(
-    cls: AggregateClass<T>,
+  async update<C extends AggregateClass>(
+    cls: C & CheckedAggregateClass<C>,
     aggregateId: string,
-    command: (aggregate: T) => unknown,
+    command: (aggregate: InstanceType<C>) => unknown,
     options: UpdateOptions = {},
-  ): Promise<T> {
+  ): Promise<InstanceType<C>> {
     const maxRetries = options.maxRetries ?? 3;
     checkPositiveInteger('maxRetries', maxRetries, { allowZero: true });
     for (let attempt = 0; ; attempt++) {
@@ -285,9 +291,10 @@ export class EventStore {
 
   /**
    * A durable subscription: catches up from `from` (or its stored checkpoint), then follows live.
-   * Call `start()` on the handle to begin. One active instance per id across processes.
+   * Call `start()` on the handle to begin. One active instance per id across processes. Given
+   * `events: [A, B]`, its handler gets `EventOf<A> | EventOf<B>`.
    */
-  subscribe(options: SubscriptionOptions): DurableSubscription {
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription {
     this.#checkOpen();
     return this.#runtime.subscribe(options);
   }

@@ -1,25 +1,30 @@
 import type { z } from 'zod';
 import { describeValue, InvalidArgumentError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
+import { checkSchema, isZodSchema, type Schema, type SchemaInput, type SchemaOutput } from '../core/schema.js';
 import { DOCUMENT_FIELD } from '../store/documents.js';
 
 /** A read model's name: a lowercase identifier, short enough to name its table and indexes. */
 const READ_MODEL_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 
 /** What `defineReadModel` takes. */
-export interface ReadModelDefinition<S extends z.ZodType, D extends readonly EventDefinition[]> {
+export interface ReadModelDefinition<S extends Schema, D extends readonly EventDefinition[]> {
   /** Names the read model: its table, and the checkpoint of its projection. A lowercase identifier. */
   name: string;
-  /** Every document is checked against it on write; a document that fails is the projection's error. */
+  /**
+   * Every document is checked against it on write; a document that fails is the projection's
+   * error. zod's, or any Standard Schema v1 schema (with zod, Dates and bigints come back typed,
+   * and filters may name only the object's fields).
+   */
   schema: S;
   /** The events it reads (registered with the store it runs on). */
   events: D;
   /** Which document an event changes (default: `event.aggregateId`); any key, for multi-stream models. */
   documentId?: (event: EventOf<D[number]>) => string;
   /** The next document from the current one (null at first); null deletes it. May be async. */
-  evolve: (doc: z.output<S> | null, event: EventOf<D[number]>) => z.input<S> | null | Promise<z.input<S> | null>;
+  evolve: (doc: SchemaOutput<S> | null, event: EventOf<D[number]>) => SchemaInput<S> | null | Promise<SchemaInput<S> | null>;
   /** Top-level fields to index (expression indexes on SQLite and PostgreSQL), for `find`'s filters. */
-  indexes?: readonly (keyof z.output<S> & string)[];
+  indexes?: readonly (keyof SchemaOutput<S> & string)[];
 }
 
 /**
@@ -29,7 +34,7 @@ export interface ReadModelDefinition<S extends z.ZodType, D extends readonly Eve
 export interface ReadModel<Doc = unknown, E extends Event = Event> {
   readonly kind: 'read-model';
   readonly name: string;
-  readonly schema: z.ZodType;
+  readonly schema: Schema;
   readonly events: readonly EventDefinition[];
   readonly eventTypes: readonly string[];
   readonly indexes: readonly string[];
@@ -64,17 +69,15 @@ export type DocumentOf<M> = M extends ReadModel<infer Doc, Event> ? Doc : never;
  * store.projection(CartDetails).start();
  * await store.documents(CartDetails).find({ where: { status: 'open' } });
  */
-export function defineReadModel<S extends z.ZodType, const D extends readonly EventDefinition[]>(
+export function defineReadModel<S extends Schema, const D extends readonly EventDefinition[]>(
   definition: ReadModelDefinition<S, D>,
-): ReadModel<z.output<S>, EventOf<D[number]>> {
+): ReadModel<SchemaOutput<S>, EventOf<D[number]>> {
   if (typeof definition !== 'object' || definition === null) throw new InvalidArgumentError('read model', 'must be an object');
   const { name, schema, events, evolve } = definition;
   if (typeof name !== 'string' || !READ_MODEL_NAME.test(name)) {
     throw new InvalidArgumentError('read model name', `${describeValue(name)} must be a lowercase identifier ([a-z_][a-z0-9_]*, at most 48 characters)`);
   }
-  if (!schema || typeof (schema as { safeParse?: unknown }).safeParse !== 'function') {
-    throw new InvalidArgumentError('schema', `read model ${name} needs a zod schema`);
-  }
+  checkSchema('schema', `read model ${name}`, schema);
   if (!Array.isArray(events) || events.length === 0 || events.some((e) => typeof e?.type !== 'string')) {
     throw new InvalidArgumentError('events', `read model ${name} needs at least one event definition`);
   }
@@ -96,7 +99,7 @@ export function defineReadModel<S extends z.ZodType, const D extends readonly Ev
     fields,
     documentId: documentId as (event: Event) => string,
     evolve: evolve as (doc: unknown, event: Event) => unknown,
-  } as ReadModel<z.output<S>, EventOf<D[number]>>;
+  } as ReadModel<SchemaOutput<S>, EventOf<D[number]>>;
 }
 
 /** True when `value` is a read model (`store.projection()` takes read models and projections). */
@@ -117,7 +120,8 @@ export function checkField(argument: string, field: unknown, fields: ReadonlyMap
 }
 
 /** The keys of a zod object schema (through optional/nullable/default wrappers) and their JSON types; null for other schemas. */
-function topLevelFields(schema: z.ZodType): ReadonlyMap<string, FieldKind> | null {
+function topLevelFields(schema: Schema): ReadonlyMap<string, FieldKind> | null {
+  if (!isZodSchema(schema)) return null;
   const def = unwrap(defOf(schema));
   if (def.type !== 'object' || !def.shape) return null;
   return new Map(Object.entries(def.shape).map(([key, field]) => [key, kindOf(unwrap(defOf(field as z.ZodType)))]));

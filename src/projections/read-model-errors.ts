@@ -1,8 +1,7 @@
-import type { z } from 'zod';
-import { EventualiError } from '../core/errors.js';
+import { describeIssues, EventualiError, type ValidationIssue } from '../core/errors.js';
 
 /**
- * A read model's `evolve` returned a document its schema refuses. Thrown inside the projection, so
+ * A read model's `evolve` returned a document its schema refuses (`issues` are the schema library's). Thrown inside the projection, so
  * it takes the projection's path for a failing event: retried, then parked as a dead letter (or
  * stopping the projection with `onError: 'stop'`); inline, it fails the append. Nothing is written.
  *
@@ -13,11 +12,9 @@ export class DocumentValidationError extends EventualiError {
   constructor(
     readonly readModel: string,
     readonly documentId: string,
-    readonly issues: z.core.$ZodIssue[],
+    readonly issues: ValidationIssue[],
   ) {
-    const issue = issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
-    super('DOCUMENT_VALIDATION', `Document ${JSON.stringify(documentId)} of ${readModel} fails its schema${where}: ${issue?.message ?? 'invalid'}`);
+    super('DOCUMENT_VALIDATION', `Document ${JSON.stringify(documentId)} of ${readModel} fails its schema${describeIssues(issues)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkId, type Event } from '../core/event.js';
 import { compileReviver, type Reviver } from '../core/json-reviver.js';
-import { safeParseData } from '../core/parse-data.js';
+import { isZodSchema, validateValue } from '../core/schema.js';
 import { toJson } from '../core/serializer.js';
 import type { DocumentCollection, DocumentWriter } from '../store/documents.js';
 import type { Projection, ProjectionHandler } from './projection.js';
@@ -27,12 +27,13 @@ const codecs = new WeakMap<ReadModel, DocumentCodec>();
 export function documentCodec(model: ReadModel): DocumentCodec {
   let codec = codecs.get(model);
   if (!codec) {
-    const reviver: Reviver | null = compileReviver(model.schema);
+    // Dates and bigints come back from JSON where a zod schema declares them (as for events).
+    const reviver: Reviver | null = isZodSchema(model.schema) ? compileReviver(model.schema) : null;
     codec = {
       collection: { name: model.name, indexes: model.indexes },
       validate(id, doc) {
-        const result = safeParseData(model.schema, doc, `document ${id} of ${model.name}`);
-        if (!result.success) throw new DocumentValidationError(model.name, id, result.error.issues);
+        const result = validateValue(model.schema, doc, `document ${id} of ${model.name}`);
+        if (!result.success) throw new DocumentValidationError(model.name, id, result.issues);
         return result.data;
       },
       encode(id, doc) {
