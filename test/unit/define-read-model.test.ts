@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as v from 'valibot';
 import { z } from 'zod';
 import { defineEvent, defineReadModel, EventStore, MemoryAdapter, type DocumentOf, type StorageAdapter } from '../../src/index.js';
 
@@ -33,6 +34,25 @@ describe('defineReadModel', () => {
     ['an index named twice', { ...base, indexes: ['owner', 'owner'] }],
   ])('refuses %s with InvalidArgumentError', (_what, definition) => {
     expect(() => defineReadModel(definition as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('takes any Standard Schema v1 schema (valibot here): documents checked on write, fields not listed', async () => {
+    const model = defineReadModel({
+      name: 'drm_valibot',
+      schema: v.object({ owner: v.pipe(v.string(), v.minLength(2)), open: v.boolean() }),
+      events: [Opened],
+      evolve: (_doc, event) => ({ owner: event.data.owner, open: true }),
+    });
+    expect(model.fields).toBeNull();
+    const store = new EventStore();
+    store.projection(model, { inline: true });
+    await store.append('DrmCart', 'c-1', 'no-stream', [Opened.create({ owner: 'ann' })]);
+    expect(await store.documents(model).find({ where: { owner: 'ann' } })).toEqual([{ owner: 'ann', open: true }]);
+    await expect(store.append('DrmCart', 'c-2', 'no-stream', [Opened.create({ owner: 'a' })])).rejects.toMatchObject({
+      code: 'DOCUMENT_VALIDATION',
+      documentId: 'c-2',
+    });
+    await store.close();
   });
 
   it('runs only on an adapter that keeps documents, and inline at most once per store', async () => {
