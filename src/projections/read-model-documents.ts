@@ -54,28 +54,28 @@ export class ReadModelDocuments<Doc> {
     return this.call(() => this.#count(options));
   }
 
-  async #get(id: string, options: DocumentWaitOptions): Promise<Doc | null> {
+  // Reads are called per request: checks first (they throw, and the call rejects), then one
+  // promise chain, waiting first only when `waitFor` asks to.
+  #get(id: string, options: DocumentWaitOptions): Promise<Doc | null> {
     checkId('document id', id);
+    const read = () => this.storage.get(this.#codec.collection, id).then((json) => (json === null ? null : (this.#codec.decode(json) as Doc)));
     const waiting = this.#wait(options);
-    if (waiting) await waiting;
-    const json = await this.storage.get(this.#codec.collection, id);
-    return json === null ? null : (this.#codec.decode(json) as Doc);
+    return waiting ? waiting.then(read) : read();
   }
 
-  async #find(options: FindDocumentsOptions<Doc>): Promise<Doc[]> {
+  #find(options: FindDocumentsOptions<Doc>): Promise<Doc[]> {
     const query = toDocumentQuery(this.model as ReadModel, options as FindDocumentsOptions<unknown>);
+    const read = () => this.storage.find(this.#codec.collection, query).then((rows) => rows.map((json) => this.#codec.decode(json) as Doc));
     const waiting = this.#wait(options);
-    if (waiting) await waiting;
-    const rows = await this.storage.find(this.#codec.collection, query);
-    return rows.map((json) => this.#codec.decode(json) as Doc);
+    return waiting ? waiting.then(read) : read();
   }
 
-  async #count(options: CountDocumentsOptions<Doc>): Promise<number> {
+  #count(options: CountDocumentsOptions<Doc>): Promise<number> {
     checkOptionsObject('count options', options);
     const where = toConditions(this.model as ReadModel, options.where);
+    const read = () => this.storage.count(this.#codec.collection, where);
     const waiting = this.#wait(options);
-    if (waiting) await waiting;
-    return this.storage.count(this.#codec.collection, where);
+    return waiting ? waiting.then(read) : read();
   }
 
   /**

@@ -89,12 +89,11 @@ export class SqlDocumentReader implements DocumentStorage {
     readonly handled: DocumentStorage['handled'],
   ) {}
 
-  async get(collection: DocumentCollection, id: string): Promise<string | null> {
-    const rows = await this.#read(this.dialect.selectById(this.dialect.table(collection)), [id]);
-    return rows[0] ? (rows[0]['doc'] as string) : null;
+  get(collection: DocumentCollection, id: string): Promise<string | null> {
+    return this.#read(this.dialect.selectById(this.dialect.table(collection)), [id]).then((rows) => (rows[0] ? (rows[0]['doc'] as string) : null));
   }
 
-  async find(collection: DocumentCollection, query: DocumentQuery): Promise<string[]> {
+  find(collection: DocumentCollection, query: DocumentQuery): Promise<string[]> {
     const params: unknown[] = [];
     const where = this.#where(query.where, params);
     const order = [...query.orderBy.map((o) => this.dialect.order(o.field, o.direction)), this.dialect.idOrder].join(', ');
@@ -109,8 +108,7 @@ export class SqlDocumentReader implements DocumentStorage {
       params.push(query.offset);
       sql += ` OFFSET ${this.dialect.placeholder(params.length)}`;
     }
-    const rows = await this.#read(sql, params);
-    return rows.map((row) => row['doc'] as string);
+    return this.#read(sql, params).then((rows) => rows.map((row) => row['doc'] as string));
   }
 
   async count(collection: DocumentCollection, where: readonly DocumentCondition[]): Promise<number> {
@@ -125,12 +123,11 @@ export class SqlDocumentReader implements DocumentStorage {
     return ` WHERE ${conditions.map((c) => this.dialect.condition(c, bind)).join(' AND ')}`;
   }
 
-  async #read(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    try {
-      return await this.run(sql, params);
-    } catch (error) {
+  /** Reads are called per request: plain promise chains, no extra async frames. */
+  #read(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    return this.run(sql, params).catch((error: unknown) => {
       if (this.dialect.isMissingTable(error)) return [];
       throw error;
-    }
+    });
   }
 }
