@@ -6,3 +6,5 @@ export { nodeTestApi } from './testing/contract/node-test-api.js';
 export type { RunnerWithoutExpect } from './testing/contract/node-test-api.js';
 export { assertExpect } from './testing/contract/assert-expect.js';
 export type { AssertExpectation, AssertMatchers, AsyncExpectation } from './testing/contract/assert-expect.js';
+export { SagaOutcome, SagaScenario, sagaScenario } from './testing/saga-scenario.js';
+export type { SagaCall, StepFakes } from './testing/saga-scenario.js';
