@@ -133,6 +133,7 @@ describe('docs: every example runs', () => {
       'errors', 'events', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
       'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
       'transactions', 'upcasting', 'user',
+      'counting-adapter.node-test', 'saga-order.spec',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
   });

@@ -1,5 +1,5 @@
 // The contract suite under Node's built-in runner (not vitest): `npm run test:node`, which
-// test/testing/node-test-run.test.ts runs inside `npm test`.
+// test/smoke/node-test.test.ts runs inside `npm test`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import * as test from 'node:test';
 import { MemoryAdapter } from '../../src/index.js';
 import { openSqliteAdapter } from '../../src/sqlite.js';
 import { describeEventStoreContract, nodeTestApi } from '../../src/testing.js';
+// The docs' example (docs/testing.md) runs here too.
+import '../../docs/examples/counting-adapter.node-test.js';
 
 const runner = nodeTestApi(test);
 

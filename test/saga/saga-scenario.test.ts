@@ -210,6 +210,13 @@ describe('sagaScenario: runs a saga through a real coordinator on a memory store
     await expect(run).rejects.toThrow(/did not end within 50 ms \(calls so far: execute reserveInventory, execute processPayment/);
   });
 
+  it('runs a saga that takes no input', async () => {
+    const saga = defineSaga('ping', { steps: [{ name: 'a', execute: (ctx) => ctx.input ?? 'none' }, { name: 'b', execute: () => 2 }] });
+    const outcome = await sagaScenario(saga).failing('b').expectCompensated(['a']);
+    expect(outcome.state.input).toBeUndefined();
+    expect(outcome.state.results).toEqual({ a: 'none' });
+  });
+
   it('runs each time on a fresh store, so one scenario can run twice with the same saga id', async () => {
     const scenario = sagaScenario(orderSaga()).withInput(input).withSagaId('same').fakeAll();
     const first = await scenario.expectCompleted();
