@@ -2,12 +2,12 @@
  * The layers of src/ (DESIGN.md §2, docs/architecture.md), checked by `npm run check:deps`.
  * Imports flow down only:
  *
- *   core  <-  store  <-  streaming  <-  projections  <-  event-store  <-  saga
+ *   core  <-  store  <-  streaming  <-  projections  <-  event-store  <-  saga  <-  http
  *
- * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts) and src/testing/ sit on top and
- * may import any layer; nothing in a layer imports them. Type-only imports count.
+ * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts, http.ts) and src/testing/ sit
+ * on top and may import any layer; nothing in a layer imports them. Type-only imports count.
  */
-const ENTRIES = '^src/(index|sqlite|postgres|testing)[.]ts$';
+const ENTRIES = '^src/(index|sqlite|postgres|testing|http)[.]ts$';
 
 /** A layer may import itself and what is listed before it, never what comes after it. */
 const LAYERS = [
@@ -17,6 +17,8 @@ const LAYERS = [
   ['projections', '^src/projections/'],
   ['event-store', '^src/event-store/'],
   ['saga', '^src/saga/'],
+  // Helpers for the edges of an application (its own subpath export); the CLI and the inspector go here too.
+  ['http', '^src/http/'],
 ];
 const ON_TOP = '^src/testing/';
 

@@ -3,7 +3,8 @@
 // #region saga-scenario
 import { describe, expect, it } from 'vitest';
 import { sagaScenario } from '../../src/testing.js';
-import { Inventory, Orders, PaymentDeclined, Payments, orderSaga } from './saga-order.js';
+import { orderSaga } from './saga-order.js';
+import { Inventory, Orders, PaymentDeclined, Payments } from './saga-services.js';
 
 const input = { orderId: 'o-1', items: [{ productId: 'book', quantity: 2 }], amountCents: 3050 };
 

@@ -7,6 +7,7 @@ import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreCl
 import type { Event, EventDefinition, NewEvent } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
+import { InFlightCalls } from '../core/in-flight-calls.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
@@ -14,7 +15,7 @@ import { checkOptionsObject, checkPositiveInteger, checkStringList } from '../co
 import type { EventStoreOptions } from '../core/store-options.js';
 import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
 import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
-import { Transaction } from './transaction.js';
+import { Transaction, type TransactionScope } from './transaction.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
@@ -63,7 +64,8 @@ export interface StreamingOptions {
 export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
-  #closed = false;
+  /** Every call in flight, which close() lets settle before it closes the adapter. */
+  readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
 
   /** Opens a store from a URL: `memory:`, `sqlite::memory:`, `sqlite://path.db`, `postgresql://…`. */
@@ -97,7 +99,7 @@ export class EventStore {
 
   /** True once `close()` was called. */
   get isClosed(): boolean {
-    return this.#closed;
+    return this.#calls.closed;
   }
 
   /** The storage adapter's declared capabilities. */
@@ -107,6 +109,7 @@ export class EventStore {
 
   /** Registers event definitions so reads can decode their types (save registers what it writes). */
   register(...definitions: EventDefinition[]): this {
+    this.#checkOpen();
     for (const definition of definitions) this.#ctx.registry.register(definition);
     return this;
   }
@@ -115,38 +118,35 @@ export class EventStore {
    * Appends the aggregate's uncommitted events, expecting the version it was loaded at, then marks
    * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first.
    */
-  async save(aggregate: Aggregate): Promise<Event[]> {
-    this.#checkOpen();
-    if (this.#ctx.inlineProjections.length > 0) {
-      await this.#runtime.inlineSetup;
-      return this.transaction((tx) => tx.save(aggregate));
-    }
-    const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
-    await this.#runtime.afterCommit([committed]);
-    return committed.events;
+  save(aggregate: Aggregate): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
+      const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
+      await this.#runtime.afterCommit([committed]);
+      return committed.events;
+    });
   }
 
   /** Appends events to an aggregate without an Aggregate class. */
-  async append(
+  append(
     aggregateType: string,
     aggregateId: string,
     expectedVersion: ExpectedVersion,
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
-    this.#checkOpen();
-    if (this.#ctx.inlineProjections.length > 0) {
-      await this.#runtime.inlineSetup;
-      return this.transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
-    }
-    const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
-    await this.#runtime.afterCommit([{ events: stored }]);
-    return stored;
+    return this.#calls.run(async () => {
+      if (this.#ctx.inlineProjections.length > 0) {
+        return this.#transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
+      }
+      const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
+      await this.#runtime.afterCommit([{ events: stored }]);
+      return stored;
+    });
   }
 
   /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
-  async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    this.#checkOpen();
-    return loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId);
+  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId));
   }
 
   /**
@@ -175,15 +175,16 @@ export class EventStore {
   }
 
   /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */
-  async loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
-    this.#checkOpen();
-    checkId('aggregate id', aggregateId);
-    checkOptionsObject('loadEvents options', options);
-    const fromVersion = options.fromVersion ?? 1;
-    checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
-    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
-    const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
-    return this.#ctx.registry.decodeAll(records);
+  loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      checkOptionsObject('loadEvents options', options);
+      const fromVersion = options.fromVersion ?? 1;
+      checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
+      if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
+      const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
+      return this.#ctx.registry.decodeAll(records);
+    });
   }
 
   /** Events of every aggregate of one type, in log order. */
@@ -197,55 +198,67 @@ export class EventStore {
    * The store-wide log in order, after `fromPosition`. Never skips an event that commits late; on
    * PostgreSQL, events of transactions still in flight are not visible yet.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<Event[]> {
-    this.#checkOpen();
-    checkOptionsObject('readAll options', options);
-    const after = options.fromPosition ?? 0n;
-    if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
-      throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
-    }
-    const limit = options.limit ?? DEFAULT_READ_LIMIT;
-    checkPositiveInteger('limit', limit);
-    checkStringList('eventTypes', options.eventTypes);
-    checkStringList('aggregateTypes', options.aggregateTypes);
-    const records = await this.#ctx.adapter.readAll({
-      after,
-      limit,
-      eventTypes: options.eventTypes,
-      aggregateTypes: options.aggregateTypes,
+  readAll(options: ReadAllOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkOptionsObject('readAll options', options);
+      const after = options.fromPosition ?? 0n;
+      if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
+        throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
+      }
+      const limit = options.limit ?? DEFAULT_READ_LIMIT;
+      checkPositiveInteger('limit', limit);
+      checkStringList('eventTypes', options.eventTypes);
+      checkStringList('aggregateTypes', options.aggregateTypes);
+      const records = await this.#ctx.adapter.readAll({
+        after,
+        limit,
+        eventTypes: options.eventTypes,
+        aggregateTypes: options.aggregateTypes,
+      });
+      return this.#ctx.registry.decodeAll(records);
     });
-    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Position of the last event in log order that readers can see (`0n` when empty). */
-  async getGlobalPosition(): Promise<bigint> {
-    this.#checkOpen();
-    return this.#ctx.adapter.globalPosition();
+  getGlobalPosition(): Promise<bigint> {
+    return this.#calls.run(() => this.#ctx.adapter.globalPosition());
   }
 
   /** The aggregate's current version; 0 when it has no events. */
-  async getAggregateVersion(aggregateId: string): Promise<number> {
-    this.#checkOpen();
-    checkId('aggregate id', aggregateId);
-    return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+  getAggregateVersion(aggregateId: string): Promise<number> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+    });
   }
 
   /**
    * Runs `fn` in one transaction: everything it saves commits together or not at all. An error
-   * thrown inside is rethrown as is, after the rollback.
+   * thrown inside is rethrown as is, after the rollback. Once an operation through `tx` has
+   * failed, the transaction is rollback-only: later operations and the commit reject with that
+   * first failure, even when `fn` caught it.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    this.#checkOpen();
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    // Every write waits for the inline projections' setup (and fails with its error).
+    if (this.#ctx.inlineProjections.length > 0) await this.#runtime.inlineSetup;
     const committed: Committed[] = [];
     let result: T;
     try {
       result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
-        const scope = { open: true };
+        const scope: TransactionScope = { open: true, failure: undefined };
+        let value: T;
         try {
-          return await fn(new Transaction(this.#ctx, session, committed, scope));
+          value = await fn(new Transaction(this.#ctx, session, committed, scope));
         } finally {
           scope.open = false;
         }
+        // Rollback-only: an operation failed, even if fn caught its error.
+        if (scope.failure) throw scope.failure.error;
+        return value;
       });
     } catch (error) {
       // Rolled back: the aggregates saved in it hold their events as uncommitted again.
@@ -287,10 +300,14 @@ export class EventStore {
     return this;
   }
 
-  /** Closes the store after stopping its subscriptions; later calls throw `StoreClosedError`. Safe to call twice. */
+  /**
+   * Closes the store: later calls throw `StoreClosedError`; the calls made before settle first
+   * (they complete, or reject with their own error), then its subscriptions stop and the adapter
+   * closes. Safe to call twice.
+   */
   close(): Promise<void> {
-    this.#closed = true;
     this.#closing ??= (async () => {
+      await this.#calls.close();
       await this.#runtime.close();
       await this.#ctx.adapter.close();
     })();
@@ -298,6 +315,6 @@ export class EventStore {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError();
+    if (this.#calls.closed) throw new StoreClosedError();
   }
 }

@@ -89,7 +89,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
     this.#store = store;
     // The saga's own event types, through the store's public hook: reads of saga streams decode them.
-    store.register(...SAGA_EVENTS);
+    // (A closed store refuses register(); the coordinator's calls then throw StoreClosedError.)
+    if (!store.isClosed) store.register(...SAGA_EVENTS);
     // Every step in flight (and every retry wait) listens on it until it ends: many concurrent
     // sagas are not a leak, so no MaxListenersExceededWarning past 10.
     setMaxListeners(0, this.#stopping.signal);

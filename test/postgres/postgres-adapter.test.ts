@@ -95,6 +95,26 @@ describe('PostgreSQL adapter: connections', () => {
     }
   });
 
+  // The embedded test server asks for a password (SCRAM); a DATABASE_URL server may trust everyone.
+  it.skipIf(Boolean(process.env['DATABASE_URL']))('reports a URL without a password as ConnectionError saying so', async () => {
+    const noPassword = new URL(db.url);
+    noPassword.password = '';
+    const emptyPassword = `${noPassword.protocol}//${noPassword.username}:@${noPassword.host}${noPassword.pathname}`;
+    const nobody = new URL(noPassword);
+    nobody.username = 'nobody';
+    for (const url of [noPassword.toString(), emptyPassword, nobody.toString()]) {
+      for (const open of [() => openPostgresAdapter(url, { schema }), () => EventStore.create(url, { schema })]) {
+        const error: unknown = await open().then(
+          () => expect.fail('connected'),
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ConnectionError);
+        expect(error).toMatchObject({ code: 'CONNECTION', message: expect.stringContaining('the URL has no password') });
+        expect((error as ConnectionError).cause).toBeInstanceOf(Error);
+      }
+    }
+  });
+
   it('survives the server terminating its idle connections and connects again', async () => {
     const name = `eventuali_idle_${randomBytes(4).toString('hex')}`;
     const warnings: unknown[] = [];
@@ -151,6 +171,27 @@ describe('PostgreSQL adapter: connections', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('settles every call made before close(), used without a store: stored, or rejected with StoreClosedError', async () => {
+    const own = await openPostgresAdapter(db.url, { schema, poolSize: 2 });
+    const ids = Array.from({ length: 5 }, () => `closing-${randomUUID()}`);
+    const settled: unknown[] = [];
+    const calls = ids.map((id) =>
+      own.append(batch(id, 'no-stream')).then(
+        () => settled.push('stored'),
+        (error: unknown) => settled.push(error),
+      ),
+    );
+    await own.close();
+    expect(settled).toHaveLength(ids.length);
+    await Promise.all(calls);
+    for (const [i, id] of ids.entries()) {
+      const outcome = settled[i];
+      if (outcome !== 'stored') expect(outcome).toBeInstanceOf(StoreClosedError);
+    }
+    const stored = await Promise.all(ids.map((id) => adapter.streamInfo(id)));
+    expect(stored.filter((info) => info !== null)).toHaveLength(settled.filter((o) => o === 'stored').length);
   });
 
   it("reads the same records whatever type parsers the given pool's connections use", async () => {

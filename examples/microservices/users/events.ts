@@ -1,5 +1,8 @@
+// #region imports
 import { z } from 'zod';
 import { defineEvent } from '../shared/eventuali.js';
+import { UniqueValueClaimed, UniqueValueReleased } from './unique-claim.js';
+// #endregion
 
 /** The user service's events (the guide's, field names in camelCase as stored JSON). */
 
@@ -33,4 +36,12 @@ export const UserProfileUpdated = defineEvent(
 );
 // #endregion
 
-export const USER_EVENTS = [UserRegistered, UserEmailChanged, UserActivated, UserDeactivated, UserProfileUpdated] as const;
+export const USER_EVENTS = [
+  UserRegistered,
+  UserEmailChanged,
+  UserActivated,
+  UserDeactivated,
+  UserProfileUpdated,
+  UniqueValueClaimed,
+  UniqueValueReleased,
+] as const;

@@ -1,4 +1,5 @@
 import { StoreClosedError } from '../../core/errors.js';
+import { InFlightCalls } from '../../core/in-flight-calls.js';
 import { checkIdentifier } from '../../core/checks.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
 import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
@@ -64,10 +65,11 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
-  #closed = false;
+  /** The calls close() lets settle before it ends the pool: pg leaves a call waiting for a connection of an ended pool hanging. */
+  readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
 
-  /** @internal build it with `createPostgresAdapter` or `openPostgresAdapter`, which create the schema. */
+  /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
     super();
     checkIdentifier('schema', init.schema);
@@ -93,35 +95,24 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     return this.#pool;
   }
 
-  /** @internal creates the schema's tables, or applies the migrations they lack. */
-  async migrate(): Promise<void> {
-    this.#checkOpen();
-    await migrate(this.#pool, this.schema).catch(this.#reject);
+  append(batch: AppendBatch): Promise<EventRecord[]> {
+    return this.#call(() => appendToStream(this.#pool, this.#statements, batch));
   }
 
-  async append(batch: AppendBatch): Promise<EventRecord[]> {
-    this.#checkOpen();
-    return appendToStream(this.#pool, this.#statements, batch).catch(this.#reject);
+  readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
+    return this.#call(() => readStream(this.#pool, this.#statements, aggregateId, query));
   }
 
-  async readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
-    this.#checkOpen();
-    return readStream(this.#pool, this.#statements, aggregateId, query).catch(this.#reject);
+  streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
+    return this.#call(() => streamInfo(this.#pool, this.#statements, aggregateId));
   }
 
-  async streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
-    this.#checkOpen();
-    return streamInfo(this.#pool, this.#statements, aggregateId).catch(this.#reject);
+  readAll(query: ReadAllQuery): Promise<EventRecord[]> {
+    return this.#call(() => readAll(this.#pool, this.#statements, query));
   }
 
-  async readAll(query: ReadAllQuery): Promise<EventRecord[]> {
-    this.#checkOpen();
-    return readAll(this.#pool, this.#statements, query).catch(this.#reject);
-  }
-
-  async globalPosition(): Promise<bigint> {
-    this.#checkOpen();
-    return globalPosition(this.#pool, this.#statements).catch(this.#reject);
+  globalPosition(): Promise<bigint> {
+    return this.#call(() => globalPosition(this.#pool, this.#statements));
   }
 
   /**
@@ -129,8 +120,11 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
    * after the rollback; a statement that failed inside fails the whole transaction even if `fn`
    * caught its error.
    */
-  async transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
-    this.#checkOpen();
+  transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
     const session = new PostgresSession(held.client, this.#statements, this.#coordinationStatements, this.#classify);
     let destroy = false;
@@ -161,19 +155,17 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     }
   }
 
-  async loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
-    this.#checkOpen();
-    return loadSnapshot(this.#pool, this.#statements, aggregateId, snapshotVersion).catch(this.#reject);
+  loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
+    return this.#call(() => loadSnapshot(this.#pool, this.#statements, aggregateId, snapshotVersion));
   }
 
-  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
-    this.#checkOpen();
-    return saveSnapshot(this.#pool, this.#statements, snapshot).catch(this.#reject);
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    return this.#call(() => saveSnapshot(this.#pool, this.#statements, snapshot));
   }
 
   /** Sends a NOTIFY after commits (coalesced, outside the append transaction). */
   notifyCommitted(): void {
-    if (!this.#closed) this.#wakeups.notify();
+    if (!this.#calls.closed) this.#wakeups.notify();
   }
 
   /** Calls `listener` whenever any process notified a commit on this schema. */
@@ -182,23 +174,32 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     return this.#wakeups.watch(listener);
   }
 
-  /** Ends the pool the adapter opened; a pool you passed in stays open. Safe to call twice. */
+  /**
+   * Refuses new calls, lets the calls in flight settle, then ends the pool the adapter opened (a
+   * pool you passed in stays open). Safe to call twice.
+   */
   close(): Promise<void> {
-    this.#closed = true;
     this.#closing ??= (async () => {
+      await this.#calls.close();
       await this.#wakeups.close();
       if (this.#ownsPool) await this.#pool.end();
     })();
     return this.#closing;
   }
 
-  protected async call<T>(fn: () => T | Promise<T>): Promise<T> {
-    this.#checkOpen();
-    try {
-      return await fn();
-    } catch (error) {
-      throw this.#classify(error);
-    }
+  protected call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#call(fn);
+  }
+
+  /** Runs a call in flight, its driver errors classified. */
+  #call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#calls.run(async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw this.#classify(error);
+      }
+    });
   }
 
   readonly #reject = (error: unknown): never => {
@@ -206,7 +207,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   };
 
   #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError();
+    if (this.#calls.closed) throw new StoreClosedError();
   }
 }
 
@@ -218,13 +219,23 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
  * const store = new EventStore(await createPostgresAdapter(pool));
  */
 export async function createPostgresAdapter(pool: PostgresPool, options: PostgresAdapterOptions = {}): Promise<PostgresAdapter> {
-  const adapter = new PostgresAdapter({
+  const init: PostgresAdapterInit = {
     pool,
     schema: options.schema ?? DEFAULT_SCHEMA,
     ownsPool: false,
     secret: undefined,
     onWarning: options.onWarning,
-  });
-  await adapter.migrate();
+  };
+  const adapter = new PostgresAdapter(init);
+  await migrateSchema(init);
   return adapter;
+}
+
+/** Creates the schema's tables, or applies the migrations they lack; a failure is classified as the adapter's calls are. */
+export async function migrateSchema(init: PostgresAdapterInit): Promise<void> {
+  try {
+    await migrate(init.pool, init.schema);
+  } catch (error) {
+    throw classifyPostgresError(error, init.secret);
+  }
 }

@@ -1,19 +1,19 @@
 import { StoreClosedError } from '../../core/errors.js';
-import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
 import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { AsyncLock } from '../async-lock.js';
-import { tuplesToEventRecords } from '../sql/event-row.js';
 import { migrate } from './migrations.js';
 import { appendWith, insertBatch } from './sqlite-append.js';
 import { isBusy, retryWhileBusy, SYNC_BUSY_SLICE_MS } from './busy-wait.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
-import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
+import type { SqliteDatabase, SqliteTransactionFn } from './sqlite-types.js';
 import { SqliteCoordination } from './sqlite-coordination.js';
+import { guard, SqliteSession, type PreparedQueries } from './sqlite-session.js';
 import { SqlAdapter } from '../sql/sql-adapter.js';
-import { snapshotValues, toSnapshotRecord } from '../sql/snapshot-row.js';
+import { globalPosition, readAll, readStream, streamInfo } from './sqlite-read.js';
+import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -46,7 +46,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly #appendTx: SqliteTransactionFn<[AppendBatch], EventRecord[]>;
   readonly #closeDatabase: boolean;
   protected readonly coordination: SqliteCoordination;
-  readonly #queries = new Map<string, SqliteStatement<Record<string, unknown>>>();
+  readonly #queries: PreparedQueries = new Map();
   readonly #busyTimeoutMs: number;
   #closed = false;
 
@@ -78,33 +78,19 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
-    return this.#run(() => this.#readStream(aggregateId, query));
+    return this.#run(() => readStream(this.#statements, aggregateId, query));
   }
 
   streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
-    return this.#run(() => this.#streamInfo(aggregateId));
+    return this.#run(() => streamInfo(this.#statements, aggregateId));
   }
 
   readAll(query: ReadAllQuery): Promise<EventRecord[]> {
-    return this.#run(() => {
-      const s = this.#statements;
-      const after = query.after;
-      const eventTypes = query.eventTypes && JSON.stringify(query.eventTypes);
-      const aggregateTypes = query.aggregateTypes && JSON.stringify(query.aggregateTypes);
-      const rows =
-        eventTypes && aggregateTypes
-          ? s.readAllByBoth.all(after, eventTypes, aggregateTypes, query.limit)
-          : eventTypes
-            ? s.readAllByEventType.all(after, eventTypes, query.limit)
-            : aggregateTypes
-              ? s.readAllByAggregateType.all(after, aggregateTypes, query.limit)
-              : s.readAll.all(after, query.limit);
-      return tuplesToEventRecords(rows);
-    });
+    return this.#run(() => readAll(this.#statements, query));
   }
 
   globalPosition(): Promise<bigint> {
-    return this.#run(() => BigInt(this.#statements.lastPosition.get()?.position ?? 0));
+    return this.#run(() => globalPosition(this.#statements));
   }
 
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
@@ -112,20 +98,10 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     return this.#lock.run(async () => {
       const s = this.#statements;
       await this.#attempt(() => s.begin.run());
-      // Inside the transaction each append is its own savepoint (better-sqlite3 nests), so a
-      // rejected batch leaves the transaction's earlier writes in place.
-      const session: TransactionSession = {
-        append: async (batch) => this.#guard(() => appendWith(s, batch, (b) => this.#appendTx(b))),
-        readStream: async (aggregateId, query) => this.#guard(() => this.#readStream(aggregateId, query)),
-        streamInfo: async (aggregateId) => this.#guard(() => this.#streamInfo(aggregateId)),
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]),
-        client: this.#db,
-        saveCheckpoint: async (subscriptionId, position, fence) =>
-          this.#guard(() => this.coordination.saveCheckpoint(subscriptionId, position, fence)),
-      };
+      const session = new SqliteSession(this.#db, s, this.#appendTx, this.coordination, this.#queries);
       try {
         const result = await fn(session);
-        this.#guard(() => s.commit.run());
+        guard(() => s.commit.run());
         return result;
       } catch (error) {
         if (this.#db.inTransaction) s.rollback.run();
@@ -135,13 +111,11 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   }
 
   loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
-    return this.#run(() => toSnapshotRecord(this.#statements.loadSnapshot.get(aggregateId, snapshotVersion)));
+    return this.#run(() => loadSnapshot(this.#statements, aggregateId, snapshotVersion));
   }
 
   saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
-    return this.#run(() => {
-      this.#statements.saveSnapshot.run(...snapshotValues(snapshot));
-    });
+    return this.#run(() => saveSnapshot(this.#statements, snapshot));
   }
 
   async close(): Promise<void> {
@@ -151,29 +125,6 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     await this.#lock.run(() => {
       if (this.#closeDatabase && this.#db.open) this.#db.close();
     });
-  }
-
-  #readStream(aggregateId: string, query: ReadStreamQuery): EventRecord[] {
-    return tuplesToEventRecords(
-      this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_AGGREGATE_VERSION),
-    );
-  }
-
-  #query(sql: string, params: readonly unknown[]): Record<string, unknown>[] {
-    let statement = this.#queries.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare<Record<string, unknown>>(sql);
-      if (this.#queries.size > 200) this.#queries.clear();
-      this.#queries.set(sql, statement);
-    }
-    if (statement.reader) return statement.all(...params);
-    statement.run(...params);
-    return [];
-  }
-
-  #streamInfo(aggregateId: string): { version: number; aggregateType: string } | null {
-    const row = this.#statements.streamInfo.get(aggregateId);
-    return row ? { version: row.aggregate_version, aggregateType: row.aggregate_type } : null;
   }
 
   protected call<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -197,14 +148,6 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     } catch (error) {
       if (!isBusy(error) || this.#busyTimeoutMs === 0) throw classifySqliteError(error);
       return retryWhileBusy(fn, this.#busyTimeoutMs).catch((final: unknown) => Promise.reject(classifySqliteError(final)));
-    }
-  }
-
-  #guard<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw classifySqliteError(error);
     }
   }
 }

@@ -388,8 +388,14 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     if (was) this.#becameInactive();
   }
 
-  /** Reports an error to the 'error' listeners. */
+  /** Reports an error to the 'error' listeners; without one, to the store's warning path. */
   #reportError(error: Error, info: ErrorInfo): void {
-    this.emit('error', error, info);
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', error, info);
+      return;
+    }
+    const { event, attempt, willRetry } = info;
+    const what = event ? `handler failed on ${event.eventType} ${event.eventId} (attempt ${attempt ?? 1})` : 'failed';
+    this.#host.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error);
   }
 }

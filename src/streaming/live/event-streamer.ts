@@ -3,7 +3,7 @@ import { describeValue, InvalidArgumentError, StoreClosedError } from '../../cor
 import type { Event } from '../../core/event.js';
 import { SubscriptionExistsError } from './streamer-errors.js';
 import { PublishWaiter, RESOLVED } from './publish-waiter.js';
-import { Receiver, type ReceiverHooks, type SubscriptionStats } from './receiver.js';
+import { Receiver, type ReceiverHooks, type ReceiverInlet, type SubscriptionStats } from './receiver.js';
 import type { OverflowPolicy, StreamedEvent } from './streamed-event.js';
 import {
   DEFAULT_STREAM_CAPACITY,
@@ -94,6 +94,9 @@ export class EventStreamer {
   private readonly receivers = new Map<string, Receiver>();
   /** Rebuilt on every change, so a publish iterates a snapshot that listeners cannot mutate. */
   private receiverList: readonly Receiver[] = [];
+  /** What a publish calls on each receiver, in `receiverList` order. */
+  private inletList: readonly ReceiverInlet[] = [];
+  private readonly inlets = new Map<Receiver, ReceiverInlet>();
   private readonly streamPositions = new Map<string, number>();
   private readonly emitter = new EventEmitter<EventStreamerEvents>();
   private globalPosition = 0n;
@@ -131,10 +134,13 @@ export class EventStreamer {
    */
   subscribe(options: SubscribeOptions): Receiver {
     if (this.closed) throw new StoreClosedError('event streamer');
-    const receiver = new Receiver({ ...parseSubscribeOptions(options, this.defaultCapacity), hooks: this.hooks });
+    let inlet: ReceiverInlet | undefined;
+    const receiver = new Receiver({ ...parseSubscribeOptions(options, this.defaultCapacity), hooks: this.hooks }, (i) => (inlet = i));
     if (this.receivers.has(options.id)) throw new SubscriptionExistsError(options.id);
     this.receivers.set(options.id, receiver);
+    this.inlets.set(receiver, inlet!);
     this.receiverList = [...this.receiverList, receiver];
+    this.inletList = [...this.inletList, inlet!];
     return receiver;
   }
 
@@ -172,10 +178,10 @@ export class EventStreamer {
     // One item object shared by every subscription: fan-out allocates nothing per receiver.
     const item: StreamedEvent = { event, streamPosition, globalPosition };
     let waiter: PublishWaiter | undefined;
-    for (const receiver of this.receiverList) {
-      if (receiver.matches(event) && !receiver.offer(item)) {
+    for (const inlet of this.inletList) {
+      if (inlet.matches(event) && !inlet.offer(item)) {
         waiter ??= new PublishWaiter(item);
-        receiver.hold(waiter);
+        inlet.hold(waiter);
       }
     }
     const delivered = waiter === undefined ? RESOLVED : waiter.settled();
@@ -300,6 +306,9 @@ export class EventStreamer {
     if (this.receivers.get(receiver.id) !== receiver) return;
     this.receivers.delete(receiver.id);
     this.receiverList = this.receiverList.filter((r) => r !== receiver);
+    const inlet = this.inlets.get(receiver);
+    this.inlets.delete(receiver);
+    this.inletList = this.inletList.filter((i) => i !== inlet);
     const { delivered, dropped, discarded } = receiver.stats();
     this.retired.delivered += delivered;
     this.retired.dropped += dropped;

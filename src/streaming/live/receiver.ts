@@ -39,7 +39,20 @@ export interface SubscriptionStats {
   readonly discarded: number;
 }
 
-/** @internal how a receiver reports back to the streamer that owns it. */
+/** What the streamer that owns a receiver calls on it when it publishes; the receiver hands it over when made. */
+export interface ReceiverInlet {
+  /** Does the event pass this subscription's filters? */
+  matches(event: Event): boolean;
+  /**
+   * Places a published item. Returns false when the item must wait for room (`overflow: 'wait'`
+   * and a full buffer); the publisher then calls `hold()`.
+   */
+  offer(item: StreamedEvent): boolean;
+  /** Queues a blocked publish until the buffer has room. */
+  hold(waiter: PublishWaiter): void;
+}
+
+/** How a receiver reports back to the streamer that owns it. */
 export interface ReceiverHooks {
   /** The overflow policy dropped `item`. Called only from within `publishEvent()`. */
   dropped(receiver: Receiver, item: StreamedEvent, policy: Exclude<OverflowPolicy, 'wait'>): void;
@@ -47,7 +60,7 @@ export interface ReceiverHooks {
   finished(receiver: Receiver): void;
 }
 
-/** @internal the settings a streamer builds a receiver from, already validated. */
+/** The settings a streamer builds a receiver from, already validated. */
 export interface ReceiverConfig {
   id: string;
   capacity: number;
@@ -101,29 +114,29 @@ export class Receiver implements AsyncIterableIterator<StreamedEvent, undefined,
   private droppedCount = 0;
   private discardedCount = 0;
 
-  /** @internal use `EventStreamer.subscribe()`. */
-  constructor(config: ReceiverConfig) {
+  /** Made by `streamer.subscribe()`, which `attach` hands the receiver's inlet to. */
+  constructor(config: ReceiverConfig, attach: (inlet: ReceiverInlet) => void) {
     this.id = config.id;
     this.capacity = config.capacity;
     this.overflow = config.overflow;
     this.aggregateTypes = config.aggregateTypes;
     this.eventTypes = config.eventTypes;
     this.hooks = config.hooks;
+    attach({
+      matches: (event) => this.matches(event),
+      offer: (item) => this.offer(item),
+      hold: (waiter) => this.hold(waiter),
+    });
   }
 
-  /** @internal does the event pass this subscription's filters? */
-  matches(event: Event): boolean {
+  private matches(event: Event): boolean {
     return (
       (this.aggregateTypes === undefined || this.aggregateTypes.has(event.aggregateType)) &&
       (this.eventTypes === undefined || this.eventTypes.has(event.eventType))
     );
   }
 
-  /**
-   * @internal Places a published item. Returns false when the item must wait for room
-   * (`overflow: 'wait'` and a full buffer); the publisher then calls `hold()`.
-   */
-  offer(item: StreamedEvent): boolean {
+  private offer(item: StreamedEvent): boolean {
     if (this.status !== 'open') {
       // A failed subscription still counts what it misses; a closed one wants nothing.
       if (this.status === 'failed') this.drop(item, 'error');
@@ -158,8 +171,7 @@ export class Receiver implements AsyncIterableIterator<StreamedEvent, undefined,
     }
   }
 
-  /** @internal queues a blocked publish until the buffer has room. */
-  hold(waiter: PublishWaiter): void {
+  private hold(waiter: PublishWaiter): void {
     waiter.hold();
     this.held.push(waiter);
   }
