@@ -2,3 +2,4 @@
 // vitest's include pattern; importing them here registers their tests.
 import '../../docs/examples/bank-account.spec.js';
 import '../../docs/examples/counting-adapter.spec.js';
+import '../../docs/examples/saga-order.spec.js';
