@@ -31,7 +31,11 @@ export {
 } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
 export { EventStore } from './core/event-store.js';
-export type { LoadEventsOptions, ReadAllOptions, UpdateOptions } from './core/event-store.js';
+export type { LoadEventsOptions, ReadAllOptions } from './core/event-store.js';
+export type { HandleOptions, SaveOptions, UpdateOptions } from './core/command-options.js';
+export { defineDecider } from './core/decider.js';
+export type { CommandOf, Decider, DeciderDefinition, DeciderEventOf, DecidedEventOf, Decision, StateOf } from './core/decider.js';
+export type { HandleResult, LoadedState } from './core/decider-operations.js';
 export type { UnknownEventsPolicy } from './core/event-registry.js';
 export type {
   CreateStoreOptions,

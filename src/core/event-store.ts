@@ -1,8 +1,12 @@
 import type { ExpectedVersion, StorageAdapter, StorageSession } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
 import type { Aggregate, AggregateClass } from './aggregate.js';
-import { aggregateInternals, aggregateTypeOf } from './aggregate.js';
-import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from './errors.js';
+import { aggregateInternals } from './aggregate.js';
+import { checkSaveOptions, updateAggregate } from './aggregate-commands.js';
+import type { CommandHost, HandleOptions, SaveOptions, UpdateOptions } from './command-options.js';
+import type { Decider, DeciderEventOf } from './decider.js';
+import { handleCommand, loadDeciderState, type HandleResult, type LoadedState } from './decider-operations.js';
+import { InvalidArgumentError, StoreClosedError } from './errors.js';
 import type { Event, EventDefinition, NewEvent } from './event.js';
 import { checkId } from './event.js';
 import { EventRegistry } from './event-registry.js';
@@ -36,11 +40,6 @@ export interface LoadEventsOptions {
   toVersion?: number;
 }
 
-export interface UpdateOptions {
-  /** How many more times to reload and rerun the command after a conflict (default 3). */
-  maxRetries?: number;
-}
-
 const DEFAULT_READ_LIMIT = 1000;
 
 const hosts = new WeakMap<EventStore, SubscriptionHost>();
@@ -71,6 +70,7 @@ export interface StreamingOptions {
 export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
+  readonly #commands: CommandHost;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -95,6 +95,12 @@ export class EventStore {
     this.#ctx.registry.registerAll(SAGA_EVENTS);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
     hosts.set(this, this.#runtime.host);
+    this.#commands = {
+      ctx: this.#ctx,
+      load: (cls, id) => this.load(cls, id),
+      save: (aggregate) => this.save(aggregate),
+      append: (type, id, expected, events) => this.append(type, id, expected, events),
+    };
   }
 
   /** The storage adapter's declared capabilities. */
@@ -110,10 +116,12 @@ export class EventStore {
 
   /**
    * Appends the aggregate's uncommitted events, expecting the version it was loaded at, then marks
-   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first.
+   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first,
+   * or, given `expectedVersion`, when the aggregate was loaded at another version.
    */
-  async save(aggregate: Aggregate): Promise<Event[]> {
+  async save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
     this.#checkOpen();
+    checkSaveOptions(aggregate, options);
     if (this.#ctx.inlineProjections.length > 0) {
       await this.#runtime.inlineSetup;
       return this.transaction((tx) => tx.save(aggregate));
@@ -148,27 +156,38 @@ export class EventStore {
 
   /**
    * Loads, runs `command`, saves; on a conflict reloads and runs it again, at most `maxRetries` more
-   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events.
+   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events
+   * (unless `createIfMissing`); given `expectedVersion`, `ConcurrencyError` when it is at another.
    */
   async update<T extends Aggregate>(
     cls: AggregateClass<T>,
     aggregateId: string,
     command: (aggregate: T) => unknown,
-    options: UpdateOptions = {},
+    options?: UpdateOptions,
   ): Promise<T> {
-    const maxRetries = options.maxRetries ?? 3;
-    checkPositiveInteger('maxRetries', maxRetries, { allowZero: true });
-    for (let attempt = 0; ; attempt++) {
-      const aggregate = await this.load(cls, aggregateId);
-      if (!aggregate) throw new AggregateNotFoundError(aggregateTypeOf(cls), aggregateId);
-      await command(aggregate);
-      try {
-        await this.save(aggregate);
-        return aggregate;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= maxRetries) throw error;
-      }
-    }
+    return updateAggregate(this.#commands, cls, aggregateId, command, options);
+  }
+
+  /**
+   * Runs a command through a decider: loads the stream's state (a missing stream is version 0 in
+   * `initialState()`), runs `decide`, appends its events expecting that version. On a conflict it
+   * loads and decides again, at most `maxRetries` more times; given `expectedVersion`, a stream at
+   * another version is a `ConcurrencyError` and nothing is written.
+   */
+  async handle<C, S, E extends readonly EventDefinition[]>(
+    decider: Decider<C, S, E>,
+    aggregateId: string,
+    command: NoInfer<C>,
+    options?: HandleOptions,
+  ): Promise<HandleResult<S, DeciderEventOf<E>>> {
+    this.#checkOpen();
+    return handleCommand(this.#commands, decider, aggregateId, command, options);
+  }
+
+  /** A decider's stream state and version, from its snapshot and events; `null` when it has no events. */
+  async loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
+    this.#checkOpen();
+    return loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId);
   }
 
   /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */

@@ -2,6 +2,8 @@ import type { EventStore } from '../core/event-store.js';
 import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
+import { commandOptionCases } from './contract/command-option-cases.js';
+import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
 import type { ContractTestApi } from './contract/test-api.js';
@@ -35,5 +37,7 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('append', () => appendCases(open, runner));
     describe('read', () => readCases(open, runner));
     describe('aggregates', () => aggregateCases(open, runner));
+    describe('deciders', () => deciderCases(open, runner));
+    describe('update and save options', () => commandOptionCases(open, runner));
   });
 }
