@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/index.js';
 import { main as aggregates } from '../../docs/examples/aggregates.js';
 import { main as concurrency } from '../../docs/examples/concurrency.js';
+import { main as deciders } from '../../docs/examples/deciders.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as events } from '../../docs/examples/events.js';
+import { main as expectedVersion } from '../../docs/examples/expected-version.js';
 import { main as gettingStarted } from '../../docs/examples/getting-started.js';
 import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
@@ -129,8 +131,8 @@ describe('docs: every example runs', () => {
 
   it('has a test for each example file', () => {
     const tested = [
-      'aggregates', 'bank-account', 'bank-account.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'errors', 'events', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
+      'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
+      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
       'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
       'transactions', 'upcasting', 'user',
     ].map((name) => `docs/examples/${name}.ts`);
@@ -200,6 +202,21 @@ describe('docs: every example runs', () => {
       balanceCents: 250,
       storedEvents: ['AccountOpened', 'MoneyDeposited'],
     });
+  });
+
+  it('deciders', async () => {
+    expect(await deciders('sqlite::memory:')).toEqual({
+      shopped: { version: 2, status: 'Confirmed' },
+      stale: { status: 412, version: 2 },
+      fresh: { status: 200, version: 3 },
+      refused: 'CartError',
+      metadata: { correlationId: 'req-7', userId: 'ann' },
+      cart2: { version: 3, state: { status: 'Confirmed', items: { pen: { quantity: 2, priceCents: 200 } } } },
+    });
+  });
+
+  it('expectedVersion and createIfMissing on classes', async () => {
+    expect(await expectedVersion('sqlite::memory:')).toEqual({ stale: 1, version: 3, balanceCents: 300 });
   });
 
   it('transactions', async () => {
