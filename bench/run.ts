@@ -28,6 +28,7 @@ import { writeReport } from './lib/report.js';
 import type { Section } from './lib/results.js';
 import { FULL, QUICK } from './lib/settings.js';
 import { postgresTarget, sqliteFileTarget, sqliteMemoryTarget, type Target } from './lib/targets.js';
+import { deciderHandle } from './workloads/decider-handle.js';
 import { eventStreamer } from './workloads/event-streamer.js';
 import { loadSnapshot } from './workloads/load-snapshot.js';
 import { loadStream } from './workloads/load-stream.js';
@@ -40,9 +41,9 @@ import { HTTP_SERVICE_WORKLOADS } from './workloads/http-services.js';
 import { STREAMING_AND_SAGA_WORKLOADS } from './workloads/streaming-and-sagas.js';
 import type { BenchContext, Workload } from './workloads/workload.js';
 
-const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison];
+const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison];
 /** Workloads that run on the item-1 stores (and so need PostgreSQL). */
-const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison]);
+const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison]);
 const STORE_KINDS = ['sqlite-full', 'sqlite-normal', 'postgres'] as const;
 
 const list = (value: string | undefined): string[] | null =>
