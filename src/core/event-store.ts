@@ -173,6 +173,9 @@ export class EventStore {
    * `initialState()`), runs `decide`, appends its events expecting that version. On a conflict it
    * loads and decides again, at most `maxRetries` more times; given `expectedVersion`, a stream at
    * another version is a `ConcurrencyError` and nothing is written.
+   *
+   * @example
+   * const { events, version, state } = await store.handle(Cart, cartId, { type: 'Confirm' }, { expectedVersion: 3 });
    */
   async handle<C, S, E extends readonly EventDefinition[]>(
     decider: Decider<C, S, E>,
@@ -184,7 +187,12 @@ export class EventStore {
     return handleCommand(this.#commands, decider, aggregateId, command, options);
   }
 
-  /** A decider's stream state and version, from its snapshot and events; `null` when it has no events. */
+  /**
+   * A decider's stream state and version, from its snapshot and events; `null` when it has no events.
+   *
+   * @example
+   * const loaded = await store.loadState(Cart, cartId); // { state, version } | null
+   */
   async loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
     this.#checkOpen();
     return loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId);
