@@ -122,7 +122,10 @@ export abstract class Aggregate {
     return { ...this };
   }
 
-  /** Restores state from `toSnapshot()`'s value. Defaults to assigning the fields back. */
+  /**
+   * Restores state from `toSnapshot()`'s value. Defaults to assigning the fields back. Throw on a
+   * state you cannot read: `load()` then replays every event instead, and warns (`onWarning`).
+   */
   restoreSnapshot(state: unknown): void {
     Object.assign(this, state);
   }

@@ -10,6 +10,7 @@ import { InvalidArgumentError, StoreClosedError } from './errors.js';
 import type { Event, EventDefinition, NewEvent } from './event.js';
 import { checkId } from './event.js';
 import { EventRegistry } from './event-registry.js';
+import { InFlightCalls } from './in-flight-calls.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
@@ -71,7 +72,8 @@ export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
   readonly #commands: CommandHost;
-  #closed = false;
+  /** Every call in flight, which close() lets settle before it closes the adapter. */
+  readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
 
   /** Opens a store from a URL: `memory:`, `sqlite::memory:`, `sqlite://path.db`, `postgresql://…`. */
@@ -110,6 +112,7 @@ export class EventStore {
 
   /** Registers event definitions so reads can decode their types (save registers what it writes). */
   register(...definitions: EventDefinition[]): this {
+    this.#checkOpen();
     for (const definition of definitions) this.#ctx.registry.register(definition);
     return this;
   }
@@ -119,39 +122,36 @@ export class EventStore {
    * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first,
    * or, given `expectedVersion`, when the aggregate was loaded at another version.
    */
-  async save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
-    this.#checkOpen();
-    checkSaveOptions(aggregate, options);
-    if (this.#ctx.inlineProjections.length > 0) {
-      await this.#runtime.inlineSetup;
-      return this.transaction((tx) => tx.save(aggregate));
-    }
-    const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
-    await this.#runtime.afterCommit([committed]);
-    return committed.events;
+  save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkSaveOptions(aggregate, options);
+      if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
+      const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
+      await this.#runtime.afterCommit([committed]);
+      return committed.events;
+    });
   }
 
   /** Appends events to an aggregate without an Aggregate class. */
-  async append(
+  append(
     aggregateType: string,
     aggregateId: string,
     expectedVersion: ExpectedVersion,
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
-    this.#checkOpen();
-    if (this.#ctx.inlineProjections.length > 0) {
-      await this.#runtime.inlineSetup;
-      return this.transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
-    }
-    const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
-    await this.#runtime.afterCommit([{ events: stored }]);
-    return stored;
+    return this.#calls.run(async () => {
+      if (this.#ctx.inlineProjections.length > 0) {
+        return this.#transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
+      }
+      const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
+      await this.#runtime.afterCommit([{ events: stored }]);
+      return stored;
+    });
   }
 
   /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
-  async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    this.#checkOpen();
-    return loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId);
+  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId));
   }
 
   /**
@@ -177,14 +177,13 @@ export class EventStore {
    * @example
    * const { events, version, state } = await store.handle(Cart, cartId, { type: 'Confirm' }, { expectedVersion: 3 });
    */
-  async handle<C, S, E extends readonly EventDefinition[]>(
+  handle<C, S, E extends readonly EventDefinition[]>(
     decider: Decider<C, S, E>,
     aggregateId: string,
     command: NoInfer<C>,
     options?: HandleOptions,
   ): Promise<HandleResult<S, DeciderEventOf<E>>> {
-    this.#checkOpen();
-    return handleCommand(this.#commands, decider, aggregateId, command, options);
+    return this.#calls.run(() => handleCommand(this.#commands, decider, aggregateId, command, options));
   }
 
   /**
@@ -193,21 +192,21 @@ export class EventStore {
    * @example
    * const loaded = await store.loadState(Cart, cartId); // { state, version } | null
    */
-  async loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
-    this.#checkOpen();
-    return loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId);
+  loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
+    return this.#calls.run(() => loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId));
   }
 
   /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */
-  async loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
-    this.#checkOpen();
-    checkId('aggregate id', aggregateId);
-    checkOptionsObject('loadEvents options', options);
-    const fromVersion = options.fromVersion ?? 1;
-    checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
-    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
-    const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
-    return this.#ctx.registry.decodeAll(records);
+  loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      checkOptionsObject('loadEvents options', options);
+      const fromVersion = options.fromVersion ?? 1;
+      checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
+      if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
+      const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
+      return this.#ctx.registry.decodeAll(records);
+    });
   }
 
   /** Events of every aggregate of one type, in log order. */
@@ -221,55 +220,68 @@ export class EventStore {
    * The store-wide log in order, after `fromPosition`. Never skips an event that commits late; on
    * PostgreSQL, events of transactions still in flight are not visible yet.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<Event[]> {
-    this.#checkOpen();
-    checkOptionsObject('readAll options', options);
-    const after = options.fromPosition ?? 0n;
-    if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
-      throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
-    }
-    const limit = options.limit ?? DEFAULT_READ_LIMIT;
-    checkPositiveInteger('limit', limit);
-    checkStringList('eventTypes', options.eventTypes);
-    checkStringList('aggregateTypes', options.aggregateTypes);
-    const records = await this.#ctx.adapter.readAll({
-      after,
-      limit,
-      eventTypes: options.eventTypes,
-      aggregateTypes: options.aggregateTypes,
+  readAll(options: ReadAllOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkOptionsObject('readAll options', options);
+      const after = options.fromPosition ?? 0n;
+      if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
+        throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
+      }
+      const limit = options.limit ?? DEFAULT_READ_LIMIT;
+      checkPositiveInteger('limit', limit);
+      checkStringList('eventTypes', options.eventTypes);
+      checkStringList('aggregateTypes', options.aggregateTypes);
+      const records = await this.#ctx.adapter.readAll({
+        after,
+        limit,
+        eventTypes: options.eventTypes,
+        aggregateTypes: options.aggregateTypes,
+      });
+      return this.#ctx.registry.decodeAll(records);
     });
-    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Position of the last event in log order that readers can see (`0n` when empty). */
-  async getGlobalPosition(): Promise<bigint> {
-    this.#checkOpen();
-    return this.#ctx.adapter.globalPosition();
+  getGlobalPosition(): Promise<bigint> {
+    return this.#calls.run(() => this.#ctx.adapter.globalPosition());
   }
 
   /** The aggregate's current version; 0 when it has no events. */
-  async getAggregateVersion(aggregateId: string): Promise<number> {
-    this.#checkOpen();
-    checkId('aggregate id', aggregateId);
-    return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+  getAggregateVersion(aggregateId: string): Promise<number> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+    });
   }
 
   /**
    * Runs `fn` in one transaction: everything it saves commits together or not at all. An error
-   * thrown inside is rethrown as is, after the rollback.
+   * thrown inside is rethrown as is, after the rollback. Once an operation through `tx` has
+   * failed, the transaction is rollback-only: later operations and the commit reject with that
+   * first failure, even when `fn` caught it.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    this.#checkOpen();
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    // Every write waits for the inline projections' setup (and fails with its error).
+    if (this.#ctx.inlineProjections.length > 0) await this.#runtime.inlineSetup;
     const committed: Committed[] = [];
     let result: T;
     try {
       result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
         const tx = new Transaction(this.#ctx, session, committed);
+        let value: T;
         try {
-          return await fn(tx);
+          value = await fn(tx);
         } finally {
           tx.end();
         }
+        // Rollback-only: an operation failed, even if fn caught its error.
+        const failure = tx.failure;
+        if (failure) throw failure.error;
+        return value;
       });
     } catch (error) {
       // Rolled back: the aggregates saved in it hold their events as uncommitted again.
@@ -311,10 +323,14 @@ export class EventStore {
     return this;
   }
 
-  /** Closes the store after stopping its subscriptions; later calls throw `StoreClosedError`. Safe to call twice. */
+  /**
+   * Closes the store: later calls throw `StoreClosedError`; the calls made before settle first
+   * (they complete, or reject with their own error), then its subscriptions stop and the adapter
+   * closes. Safe to call twice.
+   */
   close(): Promise<void> {
-    this.#closed = true;
     this.#closing ??= (async () => {
+      await this.#calls.close();
       await this.#runtime.close();
       await this.#ctx.adapter.close();
     })();
@@ -322,7 +338,7 @@ export class EventStore {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError();
+    if (this.#calls.closed) throw new StoreClosedError();
   }
 }
 

@@ -1,7 +1,7 @@
 import { uuidv7 } from './uuid-v7.js';
 import type { z } from 'zod';
 import { describeValue, EventValidationError, InvalidArgumentError } from './errors.js';
-import { checkPlainObject, checkTimestamp } from './limits.js';
+import { checkPlainObject, checkTimestamp, LONE_SURROGATE } from './limits.js';
 import { safeParseData } from './parse-data.js';
 import { checkOptionsObject } from './store-options.js';
 import { unsupportedJsonType } from './json-reviver.js';
@@ -159,8 +159,6 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
   };
   return definition;
 }
-
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Longest id (aggregate id, event id, subscription id) the stores accept. */
 export const MAX_ID_LENGTH = 255;

@@ -50,3 +50,49 @@ export function checkPlainObject(argument: string, value: unknown): asserts valu
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) throw new InvalidArgumentError(argument, 'must be a plain object');
 }
+
+/** A UTF-16 surrogate not paired with its other half: it has no UTF-8 form. */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
+// JSON.stringify writes NUL as \u0000 and a lone surrogate as \udXXX (lowercase): an escape
+// whose backslash is not itself escaped, i.e. preceded by an even number of backslashes.
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+
+/**
+ * Throws InvalidArgumentError when `json` (JSON.stringify of `value`) holds a NUL character or a
+ * lone surrogate in a string or a key. PostgreSQL's jsonb cannot store either (and SQLite would
+ * keep what PostgreSQL refuses), so every adapter refuses them, before any SQL runs. The message
+ * names where in `value` the first one is.
+ */
+export function checkStorableJson(argument: string, json: string, value: unknown): void {
+  if (!json.includes('\\u') || !UNSTORABLE_ESCAPE.test(json)) return;
+  const found = findUnstorable(value, '', new Set());
+  const where = found?.path ? ` at ${found.path}` : '';
+  throw new InvalidArgumentError(
+    argument,
+    `holds ${found?.what ?? 'a NUL character or a lone UTF-16 surrogate'}${where}; stored JSON cannot hold it on every database (PostgreSQL's jsonb refuses it), so no store accepts it`,
+  );
+}
+
+function unstorableIn(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'a NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'a lone UTF-16 surrogate';
+  return undefined;
+}
+
+function findUnstorable(value: unknown, path: string, seen: Set<object>): { what: string; path: string } | undefined {
+  if (typeof value === 'string') {
+    const what = unstorableIn(value);
+    return what ? { what, path } : undefined;
+  }
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    const what = unstorableIn(key);
+    if (what) return { what: `${what} in a key`, path: at };
+    const inner = findUnstorable(item, at, seen);
+    if (inner) return inner;
+  }
+  return undefined;
+}

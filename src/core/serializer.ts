@@ -1,7 +1,7 @@
 import type { EventRecord, NewEventRecord } from '../store/adapter.js';
 import { describeValue, EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
 import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
-import { checkPlainObject, checkTimestamp } from './limits.js';
+import { checkPlainObject, checkStorableJson, checkTimestamp } from './limits.js';
 import { safeParseData } from './parse-data.js';
 import { compileReviver, type Reviver } from './json-reviver.js';
 
@@ -19,8 +19,14 @@ function bigintReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** JSON text of a value; bigints become decimal strings. */
+/** JSON text of a value every adapter stores alike; bigints become decimal strings. */
 export function toJson(value: unknown, what: string): string {
+  const json = stringify(value, what);
+  checkStorableJson(what, json, value);
+  return json;
+}
+
+function stringify(value: unknown, what: string): string {
   try {
     // The replacer costs; try the plain path first, and only a bigint makes it throw.
     return JSON.stringify(value) ?? 'null';

@@ -48,6 +48,7 @@ export class StoreRuntime {
         if (this.#closed) this.#subscriptions.delete(id);
       },
       isClosed: () => this.#closed,
+      warn: ctx.warn,
     };
   }
 
@@ -85,10 +86,16 @@ export class StoreRuntime {
   addInlineProjection(projection: Projection): void {
     for (const definition of projection.definitions) this.#ctx.registry.register(definition);
     this.#ctx.inlineProjections.push(projection);
-    // Its setup runs in a transaction of its own; saves wait for it (and fail with its error).
-    this.#inlineSetup = this.#inlineSetup.then(() =>
-      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })),
+    // Its setup runs in a transaction of its own; writes wait for it (and fail with its error).
+    const setup = this.#inlineSetup.then(() =>
+      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })).catch((error: unknown) => {
+        this.#ctx.warn(`the setup of inline projection ${projection.name} failed; every write of this store rejects with its error`, error);
+        throw error;
+      }),
     );
+    // Handled here, so a failure is no unhandled rejection before (or without) a write to see it.
+    setup.catch(() => undefined);
+    this.#inlineSetup = setup;
   }
 
   /** Runs after every commit: snapshots, wake-ups, then publishing to the streamer in commit order. */
@@ -111,9 +118,10 @@ export class StoreRuntime {
     await this.#publishing;
   }
 
-  /** Stops every subscription and waits for publishing to finish. */
+  /** Stops every subscription and waits for publishing and the inline projections' setup to finish. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#inlineSetup.catch(() => undefined);
     await Promise.all([...this.#subscriptions.values()].map((s) => s.stop()));
     this.#subscriptions.clear();
     this.#unwatch?.();

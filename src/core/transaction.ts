@@ -7,6 +7,9 @@ import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreC
 
 /**
  * The handle `store.transaction(fn)` gives `fn`: saves through it commit together, or not at all.
+ * Once one of its operations fails, the transaction is rollback-only (as PostgreSQL treats an
+ * aborted transaction): later operations reject with that first failure, and so does the commit,
+ * even when `fn` caught it.
  *
  * @example
  * await store.transaction(async (tx) => {
@@ -16,6 +19,7 @@ import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreC
  */
 export class Transaction {
   #active = true;
+  #failure: { error: unknown } | undefined;
 
   /** @internal */
   constructor(
@@ -24,11 +28,12 @@ export class Transaction {
     private readonly committed: Committed[],
   ) {}
 
-  async save(aggregate: Aggregate): Promise<Event[]> {
-    this.#checkActive();
-    const commit = await saveAggregate(this.ctx, this.session, aggregate);
-    this.committed.push(commit);
-    return commit.events;
+  save(aggregate: Aggregate): Promise<Event[]> {
+    return this.#run(async () => {
+      const commit = await saveAggregate(this.ctx, this.session, aggregate);
+      this.committed.push(commit);
+      return commit.events;
+    });
   }
 
   async append(
@@ -37,28 +42,28 @@ export class Transaction {
     expectedVersion: ExpectedVersion,
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
-    this.#checkActive();
-    const stored = await appendEvents(this.ctx, this.session, aggregateType, aggregateId, expectedVersion, events);
-    this.committed.push({ events: stored });
-    return stored;
+    return this.#run(async () => {
+      const stored = await appendEvents(this.ctx, this.session, aggregateType, aggregateId, expectedVersion, events);
+      this.committed.push({ events: stored });
+      return stored;
+    });
   }
 
   /** Loads an aggregate, seeing this transaction's own writes. */
-  async load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    this.#checkActive();
-    return loadAggregate(this.ctx, this.session, cls, aggregateId);
+  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    return this.#run(() => loadAggregate(this.ctx, this.session, cls, aggregateId));
   }
 
   /**
    * Runs SQL in this transaction, so writes to your own tables commit with the events
    * (`?` placeholders on SQLite, `$1` on PostgreSQL). Throws on the memory adapter.
    */
-  readonly query = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> => {
-    this.#checkActive();
-    const session = this.session as StorageSession & Partial<ProjectionSession>;
-    if (!session.query) return Promise.reject(new InvalidArgumentError('query', 'this adapter has no SQL'));
-    return session.query<Row>(sql, params);
-  };
+  readonly query = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> =>
+    this.#run(() => {
+      const session = this.session as StorageSession & Partial<ProjectionSession>;
+      if (!session.query) return Promise.reject(new InvalidArgumentError('query', 'this adapter has no SQL'));
+      return session.query<Row>(sql, params);
+    });
 
   /** The driver's connection in this transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   get client(): unknown {
@@ -68,6 +73,22 @@ export class Transaction {
   /** @internal */
   end(): void {
     this.#active = false;
+  }
+
+  /** @internal the first operation that failed: the transaction must not commit. */
+  get failure(): { error: unknown } | undefined {
+    return this.#failure;
+  }
+
+  async #run<T>(operation: () => Promise<T>): Promise<T> {
+    this.#checkActive();
+    if (this.#failure) throw this.#failure.error;
+    try {
+      return await operation();
+    } catch (error) {
+      this.#failure ??= { error };
+      throw error;
+    }
   }
 
   #checkActive(): void {

@@ -1,12 +1,22 @@
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import { aggregateInternals, type Aggregate, type AggregateClass } from '../core/aggregate.js';
-import { isEventualiError, type ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { Event, NewEvent } from '../core/event.js';
+import { matchesError, type ErrorClass, type ErrorPredicate } from './error-matcher.js';
 
-/** What a command is expected to record: the event type and its data. */
+export type { ErrorPredicate } from './error-matcher.js';
+
+/** What a command is expected to record: the event type and its data (and metadata, compared only when asked). */
 export interface ExpectedEvent {
   eventType: string;
   data: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+/** Options of `expectEvents(expected, options)`. */
+export interface ExpectEventsOptions {
+  /** Compare each event's metadata too (an expected event without metadata expects `{}`). Default false. */
+  metadata?: boolean;
 }
 
 /** What a command did: the events it applied, or the error it threw. Assertions throw AssertionError. */
@@ -18,13 +28,22 @@ export class ScenarioOutcome<T extends Aggregate> {
     readonly error: unknown,
   ) {}
 
-  /** Asserts the command applied exactly these events (type and data), in order. */
-  expectEvents(...expected: (ExpectedEvent | NewEvent)[]): this {
+  /**
+   * Asserts the command applied exactly these events (type and data), in order. Pass them one by
+   * one, or as an array followed by options: `expectEvents([e1, e2], { metadata: true })` compares
+   * metadata too.
+   */
+  expectEvents(expected: readonly (ExpectedEvent | NewEvent)[], options?: ExpectEventsOptions): this;
+  expectEvents(...expected: (ExpectedEvent | NewEvent)[]): this;
+  expectEvents(...args: unknown[]): this {
     this.#noError();
-    deepStrictEqual(
-      this.events.map((e) => ({ eventType: e.eventType, data: e.data })),
-      expected.map((e) => ({ eventType: e.eventType, data: e.data })),
-    );
+    const [first, second] = args;
+    const listed = Array.isArray(first);
+    const expected = (listed ? first : args) as readonly (ExpectedEvent | NewEvent)[];
+    const withMetadata = listed && (second as ExpectEventsOptions | undefined)?.metadata === true;
+    const shape = (e: ExpectedEvent | NewEvent | Event) =>
+      withMetadata ? { eventType: e.eventType, data: e.data, metadata: e.metadata ?? {} } : { eventType: e.eventType, data: e.data };
+    deepStrictEqual(this.events.map(shape), expected.map(shape));
     return this;
   }
 
@@ -34,20 +53,16 @@ export class ScenarioOutcome<T extends Aggregate> {
   }
 
   /**
-   * Asserts the command threw: an eventuali error `code`, an error class, or a message pattern.
+   * Asserts the command threw: a `code` (an eventuali error code or your error's own `code`), an
+   * error class, a message pattern, or a predicate `(error) => boolean` that returns true for it.
    * Nothing is applied when a command throws, so no events are expected either.
    */
-  expectError(expected?: ErrorCode | (abstract new (...args: never[]) => Error) | RegExp): this {
+  expectError(expected?: ErrorCode | ErrorClass | ErrorPredicate | RegExp): this {
     if (this.error === undefined) {
       throw new AssertionError({ message: `Expected the command to throw, but it applied ${this.events.length} event(s)` });
     }
     const error = this.error;
-    const ok =
-      expected === undefined ||
-      (typeof expected === 'string' && isEventualiError(error, expected)) ||
-      (expected instanceof RegExp && error instanceof Error && expected.test(error.message)) ||
-      (typeof expected === 'function' && error instanceof expected);
-    if (!ok) {
+    if (!matchesError(error, expected)) {
       throw new AssertionError({ message: `The command threw ${String(error)}, not ${String(expected)}`, actual: error, expected });
     }
     return this;

@@ -1,26 +1,27 @@
 import { AssertionError } from 'node:assert';
 
+/** A check of the error a command threw: true when it is the expected one. */
+export type ErrorPredicate = (error: unknown) => boolean;
+
+/** An error class, as `instanceof` takes it. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
 /**
  * What a scenario expects a command to throw: an error class, a `code` (an eventuali error code or
  * your own error's `code` property), a predicate over the error, or a pattern of its message.
  */
-export type ErrorExpectation =
-  | string
-  | RegExp
-  | (abstract new (...args: never[]) => Error)
-  | ((error: unknown) => boolean);
+export type ErrorExpectation = string | RegExp | ErrorClass | ErrorPredicate;
 
-function isErrorClass(value: Function): value is abstract new (...args: never[]) => Error {
-  return value === Error || value.prototype instanceof Error;
+function isErrorClass(expected: ErrorClass | ErrorPredicate): expected is ErrorClass {
+  return expected === Error || (typeof expected.prototype === 'object' && expected.prototype instanceof Error);
 }
 
-/** @internal whether `error` meets `expected`. */
+/** @internal whether `error` meets `expected` (anything meets no expectation). */
 export function matchesError(error: unknown, expected: ErrorExpectation | undefined): boolean {
   if (expected === undefined) return true;
   if (typeof expected === 'string') return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === expected;
   if (expected instanceof RegExp) return error instanceof Error && expected.test(error.message);
-  if (isErrorClass(expected)) return error instanceof expected;
-  return (expected as (error: unknown) => boolean)(error) === true;
+  return isErrorClass(expected) ? error instanceof expected : expected(error) === true;
 }
 
 /** @internal throws AssertionError unless `error` was thrown and meets `expected`. */

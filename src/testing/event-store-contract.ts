@@ -2,10 +2,12 @@ import type { EventStore } from '../core/event-store.js';
 import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
+import { closeCases } from './contract/close-cases.js';
 import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
+import { transactionCases } from './contract/transaction-cases.js';
 import type { ContractTestApi } from './contract/test-api.js';
 
 export type { AdapterFactory } from './contract/fixtures.js';
@@ -13,7 +15,8 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
 
 /**
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
- * idempotent retries, global order, serialization, upcasting, snapshots, transactions. Run it in
+ * idempotent retries, global order, serialization, upcasting, snapshots, transactions (rollback-only
+ * after a failed operation, inline projections), and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
  *
@@ -37,6 +40,8 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('append', () => appendCases(open, runner));
     describe('read', () => readCases(open, runner));
     describe('aggregates', () => aggregateCases(open, runner));
+    describe('transactions', () => transactionCases(open, runner));
+    describe('close', () => closeCases(open, runner));
     describe('deciders', () => deciderCases(open, runner));
     describe('update and save options', () => commandOptionCases(open, runner));
   });

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
 import { checkJourney } from './support/journey.js';
 import { checkConcurrentOrders, checkRestartMidSaga } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
@@ -16,6 +17,18 @@ const system = useSystem(async () => {
 describe('the microservices example on PostgreSQL, through the gateway', () => {
   it('runs the whole journey', async () => {
     await checkJourney(system().api);
+  });
+
+  it('creates one user for 20 identical registrations at once, and keeps usernames and emails unique', async () => {
+    await checkUniqueUsers(system().api);
+  });
+
+  it('answers a NUL character or a lone surrogate in any free-text field with 400 naming the field', async () => {
+    await checkUnstorableText(system().api);
+  });
+
+  it('keeps the saga’s service-to-service routes off the gateway', async () => {
+    await checkInternalRoutesClosed(system().api, system().url('inventory'));
   });
 
   it('reserves exactly the stock for 100 concurrent orders: none oversold, none stuck', async () => {

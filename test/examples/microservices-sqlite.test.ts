@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ApiAnswer } from '../../examples/microservices/scripts/api-client.js';
+import { ApiClient, type ApiAnswer } from '../../examples/microservices/scripts/api-client.js';
 import { SERVICES } from '../../examples/microservices/shared/config.js';
 import {
   expectClientError,
@@ -13,6 +13,7 @@ import {
   type OrderView,
   type UserView,
 } from './support/api.js';
+import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
 import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
 import { checkConcurrentOrders } from './support/scenarios.js';
@@ -93,8 +94,6 @@ describe('the microservices example on SQLite, through the gateway', () => {
       ['GET', `/api/orders/${user.user_id}`],
       ['GET', '/api/inventory/products/no-such-product'],
       ['GET', `/api/inventory/reservations/${id}`],
-      ['POST', '/api/inventory/release', { order_id: id }],
-      ['POST', '/api/inventory/reserve', { order_id: id, items: [{ product_id: 'no-such-product', quantity: 1 }] }],
     ] as const) {
       expectClientError(await api.call(method, path, body === undefined ? {} : { body }), 404, 'not_found');
     }
@@ -115,12 +114,6 @@ describe('the microservices example on SQLite, through the gateway', () => {
     expect(shipping.message).toBe('Cannot ship order in status: cancelled');
     expectClientError(await api.call('POST', `${orderPath}/cancel`, { body: { reason: 'again' } }), 409, 'invalid_status');
 
-    const shortage = expectClientError(
-      await api.call('POST', '/api/inventory/reserve', { body: { order_id: randomUUID(), items: [{ product_id: item, quantity: 50 }] } }),
-      409,
-      'insufficient_stock',
-    );
-    expect(shortage.details).toEqual({ shortages: [{ product_id: item, requested: 50, available: expect.any(Number) }] });
 
     const userPath = `/api/users/${user.user_id}`;
     expectClientError(await api.call('PUT', `${userPath}/email`, { body: { new_email: user.email } }), 409, 'email_unchanged');
@@ -128,6 +121,24 @@ describe('the microservices example on SQLite, through the gateway', () => {
     expectClientError(await api.call('POST', `${userPath}/deactivate`, { body: {} }), 409, 'already_inactive');
     expectClientError(await api.call('PUT', `${userPath}/email`, { body: { new_email: 'new@example.com' } }), 409, 'user_inactive');
     expectClientError(await api.call('PUT', `${userPath}/profile`, { body: { phone: '+1 555 0100' } }), 409, 'user_inactive');
+  });
+
+  it('creates one user for 20 identical registrations at once, and keeps usernames and emails unique', async () => {
+    await checkUniqueUsers(system().api);
+  });
+
+  it('answers a NUL character or a lone surrogate in any free-text field with 400 naming the field', async () => {
+    await checkUnstorableText(system().api);
+  });
+
+  it('keeps the saga’s service-to-service routes off the gateway', async () => {
+    await checkInternalRoutesClosed(system().api, system().url('inventory'));
+    const inventory = new ApiClient(system().url('inventory'));
+    expectClientError(
+      await inventory.call('POST', '/internal/inventory/release', { body: { order_id: randomUUID() } }),
+      404,
+      'not_found',
+    );
   });
 
   it('reserves exactly the stock for 100 concurrent orders: none oversold, none stuck', async () => {

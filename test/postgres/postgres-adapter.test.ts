@@ -153,6 +153,27 @@ describe('PostgreSQL adapter: connections', () => {
     }
   });
 
+  it('settles every call made before close(), used without a store: stored, or rejected with StoreClosedError', async () => {
+    const own = await openPostgresAdapter(db.url, { schema, poolSize: 2 });
+    const ids = Array.from({ length: 5 }, () => `closing-${randomUUID()}`);
+    const settled: unknown[] = [];
+    const calls = ids.map((id) =>
+      own.append(batch(id, 'no-stream')).then(
+        () => settled.push('stored'),
+        (error: unknown) => settled.push(error),
+      ),
+    );
+    await own.close();
+    expect(settled).toHaveLength(ids.length);
+    await Promise.all(calls);
+    for (const [i, id] of ids.entries()) {
+      const outcome = settled[i];
+      if (outcome !== 'stored') expect(outcome).toBeInstanceOf(StoreClosedError);
+    }
+    const stored = await Promise.all(ids.map((id) => adapter.streamInfo(id)));
+    expect(stored.filter((info) => info !== null)).toHaveLength(settled.filter((o) => o === 'stored').length);
+  });
+
   it("reads the same records whatever type parsers the given pool's connections use", async () => {
     const garbage = { getTypeParser: () => () => 'garbage' };
     const pool = new pg.Pool({ connectionString: db.url, max: 2, types: garbage });

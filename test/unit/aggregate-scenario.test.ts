@@ -25,6 +25,10 @@ class User extends Aggregate {
     this.apply(EmailChanged.create({ oldEmail: this.email, newEmail }));
   }
 
+  changeEmailWithMetadata(newEmail: string, metadata: Record<string, unknown>): void {
+    this.apply(EmailChanged.create({ oldEmail: this.email, newEmail }, { metadata }));
+  }
+
   async deactivate(reason: string): Promise<void> {
     await Promise.resolve();
     if (!this.active) throw new ConcurrencyError(this.id, this.version, this.version);
@@ -93,6 +97,30 @@ describe('scenario(...).given(...).when(...)', () => {
     outcome.expectError('INVALID_ARGUMENT').expectError(InvalidArgumentError).expectError(/already registered/).expectError();
     const plain = await scenario(User).when((user) => user.changeEmail('b@x.io'));
     plain.expectError(Error).expectError(/inactive/);
+  });
+
+  it('expectError matches by a predicate on the error', async () => {
+    const outcome = await scenario(User).given(registered()).when((user) => user.register('c@x.io'));
+    outcome.expectError((error) => error instanceof InvalidArgumentError && error.message.includes('already registered'));
+    outcome.expectError(function isInvalid(error) {
+      return error instanceof InvalidArgumentError;
+    });
+    expect(() => outcome.expectError((error) => error instanceof ConcurrencyError)).toThrow(AssertionError);
+  });
+
+  it('expectEvents with { metadata: true } compares metadata too', async () => {
+    const outcome = await scenario(User)
+      .given(registered())
+      .when((user) => user.changeEmailWithMetadata('b@x.io', { userId: 'u-7' }));
+    const data = { oldEmail: 'a@x.io', newEmail: 'b@x.io' };
+    outcome.expectEvents([{ eventType: 'ScnEmailChanged', data, metadata: { userId: 'u-7' } }], { metadata: true });
+    outcome.expectEvents([EmailChanged.create(data, { metadata: { userId: 'u-7' } })], { metadata: true });
+    // Without the option metadata is not compared; with it, other metadata fails.
+    outcome.expectEvents([{ eventType: 'ScnEmailChanged', data }]);
+    expect(() => outcome.expectEvents([{ eventType: 'ScnEmailChanged', data, metadata: { userId: 'u-8' } }], { metadata: true })).toThrow(
+      AssertionError,
+    );
+    expect(() => outcome.expectEvents([{ eventType: 'ScnEmailChanged', data }], { metadata: true })).toThrow(AssertionError);
   });
 
   it('records a thrown undefined as an error', async () => {

@@ -15,12 +15,18 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
   { prefix: '/api/notifications', service: 'notification' },
 ];
 
-/** The route for a request URL and the URL to forward (without `/api`), or null when none matches. */
+/**
+ * The route for a request URL and the URL to forward (without `/api`), or null when none matches.
+ * Dot segments are resolved first (`/api/users/../x` is `/api/x`, also when percent-encoded), and
+ * the resolved path is what is forwarded: no URL reaches a service outside its public prefix,
+ * such as the `/internal/…` routes services call each other on.
+ */
 export function routeFor(url: string): { route: GatewayRoute; forwardUrl: string } | null {
-  const path = url.split('?')[0] ?? '';
+  if (!URL.canParse(url, 'http://gateway')) return null;
+  const { pathname: path, search } = new URL(url, 'http://gateway');
   for (const route of GATEWAY_ROUTES) {
     if (path === route.prefix || path.startsWith(`${route.prefix}/`)) {
-      return { route, forwardUrl: url.slice('/api'.length) };
+      return { route, forwardUrl: path.slice('/api'.length) + search };
     }
   }
   return null;

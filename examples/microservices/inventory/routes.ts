@@ -41,8 +41,9 @@ export function reservationResponse(reservation: Reservation) {
 }
 
 /**
- * `POST /inventory/products`, `GET /inventory/products/:product_id`, `POST /inventory/reserve`,
- * `POST /inventory/release`, `POST /inventory/commit`, `GET /inventory/reservations/:order_id`.
+ * `POST /inventory/products`, `GET /inventory/products/:product_id`,
+ * `GET /inventory/reservations/:order_id`; and for the order service only (the gateway serves
+ * `/inventory/…`, never `/internal/…`): `POST /internal/inventory/reserve`, `…/release`, `…/commit`.
  */
 export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeeper): void {
   app.post('/inventory/products', async (request, reply) => {
@@ -58,7 +59,7 @@ export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeepe
     return productResponse(product);
   });
 
-  app.post('/inventory/reserve', async (request) => {
+  app.post('/internal/inventory/reserve', async (request) => {
     const body = parseInput(ReserveBody, request.body, 'body');
     const lines = body.items.map((i) => ({ productId: i.product_id, quantity: i.quantity }));
     const reservation = await keeper.reserve(body.order_id, lines, requestMetadata(request.id));
@@ -66,14 +67,14 @@ export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeepe
     return reservationResponse(reservation);
   });
 
-  app.post('/inventory/release', async (request) => {
+  app.post('/internal/inventory/release', async (request) => {
     const { order_id } = parseInput(OrderBody, request.body, 'body');
     const reservation = await keeper.release(order_id, requestMetadata(request.id));
     request.log.info({ order_id }, 'stock released');
     return reservationResponse(reservation);
   });
 
-  app.post('/inventory/commit', async (request) => {
+  app.post('/internal/inventory/commit', async (request) => {
     const { order_id } = parseInput(OrderBody, request.body, 'body');
     const reservation = await keeper.commit(order_id, requestMetadata(request.id));
     request.log.info({ order_id }, 'stock committed');

@@ -6,7 +6,7 @@ export interface ReservationAnswer {
   items: { product_id: string; quantity: number }[];
 }
 
-/** The order service's view of the inventory service's HTTP API. */
+/** The order service's view of the inventory service's internal HTTP API (not served through the gateway). */
 export class InventoryClient {
   readonly #http: ServiceClient;
 
@@ -17,14 +17,14 @@ export class InventoryClient {
   /** Reserves the items for the order; ServiceCallError with status 409 when stock is short. */
   reserve(orderId: string, items: readonly { productId: string; quantity: number }[], options: CallOptions): Promise<ReservationAnswer> {
     const body = { order_id: orderId, items: items.map((i) => ({ product_id: i.productId, quantity: i.quantity })) };
-    return this.#http.post('/inventory/reserve', body, options) as Promise<ReservationAnswer>;
+    return this.#http.post('/internal/inventory/reserve', body, options) as Promise<ReservationAnswer>;
   }
 
   release(orderId: string, options: CallOptions): Promise<ReservationAnswer> {
-    return this.#http.post('/inventory/release', { order_id: orderId }, options) as Promise<ReservationAnswer>;
+    return this.#http.post('/internal/inventory/release', { order_id: orderId }, options) as Promise<ReservationAnswer>;
   }
 
   commit(orderId: string, options: CallOptions): Promise<ReservationAnswer> {
-    return this.#http.post('/inventory/commit', { order_id: orderId }, options) as Promise<ReservationAnswer>;
+    return this.#http.post('/internal/inventory/commit', { order_id: orderId }, options) as Promise<ReservationAnswer>;
   }
 }

@@ -5,7 +5,7 @@ import type { EventStore, SagaCoordinator } from '../shared/eventuali.js';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
 import { PriceInput } from '../shared/money.js';
-import { Id, IdParams, Text, parseInput } from '../shared/validation.js';
+import { Id, IdParams, StorableString, Text, parseInput } from '../shared/validation.js';
 import { Order } from './order.js';
 import { eventResponse, orderResponse, sagaResponse } from './order-response.js';
 import { OrderPlaced } from './events.js';
@@ -18,7 +18,7 @@ const PlaceOrderBody = z.object({
     .min(1)
     .max(100),
   shipping_address: z
-    .record(z.string().min(1).max(50), z.string().max(500))
+    .record(StorableString().min(1).max(50), StorableString().max(500))
     .refine((address) => Object.keys(address).length <= 20, 'at most 20 fields'),
   payment_method: z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be a payment method name like credit_card').optional(),
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { productResponse } from '../inventory/routes.js';
 import type { eventResponse, orderResponse, sagaResponse } from '../orders/order-response.js';
 import type { userResponse } from '../users/routes.js';
@@ -28,8 +29,10 @@ export async function runJourney(gatewayUrl: string): Promise<void> {
   const api = new ApiClient(gatewayUrl);
 
   step('Register a user');
+  // Usernames and emails are unique: a run on a database kept from an earlier run needs new ones.
+  const alice = `alice-${randomUUID().slice(0, 6)}`;
   const registered = await api.call<UserView>('POST', '/api/users', {
-    body: { username: 'alice', email: 'alice@example.com', first_name: 'Alice', last_name: 'Liddell' },
+    body: { username: alice, email: `${alice}@example.com`, first_name: 'Alice', last_name: 'Liddell' },
     correlationId: 'demo-register',
     expect: 201,
   });
@@ -38,7 +41,7 @@ export async function runJourney(gatewayUrl: string): Promise<void> {
 
   step('Change the email');
   const changed = await api.call<UserView>('PUT', `/api/users/${user.user_id}/email`, {
-    body: { new_email: 'alice@wonderland.example' },
+    body: { new_email: `${alice}@wonderland.example` },
     correlationId: 'demo-change-email',
     expect: 200,
   });

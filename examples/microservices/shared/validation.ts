@@ -28,5 +28,13 @@ export const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'must be 1-200 l
 /** `/:id` route params. */
 export const IdParams = z.object({ id: Id });
 
+// NUL and unpaired UTF-16 surrogates: no event store accepts them (PostgreSQL's jsonb cannot hold
+// them, so eventuali refuses them on every database). Refused here, the 400 names the field.
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+
+/** Any string the event store can hold: no NUL character, no unpaired surrogate. */
+export const StorableString = () =>
+  z.string().refine((s) => !UNSTORABLE.test(s), 'must not contain NUL characters (U+0000) or unpaired UTF-16 surrogates');
+
 /** Short free text (names, reasons, carriers). */
-export const Text = (max = 200) => z.string().trim().min(1).max(max);
+export const Text = (max = 200) => StorableString().trim().min(1).max(max);

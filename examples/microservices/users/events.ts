@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../shared/eventuali.js';
+import { UniqueValueClaimed, UniqueValueReleased } from './unique-claim.js';
 
 /** The user service's events (the guide's, field names in camelCase as stored JSON). */
 
@@ -33,4 +34,12 @@ export const UserProfileUpdated = defineEvent(
 );
 // #endregion
 
-export const USER_EVENTS = [UserRegistered, UserEmailChanged, UserActivated, UserDeactivated, UserProfileUpdated] as const;
+export const USER_EVENTS = [
+  UserRegistered,
+  UserEmailChanged,
+  UserActivated,
+  UserDeactivated,
+  UserProfileUpdated,
+  UniqueValueClaimed,
+  UniqueValueReleased,
+] as const;

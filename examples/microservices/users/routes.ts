@@ -4,13 +4,14 @@ import { z } from 'zod';
 import type { EventStore } from '../shared/eventuali.js';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
-import { IdParams, Text, parseInput } from '../shared/validation.js';
+import { IdParams, StorableString, Text, parseInput } from '../shared/validation.js';
+import { claimValue, normalizedValue, releaseValue, transactionWithRetry } from './unique-claim.js';
 import { User } from './user.js';
 
 const Name = Text(100).nullish();
 
 const RegisterBody = z.object({
-  username: z.string().trim().min(3).max(50),
+  username: StorableString().trim().min(3).max(50),
   email: z.email().max(254),
   first_name: Name,
   last_name: Name,
@@ -49,12 +50,16 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
   // #region register-user
   app.post('/users', async (request, reply) => {
     const body = parseInput(RegisterBody, request.body, 'body');
-    const user = new User(randomUUID());
-    user.register(
-      { username: body.username, email: body.email, firstName: body.first_name ?? undefined, lastName: body.last_name ?? undefined },
-      requestMetadata(request.id),
-    );
-    await store.save(user);
+    const metadata = requestMetadata(request.id);
+    // The user and the claims on its username and email commit together, or not at all (409).
+    const user = await transactionWithRetry(store, async (tx) => {
+      const user = new User(randomUUID());
+      user.register({ username: body.username, email: body.email, firstName: body.first_name ?? undefined, lastName: body.last_name ?? undefined }, metadata);
+      await claimValue(tx, 'username', body.username, user.id, metadata);
+      await claimValue(tx, 'email', body.email, user.id, metadata);
+      await tx.save(user);
+      return user;
+    });
     request.log.info({ user_id: user.id }, 'user registered');
     return reply.status(201).send(userResponse(user));
   });
@@ -67,12 +72,27 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     return userResponse(user);
   });
 
+  // #region change-email
   app.put('/users/:id/email', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');
     const body = parseInput(ChangeEmailBody, request.body, 'body');
-    const user = await store.update(User, id, (u) => u.changeEmail(body.new_email, requestMetadata(request.id)));
+    const metadata = requestMetadata(request.id);
+    // The new email is claimed and the old one given back, with the change, in one transaction.
+    const user = await transactionWithRetry(store, async (tx) => {
+      const user = await tx.load(User, id);
+      if (!user) throw new NotFoundError('User', id);
+      const oldEmail = user.email;
+      user.changeEmail(body.new_email, metadata);
+      if (normalizedValue('email', oldEmail) !== normalizedValue('email', body.new_email)) {
+        await claimValue(tx, 'email', body.new_email, user.id, metadata);
+        await releaseValue(tx, 'email', oldEmail, user.id, metadata);
+      }
+      await tx.save(user);
+      return user;
+    });
     return userResponse(user);
   });
+  // #endregion
 
   app.put('/users/:id/profile', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');

@@ -1,4 +1,5 @@
 import { StoreClosedError } from '../../core/errors.js';
+import { InFlightCalls } from '../../core/in-flight-calls.js';
 import { checkIdentifier } from '../../core/store-options.js';
 import type {
   AdapterCapabilities,
@@ -73,7 +74,8 @@ export class PostgresAdapter implements StorageAdapter {
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
-  #closed = false;
+  /** The calls close() lets settle before it ends the pool: pg leaves a call waiting for a connection of an ended pool hanging. */
+  readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
 
   /** @internal build it with `createPostgresAdapter` or `openPostgresAdapter`, which create the schema. */
@@ -101,13 +103,15 @@ export class PostgresAdapter implements StorageAdapter {
   }
 
   /** @internal creates the schema's tables, or applies the migrations they lack. */
-  async migrate(): Promise<void> {
-    this.#checkOpen();
-    await migrate(this.#pool, this.schema).catch(this.#reject);
+  migrate(): Promise<void> {
+    return this.#call(() => migrate(this.#pool, this.schema));
   }
 
-  async append(batch: AppendBatch): Promise<EventRecord[]> {
-    this.#checkOpen();
+  append(batch: AppendBatch): Promise<EventRecord[]> {
+    return this.#calls.run(() => this.#append(batch));
+  }
+
+  async #append(batch: AppendBatch): Promise<EventRecord[]> {
     const pool = this.#pool;
     const statements = this.#statements;
     try {
@@ -131,24 +135,20 @@ export class PostgresAdapter implements StorageAdapter {
     }
   }
 
-  async readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
-    this.#checkOpen();
-    return readStream(this.#pool, this.#statements, aggregateId, query).catch(this.#reject);
+  readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
+    return this.#call(() => readStream(this.#pool, this.#statements, aggregateId, query));
   }
 
-  async streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
-    this.#checkOpen();
-    return streamInfo(this.#pool, this.#statements, aggregateId).catch(this.#reject);
+  streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
+    return this.#call(() => streamInfo(this.#pool, this.#statements, aggregateId));
   }
 
-  async readAll(query: ReadAllQuery): Promise<EventRecord[]> {
-    this.#checkOpen();
-    return readAll(this.#pool, this.#statements, query).catch(this.#reject);
+  readAll(query: ReadAllQuery): Promise<EventRecord[]> {
+    return this.#call(() => readAll(this.#pool, this.#statements, query));
   }
 
-  async globalPosition(): Promise<bigint> {
-    this.#checkOpen();
-    return globalPosition(this.#pool, this.#statements).catch(this.#reject);
+  globalPosition(): Promise<bigint> {
+    return this.#call(() => globalPosition(this.#pool, this.#statements));
   }
 
   /**
@@ -156,8 +156,11 @@ export class PostgresAdapter implements StorageAdapter {
    * after the rollback; a statement that failed inside fails the whole transaction even if `fn`
    * caught its error.
    */
-  async transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
-    this.#checkOpen();
+  transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
     const session = new PostgresSession(held.client, this.#statements, this.#subscriptions, this.#classify);
     let destroy = false;
@@ -188,14 +191,12 @@ export class PostgresAdapter implements StorageAdapter {
     }
   }
 
-  async loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
-    this.#checkOpen();
-    return loadSnapshot(this.#pool, this.#statements, aggregateId, snapshotVersion).catch(this.#reject);
+  loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
+    return this.#call(() => loadSnapshot(this.#pool, this.#statements, aggregateId, snapshotVersion));
   }
 
-  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
-    this.#checkOpen();
-    return saveSnapshot(this.#pool, this.#statements, snapshot).catch(this.#reject);
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    return this.#call(() => saveSnapshot(this.#pool, this.#statements, snapshot));
   }
 
   acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -236,7 +237,7 @@ export class PostgresAdapter implements StorageAdapter {
 
   /** Sends a NOTIFY after commits (coalesced, outside the append transaction). */
   notifyCommitted(): void {
-    if (!this.#closed) this.#wakeups.notify();
+    if (!this.#calls.closed) this.#wakeups.notify();
   }
 
   /** Calls `listener` whenever any process notified a commit on this schema. */
@@ -245,19 +246,22 @@ export class PostgresAdapter implements StorageAdapter {
     return this.#wakeups.watch(listener);
   }
 
-  /** Ends the pool the adapter opened; a pool you passed in stays open. Safe to call twice. */
+  /**
+   * Refuses new calls, lets the calls in flight settle, then ends the pool the adapter opened (a
+   * pool you passed in stays open). Safe to call twice.
+   */
   close(): Promise<void> {
-    this.#closed = true;
     this.#closing ??= (async () => {
+      await this.#calls.close();
       await this.#wakeups.close();
       if (this.#ownsPool) await this.#pool.end();
     })();
     return this.#closing;
   }
 
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
-    this.#checkOpen();
-    return fn().catch(this.#reject);
+  /** Runs a call in flight, its driver errors classified. */
+  #call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#calls.run(() => fn().catch(this.#reject));
   }
 
   readonly #reject = (error: unknown): never => {
@@ -265,7 +269,7 @@ export class PostgresAdapter implements StorageAdapter {
   };
 
   #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError();
+    if (this.#calls.closed) throw new StoreClosedError();
   }
 }
 

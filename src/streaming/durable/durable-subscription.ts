@@ -383,8 +383,14 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     if (was) this.#becameInactive();
   }
 
-  /** @internal reports an error to the 'error' listeners. */
+  /** @internal reports an error to the 'error' listeners; without one, to the store's warning path. */
   emitError(error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }): void {
-    this.emit('error', error, info);
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', error, info);
+      return;
+    }
+    const { event, attempt, willRetry } = info;
+    const what = event ? `handler failed on ${event.eventType} ${event.eventId} (attempt ${attempt ?? 1})` : 'failed';
+    this.host.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error);
   }
 }

@@ -13,4 +13,6 @@ export interface SubscriptionHost {
   /** Frees the subscription id for this process. */
   release(subscriptionId: string): void;
   isClosed(): boolean;
+  /** The store's warning path (`onWarning`): what no listener heard. */
+  warn(message: string, error: unknown): void;
 }

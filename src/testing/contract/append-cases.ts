@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ContractTestApi } from './test-api.js';
 import { ConcurrencyError, DuplicateEventError, EventValidationError } from '../../core/errors.js';
-import { Account, Deposited, uid } from './fixtures.js';
+import type { NewEvent } from '../../core/event.js';
+import { Account, Deposited, Renamed, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';
 
 export function appendCases(open: OpenStore, { it, expect }: ContractTestApi): void {
@@ -117,6 +118,37 @@ export function appendCases(open: OpenStore, { it, expect }: ContractTestApi): v
     const same = Deposited.create({ amount: 1 });
     await expect(store.append('ContractAccount', uid(), 0, [same, same])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(() => Deposited.create({ amount: 1 }, { eventId: '' })).toThrow(/eventId/);
+  });
+
+  it('refuses a NUL character or a lone surrogate in event data or metadata with INVALID_ARGUMENT, writing nothing', async () => {
+    const { store } = await open();
+    const id = uid();
+    const before = await store.getGlobalPosition();
+    const ok = () => Deposited.create({ amount: 1 });
+    const bad: [NewEvent, RegExp][] = [
+      [Renamed.create({ firstName: 'a\u0000b', lastName: 'x' }), /NUL.* at firstName/],
+      [Renamed.create({ firstName: 'x', lastName: 'a\uD800' }), /lone UTF-16 surrogate at lastName/],
+      [Renamed.create({ firstName: '\uDE00', lastName: 'x' }), /surrogate at firstName/],
+      [Deposited.create({ amount: 1 }, { metadata: { note: ['fine', 'x\u0000'] } }), /metadata: .*NUL.* at note\.1/],
+      [Deposited.create({ amount: 1 }, { metadata: { ['k\u0000']: 1 } }), /metadata: .*NUL.* in a key/],
+    ];
+    for (const [event, message] of bad) {
+      const attempt = store.append('ContractAccount', id, 'no-stream', [ok(), event]);
+      await expect(attempt).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      const { message: said } = (await attempt.catch((error: unknown) => error)) as Error;
+      expect(message.test(said), said).toBe(true);
+    }
+    const account = new Account(uid());
+    account.open('O\u0000Brien');
+    await expect(store.save(account)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.transaction((tx) => tx.append('ContractAccount', id, 'no-stream', [Renamed.create({ firstName: '\u0000', lastName: 'x' })]))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    expect(await store.readAll({ fromPosition: before })).toEqual([]);
+    // Look-alikes are kept: paired surrogates (emoji), an escaped backslash before "u0000", U+FFFD.
+    const text = { firstName: '😀 \\u0000 \\\\ud800', lastName: '\uFFFD \u0001' };
+    await store.append('ContractAccount', id, 'no-stream', [Renamed.create(text)]);
+    expect((await store.loadEvents(id)).map((e) => e.data)).toEqual([text]);
   });
 
   it('keeps ids with SQL metacharacters and unicode as given', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../../src/index.js';
+import { EventStore } from '../../../src/index.js';
 import { Pinged, Ponged, ping, recorder, streamId, until, type StoreTarget } from './fixtures.js';
 
 /** The durable-subscription behaviour every adapter must show. */
@@ -166,6 +166,34 @@ export function describeDurableSubscriptions(makeTarget: () => StoreTarget): voi
       expect(await sub.replayDeadLetters()).toEqual({ handled: 1, failed: 0 });
       expect(handled).toEqual([1, 3, 2]);
       expect(await sub.listDeadLetters()).toEqual([]);
+    });
+
+    it("reports a failing handler through the store's onWarning when no 'error' listener is attached", async () => {
+      const warnings: { message: string; error: unknown }[] = [];
+      const store = (await EventStore.create(target.url(), { onWarning: (message, error) => warnings.push({ message, error }) })).register(
+        Pinged,
+        Ponged,
+      );
+      stores.push(store);
+      const stream = streamId();
+      const [, poison] = await ping(store, 3, stream);
+      const id = uniqueId();
+      const thrown = new Error('poison');
+      const sub = store.subscribe({
+        id,
+        aggregateTypes: ['Pinger'],
+        retry: { attempts: 2, backoffMs: 1 },
+        handle: (event) => {
+          if (event.eventId === poison!.eventId) throw thrown;
+        },
+      });
+      await sub.start();
+      await sub.waitUntilCaughtUp();
+      const ours = warnings.filter((w) => w.error === thrown);
+      expect(ours).toHaveLength(2);
+      expect(ours[0]!.message).toContain(id);
+      expect(ours[0]!.message).toContain(poison!.eventId);
+      expect(await sub.listDeadLetters()).toHaveLength(1);
     });
 
     it("stops on a failing handler with onError: 'stop', keeping the checkpoint before it", async () => {

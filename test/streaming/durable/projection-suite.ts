@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { defineProjection, type EventStore } from '../../../src/index.js';
+import { defineProjection, EventStore } from '../../../src/index.js';
 import { Pinged, ping, streamId, until, type StoreTarget } from './fixtures.js';
 
 /** A projection counting Pinged events per stream in a table of the store's database. */
@@ -113,6 +113,37 @@ export function describeProjections(makeTarget: () => StoreTarget): void {
       const failing = store.append('Pinger', stream, 0, [Pinged.create({ n: 9 })]);
       await expect(failing).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
       expect(await countRows(store, target, name)).toBe(3);
+    });
+
+    it('runs transaction() right after addInlineProjection() only once the setup created its table', async () => {
+      const store = await open();
+      const name = table();
+      store.addInlineProjection(pingCounter(target, name));
+      const stream = streamId();
+      await store.transaction((tx) => tx.append('Pinger', stream, 'no-stream', [Pinged.create({ n: 1 })]));
+      expect(await countRows(store, target, name)).toBe(1);
+    });
+
+    it('reports a setup whose SQL fails as a warning, not an unhandled rejection, and rejects the next writes with its error', async () => {
+      const warnings: unknown[] = [];
+      const store = await EventStore.create(target.url(), { onWarning: (_message, error) => warnings.push(error) });
+      stores.push(store);
+      store.addInlineProjection(
+        defineProjection({
+          name: `broken-${table()}`,
+          events: [Pinged],
+          setup: ({ query }) => query('CREATE TABLEX broken (id TEXT)'),
+          handlers: { Pinged: () => undefined },
+        }),
+      );
+      // The setup fails with no write waiting for it: nothing may crash the process meanwhile.
+      await until(() => warnings.length > 0);
+      const stream = streamId();
+      const first = await store.append('Pinger', stream, 'no-stream', [Pinged.create({ n: 1 })]).catch((e: unknown) => e);
+      expect(first).toBe(warnings[0]);
+      expect(String(first)).toMatch(/syntax|TABLEX/i);
+      await expect(store.transaction((tx) => tx.append('Pinger', stream, 'no-stream', [Pinged.create({ n: 2 })]))).rejects.toBe(first);
+      expect(await store.getAggregateVersion(stream)).toBe(0);
     });
   });
 }
