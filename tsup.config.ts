@@ -6,6 +6,7 @@ export default defineConfig({
     sqlite: 'src/sqlite.ts',
     postgres: 'src/postgres.ts',
     testing: 'src/testing.ts',
+    http: 'src/http.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,13 +1,13 @@
 /**
- * `npm run bench`: eventuali against the raw driver doing the same SQL work, on SQLite (FULL and
- * NORMAL) and PostgreSQL, plus the Python original's published shapes, readAll memory and the
- * streamer. Prints the tables and writes bench/RESULTS.md and bench/results.json.
+ * `npm run bench`: every workload of bench/README.md in one run, by folder of bench/workloads/:
+ * store (1a–1d, 2, 3: eventuali against the raw driver on SQLite FULL, NORMAL and PostgreSQL),
+ * streaming (4, i3a–i3c), sagas (i4), example-system (m1, m2) and peers (p1–p7: eventuali against
+ * Emmett and the raw driver). Prints the tables and writes bench/RESULTS.md and bench/results.json.
  *
- *   npm run bench                         full run (about 5 minutes on 2 cores)
- *   npm run bench -- --quick              fewer, shorter rounds (under 2 minutes)
- *   npm run bench -- --only 1a,load       some workloads: 1a 1b 1c 1d 2 3 4, or
- *                                         save-one save-batch load snapshots python-shapes memory streamer
- *   npm run bench -- --only peers         eventuali against Emmett and the raw driver (issue #5); installs
+ *   npm run bench                         everything, full rounds (about 11 minutes on 2 idle cores)
+ *   npm run bench -- --quick              the same workloads, fewer and shorter rounds (minutes: bench/README.md)
+ *   npm run bench -- --only 1a,load       some workloads, by number or name (--help lists them)
+ *   npm run bench -- --only peers         eventuali against Emmett and the raw driver; installs
  *                                         Emmett into bench/node_modules first when it is missing
  *   npm run bench -- --stores sqlite-full,postgres   some of the item-1 stores
  *
@@ -19,8 +19,8 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { raw } from './contenders/raw.js';
 import { eventuali } from './contenders/eventuali.js';
+import { raw } from './contenders/raw.js';
 import { textTable, summaryLines } from './lib/format.js';
 import { describeMachine } from './lib/machine.js';
 import { startPostgres, type PostgresServer } from './lib/postgres-server.js';
@@ -28,22 +28,33 @@ import { writeReport } from './lib/report.js';
 import type { Section } from './lib/results.js';
 import { FULL, QUICK } from './lib/settings.js';
 import { postgresTarget, sqliteFileTarget, sqliteMemoryTarget, type Target } from './lib/targets.js';
-import { deciderHandle } from './workloads/decider-handle.js';
-import { eventStreamer } from './workloads/event-streamer.js';
-import { loadSnapshot } from './workloads/load-snapshot.js';
-import { loadStream } from './workloads/load-stream.js';
-import { emmettVersions, peerComparison } from './workloads/peer-comparison.js';
-import { pythonShapes } from './workloads/python-shapes.js';
-import { readAllMemory } from './workloads/read-all-memory.js';
-import { saveBatch } from './workloads/save-batch.js';
-import { saveOne } from './workloads/save-one.js';
-import { HTTP_SERVICE_WORKLOADS } from './workloads/http-services.js';
-import { STREAMING_AND_SAGA_WORKLOADS } from './workloads/streaming-and-sagas.js';
-import type { BenchContext, Workload } from './workloads/workload.js';
+import type { BenchContext, Workload } from './lib/workload.js';
+import { httpOrders } from './workloads/example-system/http-orders.js';
+import { httpUsers } from './workloads/example-system/http-users.js';
+import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
+import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
+import { deciderHandle } from './workloads/store/decider-handle.js';
+import { loadSnapshot } from './workloads/store/load-snapshot.js';
+import { loadStream } from './workloads/store/load-stream.js';
+import { pythonShapes } from './workloads/store/python-shapes.js';
+import { readAllMemory } from './workloads/store/read-all-memory.js';
+import { saveBatch } from './workloads/store/save-batch.js';
+import { saveOne } from './workloads/store/save-one.js';
+import { appendWithSubscriber } from './workloads/streaming/append-with-subscriber.js';
+import { catchUp } from './workloads/streaming/catch-up.js';
+import { eventStreamer } from './workloads/streaming/event-streamer.js';
+import { liveLatency } from './workloads/streaming/live-latency.js';
 
-const WORKLOADS: readonly Workload[] = [saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory, eventStreamer, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison];
-/** Workloads that run on the item-1 stores (and so need PostgreSQL). */
-const ON_STORES = new Set<Workload>([saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, ...STREAMING_AND_SAGA_WORKLOADS, ...HTTP_SERVICE_WORKLOADS, peerComparison]);
+/** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
+const WORKLOADS: readonly Workload[] = [
+  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
+  ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
+  sagaThroughput,
+  ...[httpUsers, httpOrders],
+  peerComparison,
+];
+/** Workloads that do not run on the item-1 stores (so do not need PostgreSQL). */
+const OFF_STORES = new Set<Workload>([pythonShapes, readAllMemory, eventStreamer]);
 const STORE_KINDS = ['sqlite-full', 'sqlite-normal', 'postgres'] as const;
 
 const list = (value: string | undefined): string[] | null =>
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => process.exit(130)); // runs the exit hooks (the embedded server's cleanup)
   try {
     let postgres: Target | undefined;
-    if (wantedStores.includes('postgres') && selected.some((w) => ON_STORES.has(w))) {
+    if (wantedStores.includes('postgres') && selected.some((w) => !OFF_STORES.has(w))) {
       try {
         server = await startPostgres(log);
         postgres = postgresTarget(server);

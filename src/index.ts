@@ -30,42 +30,38 @@ export {
   UnknownEventTypeError,
 } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
-export { EventStore } from './core/event-store.js';
-export type { LoadEventsOptions, ReadAllOptions } from './core/event-store.js';
-export type { HandleOptions, SaveOptions, UpdateOptions } from './core/command-options.js';
+export { EventStore } from './event-store/event-store.js';
+export type { LoadEventsOptions, ReadAllOptions } from './event-store/event-store.js';
+export type { HandleOptions, SaveOptions, UpdateOptions } from './event-store/command-options.js';
 export { defineDecider } from './core/decider.js';
 export type { CommandOf, Decider, DeciderDefinition, DeciderEventOf, DecidedEventOf, Decision, StateOf } from './core/decider.js';
-export type { HandleResult, LoadedState } from './core/decider-operations.js';
+export type { HandleResult, LoadedState } from './event-store/decider-operations.js';
 export type { UnknownEventsPolicy } from './core/event-registry.js';
-export type {
-  CreateStoreOptions,
-  EventStoreOptions,
-  PostgresStoreOptions,
-  SqliteStoreOptions,
-} from './core/store-options.js';
-export { Transaction } from './core/transaction.js';
+export type { CreateStoreOptions } from './event-store/store-options.js';
+export type { EventStoreOptions } from './core/store-options.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-options.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-options.js';
+export { Transaction } from './event-store/transaction.js';
 export { MemoryAdapter } from './store/memory/memory-adapter.js';
+export type { AdapterCapabilities, StorageAdapter, TransactionSession } from './store/adapter.js';
 export type {
-  AdapterCapabilities,
   AppendBatch,
   EventRecord,
   ExpectedVersion,
   NewEventRecord,
   ReadAllQuery,
   ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
   StorageSession,
-  TransactionSession,
-} from './store/adapter.js';
-export { EventStreamer } from './streaming/event-streamer.js';
-export type { EventStreamerEvents, OverflowNotice, StreamerStats } from './streaming/event-streamer.js';
-export { StreamOverflowError, SubscriptionExistsError } from './streaming/errors.js';
-export type { Receiver, ReceiverState, SubscriptionStats } from './streaming/receiver.js';
-export { OVERFLOW_POLICIES } from './streaming/streamed-event.js';
-export type { OverflowPolicy, StreamedEvent } from './streaming/streamed-event.js';
-export { DEFAULT_STREAM_CAPACITY } from './streaming/subscribe-options.js';
-export type { EventFilter, EventStreamerOptions, SubscribeOptions } from './streaming/subscribe-options.js';
+} from './store/event-log.js';
+export type { SnapshotRecord } from './store/snapshots.js';
+export { EventStreamer } from './streaming/live/event-streamer.js';
+export type { EventStreamerEvents, OverflowNotice, StreamerStats } from './streaming/live/event-streamer.js';
+export { StreamOverflowError, SubscriptionExistsError } from './streaming/live/streamer-errors.js';
+export type { Receiver, ReceiverState, SubscriptionStats } from './streaming/live/receiver.js';
+export { OVERFLOW_POLICIES } from './streaming/live/streamed-event.js';
+export type { OverflowPolicy, StreamedEvent } from './streaming/live/streamed-event.js';
+export { DEFAULT_STREAM_CAPACITY } from './streaming/live/streamer-options.js';
+export type { EventFilter, EventStreamerOptions, SubscribeOptions } from './streaming/live/streamer-options.js';
 export { DurableSubscription } from './streaming/durable/durable-subscription.js';
 export type { DurableSubscriptionEvents, SubscriptionState } from './streaming/durable/durable-subscription.js';
 export { SubscriptionError } from './streaming/durable/subscription-errors.js';
@@ -76,8 +72,8 @@ export type {
   SubscriptionOptions,
   SubscriptionStart,
 } from './streaming/durable/subscription-options.js';
-export { ProjectionRunner } from './streaming/durable/projection-runner.js';
-export { defineProjection } from './streaming/projection.js';
+export { ProjectionRunner } from './projections/projection-runner.js';
+export { defineProjection } from './projections/projection.js';
 export type {
   Projection,
   ProjectionContext,
@@ -85,10 +81,10 @@ export type {
   ProjectionHandler,
   ProjectionHandlers,
   ProjectionSetupContext,
-} from './streaming/projection.js';
-export type { StreamingOptions } from './core/event-store.js';
-export type { ProjectionOptions } from './core/store-runtime.js';
-export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/subscription-storage.js';
+} from './projections/projection.js';
+export type { StreamingOptions } from './event-store/event-store.js';
+export type { ProjectionOptions } from './event-store/store-runtime.js';
+export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/coordination.js';
 export { defineSaga } from './saga/define-saga.js';
 export type { SagaDefinition, SagaOptions, SagaStepDefinition, StepContext } from './saga/define-saga.js';
 export { SagaCoordinator } from './saga/saga-coordinator.js';

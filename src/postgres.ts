@@ -9,4 +9,4 @@ export type {
   PostgresQueryable,
   PostgresTypeParsers,
 } from './store/postgres/postgres-types.js';
-export type { PostgresStoreOptions } from './core/store-options.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-options.js';

@@ -15,49 +15,33 @@
  */
 import { dumbo } from '@event-driven-io/dumbo';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
-import { untilStopped, type PeerContender, type PeerFactory } from '../workloads/peer-contender.js';
-import { streamMethods, type AccountEvent } from './emmett-streams.js';
+import type { Contender, ContenderFactory } from './contender.js';
+import { pulling, readAllWith, runConsumer, streamMethods, type AccountEvent } from './emmett-streams.js';
 
-export const openEmmettPostgres: PeerFactory = async (location) => {
+export const openEmmettPostgres: ContenderFactory = async (location) => {
   if (location.kind !== 'postgres') throw new Error('emmett-postgresql runs on PostgreSQL locations only');
   const connectionString = location.connectionString;
   const store = getPostgreSQLEventStore(connectionString);
   await store.schema.migrate();
 
-  const contender: PeerContender = {
+  const contender: Contender = {
     name: 'emmett',
     ...streamMethods(store),
-    async readAll(pageSize) {
+    readAll: readAllWith(() => {
       const pool = dumbo({ connectionString });
-      try {
-        let read = 0;
-        let after = 0n;
-        for (;;) {
-          const batch = await readMessagesBatch<AccountEvent>(pool.execute, { after, batchSize: pageSize });
-          read += batch.messages.length;
-          if (!batch.areMessagesLeft) return read;
-          after = batch.currentGlobalPosition;
-        }
-      } finally {
-        await pool.close();
-      }
-    },
+      return { read: (after, batchSize) => readMessagesBatch<AccountEvent>(pool.execute, { after, batchSize }), close: () => pool.close() };
+    }),
     async catchUp(consumerId, total, batchSize) {
       let seen = 0;
-      // pullingFrequencyInMs 0: no sleep between full batches (the default, 50 ms, caps a consumer
-      // at 2,000 events/s with batches of 100); the puller still yields to a timer between batches.
       // stopWhen.noMessagesLeft: the consumer stops once it has read to the end of the log.
-      const consumer = store.consumer<AccountEvent>({ pulling: { batchSize, pullingFrequencyInMs: 0 }, stopWhen: { noMessagesLeft: true } });
+      const consumer = store.consumer<AccountEvent>({ pulling: pulling(batchSize), stopWhen: { noMessagesLeft: true } });
       consumer.reactor<AccountEvent>({
         processorId: consumerId,
         startFrom: 'BEGINNING',
         eachMessage: () => void seen++,
         stopAfter: () => seen >= total,
       });
-      await untilStopped(consumer.start(), () => seen, () => consumer.stop());
-      await consumer.stop();
-      if (seen < total) throw new Error(`Emmett consumer handled ${seen} of ${total} events`);
-      return seen;
+      return runConsumer(consumer, () => seen, total);
     },
     close: () => store.close(),
   };

@@ -14,12 +14,12 @@
  * what is measured, as a user following the README gets it.
  *
  * Not in the main typecheck (tsconfig.json excludes bench/contenders/emmett-*.ts): it imports
- * bench/node_modules, which `npm ci` does not install. bench/workloads/peer-comparison.ts loads it
+ * bench/node_modules, which `npm ci` does not install. bench/workloads/peers/comparison.ts loads it
  * by a computed dynamic import after bench/lib/ensure-bench-deps.ts has installed it.
  */
 import { getSQLiteEventStore, readMessagesBatch, sqliteConnection } from '@event-driven-io/emmett-sqlite';
-import { untilStopped, type PeerContender, type PeerFactory } from '../workloads/peer-contender.js';
-import { streamMethods, type AccountEvent } from './emmett-streams.js';
+import type { Contender, ContenderFactory } from './contender.js';
+import { pulling, readAllWith, runConsumer, streamMethods, type AccountEvent } from './emmett-streams.js';
 
 /** `journal_mode` and `synchronous` of a connection opened the way Emmett opens them. */
 export async function durability(fileName: string): Promise<string> {
@@ -34,7 +34,7 @@ export async function durability(fileName: string): Promise<string> {
   }
 }
 
-export const openEmmettSqlite: PeerFactory = async (location) => {
+export const openEmmettSqlite: ContenderFactory = async (location) => {
   if (location.kind !== 'sqlite') throw new Error('emmett-sqlite runs on SQLite locations only');
   const fileName = location.filename;
   const store = getSQLiteEventStore({ fileName, schema: { autoMigration: 'CreateOrUpdate' } });
@@ -53,39 +53,23 @@ export const openEmmettSqlite: PeerFactory = async (location) => {
     log(...args);
   };
 
-  const contender: PeerContender = {
+  const contender: Contender = {
     name: 'emmett',
     ...streamMethods(store),
-    async readAll(pageSize) {
+    readAll: readAllWith(() => {
       const connection = sqliteConnection({ fileName });
-      try {
-        let read = 0;
-        let after = 0n;
-        for (;;) {
-          const batch = await readMessagesBatch<AccountEvent>(connection, { after, batchSize: pageSize });
-          read += batch.messages.length;
-          if (!batch.areEventsLeft) return read;
-          after = batch.currentGlobalPosition;
-        }
-      } finally {
-        connection.close();
-      }
-    },
+      return { read: (after, batchSize) => readMessagesBatch<AccountEvent>(connection, { after, batchSize }), close: () => connection.close() };
+    }),
     async catchUp(consumerId, total, batchSize) {
       let seen = 0;
-      // pullingFrequencyInMs 0: no sleep between full batches (the default, 50 ms, caps a consumer
-      // at 2,000 events/s with batches of 100); the puller still yields to a timer between batches.
-      const consumer = store.consumer<AccountEvent>({ pulling: { batchSize, pullingFrequencyInMs: 0 } });
+      const consumer = store.consumer<AccountEvent>({ pulling: pulling(batchSize) });
       consumer.processor({
         processorId: consumerId,
         startFrom: 'BEGINNING',
         eachMessage: () => void seen++,
         stopAfter: () => seen >= total,
       });
-      await untilStopped(consumer.start(), () => seen, () => consumer.stop()); // start() resolves when the processor stops
-      await consumer.stop();
-      if (seen < total) throw new Error(`Emmett consumer handled ${seen} of ${total} events`);
-      return seen;
+      return runConsumer(consumer, () => seen, total);
     },
     close: async () => {
       console.log = log;

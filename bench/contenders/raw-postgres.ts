@@ -1,7 +1,8 @@
 /**
  * The physical floor on PostgreSQL: node-postgres on the adapter's own table, created by the
- * adapter's migration SQL (schema `eventuali`, same columns, constraints, indexes, the xid8 default).
- * A pool of 10 connections, like eventuali's default; named prepared statements.
+ * adapter's migrations (opening a store once: schema `eventuali`, same columns, constraints,
+ * indexes, the xid8 default). A pool of 10 connections, like eventuali's default; named prepared
+ * statements.
  *
  * A write is what a hand-written event store does, on one pooled connection:
  *   BEGIN
@@ -14,22 +15,16 @@
  * with every column fetched as text (no driver-side parsing at all) and `JSON.parse` of each data.
  */
 import pg from 'pg';
-import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { EVENT_COLUMNS } from '../../src/store/sql/event-row.js';
-import type { BenchDatabase } from '../lib/targets.js';
-import type { Contender, ContenderFactory } from './contender.js';
-import { chunks, COLUMNS_PER_ROW, INSERT_COLUMNS, rowParams } from './raw-rows.js';
+import { EventStore } from '../../src/index.js';
+import type { RawDriver, RawRow } from './raw.js';
+import { COLUMNS_PER_ROW, conflict, EVENT_COLUMNS, INSERT_COLUMNS, rowParams } from './raw-rows.js';
 
 export const SCHEMA = '"eventuali"';
 const POOL_SIZE = 10;
 const asText = (value: string): string => value;
+/** Every column as text: no driver-side parsing. */
 export const TEXT_ONLY = { getTypeParser: () => asText } as unknown as pg.CustomTypesConfig;
-
-/** Creates the adapter's schema: its migrations' SQL, run as they are. */
-async function createSchema(pool: pg.Pool): Promise<void> {
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
-  for (const migration of POSTGRES_MIGRATIONS) await pool.query(migration.sql(SCHEMA));
-}
+const COLUMNS = EVENT_COLUMNS.replace('timestamp', '"timestamp"');
 
 function insertText(rows: number): string {
   const tuples: string[] = [];
@@ -42,9 +37,9 @@ function insertText(rows: number): string {
 
 /**
  * The raw write on one pooled connection: BEGIN, the stream's head, a conflict unless it is
- * `expected`, one multi-row INSERT of versions `from`…`to`, COMMIT. `prefix` names its prepared statements.
+ * `expected`, one multi-row INSERT of versions `from`…`to`, COMMIT.
  */
-export function rawPostgresWriter(pool: pg.Pool, prefix: string): (streamId: string, expected: number, from: number, to: number) => Promise<void> {
+function rawPostgresWriter(pool: pg.Pool): RawDriver['write'] {
   const inserts = new Map<number, string>();
   const toDate = (ms: number): Date => new Date(ms);
   return async (streamId, expected, from, to) => {
@@ -56,13 +51,13 @@ export function rawPostgresWriter(pool: pg.Pool, prefix: string): (streamId: str
     try {
       await client.query('BEGIN');
       const { rows: head } = await client.query<{ aggregate_version: number }>({
-        name: `${prefix}_head`,
+        name: 'raw_head',
         text: `SELECT aggregate_version FROM ${SCHEMA}.events WHERE aggregate_id = $1 ORDER BY aggregate_version DESC LIMIT 1`,
         values: [streamId],
       });
       const current = head[0]?.aggregate_version ?? 0;
-      if (current !== expected) throw new Error(`conflict on ${streamId}: expected version ${expected}, found ${current}`);
-      await client.query({ name: `${prefix}_insert_${rows}`, text, values: rowParams(streamId, from, to, toDate) });
+      if (current !== expected) throw conflict(streamId, expected, current);
+      await client.query({ name: `raw_insert_${rows}`, text, values: rowParams(streamId, from, to, toDate) });
       await client.query('COMMIT');
     } catch (error) {
       failed = true;
@@ -74,33 +69,25 @@ export function rawPostgresWriter(pool: pg.Pool, prefix: string): (streamId: str
   };
 }
 
-export const rawPostgres: ContenderFactory = async (bench: BenchDatabase) => {
-  const location = bench.location;
-  if (location.kind !== 'postgres') throw new Error('raw-postgres runs on PostgreSQL locations only');
-  const pool = new pg.Pool({ connectionString: location.connectionString, max: POOL_SIZE });
+export async function rawPostgresDriver(connectionString: string): Promise<RawDriver> {
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
   pool.on('error', () => {}); // an idle connection dropped with its database
-  await createSchema(pool);
-  const writer = rawPostgresWriter(pool, 'raw');
-  const write = (streamId: string, from: number, to: number): Promise<void> => writer(streamId, from - 1, from, to);
-
-  const contender: Contender = {
-    name: 'raw',
-    createStream: (streamId, eventCount) => write(streamId, 1, eventCount),
-    async seedStream(streamId, eventCount, chunkSize) {
-      for (const [from, to] of chunks(eventCount, chunkSize)) await write(streamId, from, to);
-    },
-    async readStream(streamId) {
-      const { rows } = await pool.query<{ data: string }>({
-        name: 'raw_read_stream',
-        text: `SELECT ${EVENT_COLUMNS.replace('timestamp', '"timestamp"')} FROM ${SCHEMA}.events WHERE aggregate_id = $1 ORDER BY aggregate_version`,
-        values: [streamId],
-        types: TEXT_ONLY,
+  // The adapter's own migrations (recorded, so seeding through bench/lib/seed-log.ts finds them applied).
+  await (await EventStore.create(connectionString)).close();
+  await pool.query('CREATE TABLE IF NOT EXISTS raw_checkpoints (consumer_id text PRIMARY KEY, position bigint NOT NULL)');
+  const select = async (name: string, where: string, values: unknown[]): Promise<RawRow[]> =>
+    (await pool.query<RawRow>({ name, text: `SELECT ${COLUMNS} FROM ${SCHEMA}.events WHERE ${where}`, values, types: TEXT_ONLY })).rows;
+  return {
+    write: rawPostgresWriter(pool),
+    stream: (streamId) => select('raw_stream', 'aggregate_id = $1 ORDER BY aggregate_version', [streamId]),
+    page: (after, limit) => select('raw_page', 'global_position > $1 ORDER BY global_position LIMIT $2', [after, limit]),
+    checkpoint: async (consumerId, position) => {
+      await pool.query({
+        name: 'raw_checkpoint',
+        text: 'INSERT INTO raw_checkpoints (consumer_id, position) VALUES ($1, $2) ON CONFLICT (consumer_id) DO UPDATE SET position = excluded.position',
+        values: [consumerId, position],
       });
-      let parsed = 0;
-      for (const row of rows) if (JSON.parse(row.data) !== null) parsed++;
-      return parsed;
     },
     close: () => pool.end(),
   };
-  return contender;
-};
+}

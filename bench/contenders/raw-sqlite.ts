@@ -1,7 +1,8 @@
 /**
  * The physical floor on SQLite: better-sqlite3 with the same connection settings as the adapter
  * (WAL on files, the same `synchronous`, a busy timeout) on the adapter's own table, created by
- * the adapter's own migration SQL (same columns, constraints and indexes).
+ * the adapter's own migrations (`createSqliteAdapter` over this connection: same columns,
+ * constraints and indexes).
  *
  * A write is what a hand-written event store does, in one `BEGIN IMMEDIATE` transaction:
  *   SELECT aggregate_version … WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1
@@ -11,11 +12,9 @@
  * and `JSON.parse` of each row's data. Statements are prepared once.
  */
 import Database from 'better-sqlite3';
-import { EVENT_COLUMNS } from '../../src/store/sql/event-row.js';
-import { migrate } from '../../src/store/sqlite/migrations.js';
-import type { BenchDatabase } from '../lib/targets.js';
-import type { Contender, ContenderFactory } from './contender.js';
-import { chunks, COLUMNS_PER_ROW, INSERT_COLUMNS, rowParams } from './raw-rows.js';
+import { createSqliteAdapter } from '../../src/sqlite.js';
+import type { RawDriver, RawRow } from './raw.js';
+import { COLUMNS_PER_ROW, conflict, EVENT_COLUMNS, INSERT_COLUMNS, rowParams } from './raw-rows.js';
 
 const BUSY_TIMEOUT_MS = 5000;
 const identity = (ms: number): number => ms;
@@ -26,7 +25,7 @@ export function openRawSqliteDatabase(filename: string, synchronous: 'full' | 'n
   if (!db.memory) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  migrate(db);
+  createSqliteAdapter(db); // runs the adapter's migrations on this connection, which it leaves open
   return db;
 }
 
@@ -44,44 +43,37 @@ export function insertStatements(db: Database.Database): (rows: number) => Datab
   };
 }
 
-export const rawSqlite: ContenderFactory = async (bench: BenchDatabase) => {
-  const location = bench.location;
-  if (location.kind !== 'sqlite') throw new Error('raw-sqlite runs on SQLite locations only');
-  const db = openRawSqliteDatabase(location.filename, location.synchronous);
-  const currentVersion = db
-    .prepare<[string], number>(
-      'SELECT aggregate_version FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1',
-    )
+/** Inserts versions `from` … `to` of `streamId` as raw rows (a seeding helper, no version check). */
+export function insertRows(insert: Database.Statement, streamId: string, from: number, to: number): void {
+  insert.run(rowParams(streamId, from, to, identity));
+}
+
+export function rawSqliteDriver(filename: string, synchronous: 'full' | 'normal'): RawDriver {
+  const db = openRawSqliteDatabase(filename, synchronous);
+  db.exec('CREATE TABLE IF NOT EXISTS raw_checkpoints (consumer_id TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+  const head = db
+    .prepare<[string], number>('SELECT aggregate_version FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version DESC LIMIT 1')
     .pluck();
-  const readStream = db.prepare<[string], { data: string }>(
-    `SELECT ${EVENT_COLUMNS} FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version`,
+  const stream = db.prepare<[string], RawRow>(`SELECT ${EVENT_COLUMNS} FROM eventuali_events WHERE aggregate_id = ? ORDER BY aggregate_version`);
+  const page = db.prepare<[number, number], RawRow>(
+    `SELECT ${EVENT_COLUMNS} FROM eventuali_events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+  );
+  const save = db.prepare<[string, number]>(
+    'INSERT INTO raw_checkpoints (consumer_id, position) VALUES (?, ?) ON CONFLICT (consumer_id) DO UPDATE SET position = excluded.position',
   );
   const insert = insertStatements(db);
   const append = db.transaction((streamId: string, expected: number, rows: number, params: unknown[]) => {
-    const current = currentVersion.get(streamId) ?? 0;
-    if (current !== expected) throw new Error(`conflict on ${streamId}: expected version ${expected}, found ${current}`);
+    const current = head.get(streamId) ?? 0;
+    if (current !== expected) throw conflict(streamId, expected, current);
     insert(rows).run(params);
   });
-  const write = (streamId: string, from: number, to: number): void => {
-    append.immediate(streamId, from - 1, to - from + 1, rowParams(streamId, from, to, identity));
-  };
-
   return {
-    name: 'raw',
-    async createStream(streamId, eventCount) {
-      write(streamId, 1, eventCount);
+    write: async (streamId, expected, from, to) => {
+      append.immediate(streamId, expected, to - from + 1, rowParams(streamId, from, to, identity));
     },
-    async seedStream(streamId, eventCount, chunkSize) {
-      for (const [from, to] of chunks(eventCount, chunkSize)) write(streamId, from, to);
-    },
-    async readStream(streamId) {
-      const rows = readStream.all(streamId);
-      let parsed = 0;
-      for (const row of rows) if (JSON.parse(row.data) !== null) parsed++;
-      return parsed;
-    },
-    async close() {
-      db.close();
-    },
+    stream: async (streamId) => stream.all(streamId),
+    page: async (after, limit) => page.all(Number(after), limit),
+    checkpoint: async (consumerId, position) => void save.run(consumerId, Number(position)),
+    close: async () => void db.close(),
   };
-};
+}

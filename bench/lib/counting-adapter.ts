@@ -4,7 +4,7 @@
  * real adapter (its private fields need the real `this`); calls made inside a transaction's session
  * are not counted (the transaction is).
  */
-import type { StorageAdapter } from '../../src/store/adapter.js';
+import type { StorageAdapter } from '../../src/index.js';
 
 export interface CountingAdapter {
   adapter: StorageAdapter;

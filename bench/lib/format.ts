@@ -7,6 +7,18 @@ export function formatNumber(value: number | null | undefined): string {
   return value.toPrecision(3);
 }
 
+/** A rate for the log lines and notes: whole, with thousands separators (`—` when missing). */
+export function formatWhole(value: number | null | undefined): string {
+  return value == null ? '—' : Math.round(value).toLocaleString('en-US');
+}
+
+/** `rounds: eventuali 1,510–1,640, raw …`: the range of each column's rounds, so noise is visible. */
+export function roundsNote(rounds: Record<string, number[]>): string {
+  const range = (list: number[]): string =>
+    list.length < 2 ? formatWhole(list[0]) : `${formatWhole(Math.min(...list))}–${formatWhole(Math.max(...list))}`;
+  return `rounds: ${Object.entries(rounds).map(([name, list]) => `${name} ${range(list)}`).join(', ')}`;
+}
+
 export function formatRatio(value: number | null): string {
   if (value === null) return '—';
   return value >= 100 ? `${Math.round(value)}×` : `${value.toPrecision(3)}×`;

@@ -36,6 +36,11 @@ export interface Section {
   rows: ResultRow[];
 }
 
+/** A row with every column not measured yet (null), no checks and no notes. */
+export function emptyRow(id: string, workload: string, store: string, unit: string, columns: readonly string[]): ResultRow {
+  return { id, workload, store, unit, values: Object.fromEntries(columns.map((c) => [c, null])), checks: [], notes: [] };
+}
+
 export function check(label: string, value: number | null, op: '>=' | '<=', target: number, kind: Check['kind'] = 'ratio'): Check {
   const known = value !== null && Number.isFinite(value);
   return {

@@ -6,10 +6,9 @@
  */
 import pg from 'pg';
 import { EventStore } from '../../src/index.js';
-import { insertStatements, openRawSqliteDatabase } from '../contenders/raw-sqlite.js';
-import { rowParams } from '../contenders/raw-rows.js';
+import { insertRows, insertStatements, openRawSqliteDatabase } from '../contenders/raw-sqlite.js';
+import { uuidv7 } from '../contenders/raw-rows.js';
 import { ACCOUNT_TYPE, eventAt } from '../domain/account.js';
-import { uuidv7 } from '../../src/core/uuid-v7.js';
 import type { Location } from './targets.js';
 
 export const EVENTS_PER_AGGREGATE = 1000;
@@ -31,7 +30,7 @@ function seedSqlite(filename: string, aggregates: number): void {
   const writeAggregate = db.transaction((index: number) => {
     const id = `account-${index}`;
     for (let from = 1; from <= EVENTS_PER_AGGREGATE; from += SQLITE_ROWS_PER_STATEMENT) {
-      insert.run(rowParams(id, from, from + SQLITE_ROWS_PER_STATEMENT - 1, (ms) => ms));
+      insertRows(insert, id, from, from + SQLITE_ROWS_PER_STATEMENT - 1);
     }
   });
   for (let i = 0; i < aggregates; i++) writeAggregate(i);

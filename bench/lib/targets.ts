@@ -28,6 +28,7 @@ export interface Target {
   readonly concurrency: number;
   /** Why it cannot run, when it cannot (e.g. PostgreSQL did not start). */
   readonly unavailable?: string;
+  /** A new empty database; rejects with `unavailable` when the store cannot run. */
   fresh(tag: string): Promise<BenchDatabase>;
 }
 
@@ -64,13 +65,8 @@ export const POSTGRES_CALLERS = 8;
 export function postgresTarget(server: PostgresServer | Error): Target {
   const label = `PostgreSQL, ${POSTGRES_CALLERS} concurrent callers`;
   if (server instanceof Error) {
-    return {
-      kind: 'postgres',
-      label,
-      concurrency: POSTGRES_CALLERS,
-      unavailable: `PostgreSQL did not start: ${server.message.split('\n')[0] ?? ''}`,
-      fresh: () => Promise.reject(server),
-    };
+    const unavailable = `PostgreSQL did not start: ${server.message.split('\n')[0] ?? ''}`;
+    return { kind: 'postgres', label, concurrency: POSTGRES_CALLERS, unavailable, fresh: () => Promise.reject(new Error(unavailable)) };
   }
   return {
     kind: 'postgres',
@@ -81,4 +77,14 @@ export function postgresTarget(server: PostgresServer | Error): Target {
       return { location: { kind: 'postgres', connectionString: db.connectionString }, dispose: db.drop };
     },
   };
+}
+
+/** The store's label without its callers (`PostgreSQL`, `SQLite file, synchronous=FULL`), for rows that set their own. */
+export function plainLabel(target: Target): string {
+  return target.label.replace(/, \d+ concurrent callers$/, '');
+}
+
+/** The durable stores (SQLite FULL and PostgreSQL) of a run: what the streaming, saga, example-system and peer workloads run on. */
+export function durableTargets(stores: readonly Target[]): Target[] {
+  return stores.filter((t) => t.kind === 'sqlite-full' || t.kind === 'postgres');
 }

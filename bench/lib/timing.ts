@@ -2,7 +2,9 @@
  * Throughput measurement: warm up, then run an operation from N concurrent callers for a fixed
  * time, in rounds that alternate the contenders, and keep the median round.
  */
+import { roundsNote } from './format.js';
 import { collectGarbage } from './gc.js';
+import type { ResultRow } from './results.js';
 
 /** One operation; `caller` is 0 … concurrency-1. */
 export type Op = (caller: number) => Promise<unknown>;
@@ -106,4 +108,15 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Puts compared results into a row: each median as its value, every round, and the rounds' range as a note. */
+export function recordRounds(row: ResultRow, results: ReadonlyMap<string, Compared>): void {
+  const rounds: Record<string, number[]> = {};
+  for (const [name, result] of results) {
+    row.values[name] = result.median;
+    rounds[name] = result.rounds.map((r) => r.perSecond);
+  }
+  row.rounds = rounds;
+  row.notes.push(roundsNote(rounds));
 }

@@ -14,9 +14,9 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EventStore, type NewEvent } from '../../src/index.js';
+import { EventStore } from '../../src/index.js';
 import { seedLog } from '../lib/seed-log.js';
-import { Account, ACCOUNT_TYPE, AccountOpened, MoneyDeposited, depositData, openedData } from '../domain/account.js';
+import { Account, ACCOUNT_TYPE, AccountOpened, MoneyDeposited, newEvents } from '../domain/account.js';
 
 const SECONDS = 4;
 
@@ -65,12 +65,6 @@ function summarize(profile: Profile): [string, number][] {
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
 
-function newEvents(count: number): NewEvent[] {
-  const events: NewEvent[] = [];
-  for (let n = 1; n <= count; n++) events.push(n === 1 ? AccountOpened.create(openedData(n)) : MoneyDeposited.create(depositData(n)));
-  return events;
-}
-
 async function main(): Promise<void> {
   const what = process.argv[2] ?? 'read';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventuali-cpu-'));
@@ -95,11 +89,11 @@ async function main(): Promise<void> {
       events += 1000;
     },
     append: async () => {
-      await store.append(ACCOUNT_TYPE, `cpu-${++n}`, 'no-stream', newEvents(1));
+      await store.append(ACCOUNT_TYPE, `cpu-${++n}`, 'no-stream', newEvents(1, 1));
       events += 1;
     },
     batch: async () => {
-      await store.append(ACCOUNT_TYPE, `cpu-${++n}`, 'no-stream', newEvents(100));
+      await store.append(ACCOUNT_TYPE, `cpu-${++n}`, 'no-stream', newEvents(1, 100));
       events += 100;
     },
   };

@@ -1,6 +1,8 @@
 // docs/aggregates.md: the life of an aggregate instance.
+// #region imports
 import { EventStore } from '../../src/index.js';
 import { BankAccount, BankingError } from './bank-account.js';
+// #endregion
 
 // #region lifecycle
 export async function lifecycle(store: EventStore) {

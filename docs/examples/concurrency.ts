@@ -1,6 +1,8 @@
 // docs/event-store.md, "Concurrency".
+// #region imports
 import { AggregateNotFoundError, ConcurrencyError, EventStore } from '../../src/index.js';
 import { BankAccount } from './bank-account.js';
+// #endregion
 
 // #region conflict
 export async function twoWriters(store: EventStore, accountId: string) {

@@ -1,6 +1,7 @@
 // docs/deciders.md: running commands through a decider.
+import { confirmCart } from './if-match.js';
 // #region handle
-import { ConcurrencyError, EventStore } from '../../src/index.js';
+import { EventStore } from '../../src/index.js';
 import { Cart } from './cart.js';
 
 export async function shop(store: EventStore, cartId: string) {
@@ -22,22 +23,6 @@ export async function shop(store: EventStore, cartId: string) {
 }
 // #endregion
 
-// #region expected-version
-// (imports as in the snippet above: ConcurrencyError and EventStore from 'eventuali', Cart from './cart.js')
-
-// An HTTP handler's core: the client sends the version it last saw (If-Match). Without
-// expectedVersion, handle() would load the newer state and decide again; with it, a cart that
-// moved is a ConcurrencyError, decide does not run and nothing is written.
-export async function confirmIfUnchanged(store: EventStore, cartId: string, seenVersion: number) {
-  try {
-    const { version } = await store.handle(Cart, cartId, { type: 'Confirm' }, { expectedVersion: seenVersion });
-    return { status: 200, version };
-  } catch (error) {
-    if (error instanceof ConcurrencyError) return { status: 412, version: error.actualVersion };
-    throw error;
-  }
-}
-// #endregion
 
 export async function main(url = 'memory:') {
   const store = await EventStore.create(url, { snapshotEvery: 2 });
@@ -45,11 +30,12 @@ export async function main(url = 'memory:') {
     const shopped = await shop(store, 'cart-1');
     await store.handle(Cart, 'cart-2', { type: 'AddProduct', sku: 'pen', quantity: 1, priceCents: 200 });
     await store.handle(Cart, 'cart-2', { type: 'AddProduct', sku: 'pen', quantity: 1, priceCents: 200 });
-    const stale = await confirmIfUnchanged(store, 'cart-2', 1);
-    const fresh = await confirmIfUnchanged(store, 'cart-2', 2);
+    const stale = await confirmCart(store, 'cart-2', 'W/"1"');
+    const malformed = await confirmCart(store, 'cart-2', 'two');
+    const fresh = await confirmCart(store, 'cart-2', 'W/"2"');
     const refused = await store.handle(Cart, 'cart-2', { type: 'Confirm' }).catch((error: unknown) => (error as Error).name);
     const [confirmed] = await store.loadEvents('cart-1', { fromVersion: 2 });
-    return { shopped, stale, fresh, refused, metadata: confirmed?.metadata, cart2: await store.loadState(Cart, 'cart-2') };
+    return { shopped, stale: stale.status, malformed: malformed.status, fresh, refused, metadata: confirmed?.metadata, cart2: await store.loadState(Cart, 'cart-2') };
   } finally {
     await store.close();
   }

@@ -1,6 +1,8 @@
 // docs/errors.md.
+// #region imports
 import { ConcurrencyError, EventStore, EventValidationError, isEventualiError } from '../../src/index.js';
 import { BankAccount, BankingError, MoneyDeposited } from './bank-account.js';
+// #endregion
 
 // #region http-status
 /** An HTTP status for an error from a request handler. */

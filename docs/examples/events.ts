@@ -1,22 +1,7 @@
-// docs/events.md: defining, creating, checking and storing events.
-// #region define
-import { z } from 'zod';
-import { EventStore, EventValidationError, defineEvent, type Event, type EventOf } from '../../src/index.js';
-
-export const OrderPlaced = defineEvent(
-  'OrderPlaced',
-  z.object({
-    orderId: z.string().min(1),
-    customerId: z.string().min(1),
-    totalCents: z.bigint().nonnegative(), // stored as a decimal string, read back as a bigint
-    placedAt: z.date(), // stored as an ISO string, read back as a Date
-    items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })).min(1),
-  }),
-);
-
-export const OrderCancelled = defineEvent('OrderCancelled', z.object({ orderId: z.string(), reason: z.string() }));
-
-export type OrderPlacedEvent = EventOf<typeof OrderPlaced>; // Event<'OrderPlaced', { orderId: string; … }>
+// docs/events.md: creating, checking and storing events (defined in order-events.ts).
+// #region imports
+import { EventStore, EventValidationError, type Event } from '../../src/index.js';
+import { OrderCancelled, OrderPlaced } from './order-events.js';
 // #endregion
 
 // #region create

@@ -1,4 +1,5 @@
 // docs/event-store.md, "Idempotent retries".
+// #region imports
 import { randomUUID } from 'node:crypto';
 import {
   ConnectionError,
@@ -11,6 +12,7 @@ import {
   type EventRecord,
 } from '../../src/index.js';
 import { BankAccount } from './bank-account.js';
+// #endregion
 
 // #region retry-save
 export async function saveWithRetry(store: EventStore, aggregate: Aggregate, attempts = 3): Promise<Event[]> {

@@ -1,10 +1,12 @@
 // docs/event-store.md, "Opening a store".
+// #region imports
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { EventStore } from '../../src/index.js';
 import { createPostgresAdapter } from '../../src/postgres.js';
 import { configureSqlite, createSqliteAdapter } from '../../src/sqlite.js';
+// #endregion
 
 // #region from-env
 export async function openFromEnvironment(): Promise<EventStore> {

@@ -1,6 +1,8 @@
 // docs/event-store.md, "Reading the global log".
+// #region imports
 import { EventStore, type Event } from '../../src/index.js';
 import { User, UserEmailChanged, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region catch-up
 /** Hands every event after `from` to `handle`, in log order; returns the position to resume from. */
@@ -45,6 +47,14 @@ export async function buildEmailIndex(store: EventStore): Promise<Map<string, st
 }
 // #endregion
 
+// #region start-from-now
+export async function changesFromNow(store: EventStore): Promise<Event[]> {
+  const now = await store.getGlobalPosition(); // the last visible position: a valid fromPosition
+  await store.update(User, 'u-2', (user) => user.changeEmail('second@example.com'));
+  return emailChangesSince(store, now); // only the change made after `now`
+}
+// #endregion
+
 export async function main(url = 'sqlite::memory:') {
   const store = await EventStore.create(url);
   store.register(...userEvents);
@@ -54,11 +64,7 @@ export async function main(url = 'sqlite::memory:') {
       user.register(`user${i}`, `user${i}@example.com`);
       await store.save(user);
     }
-    // #region start-from-now
-    const now = await store.getGlobalPosition(); // the last visible position: a valid fromPosition
-    await store.update(User, 'u-2', (user) => user.changeEmail('second@example.com'));
-    const changes = await emailChangesSince(store, now); // only the change made after `now`
-    // #endregion
+    const changes = await changesFromNow(store);
     let count = 0;
     const last = await catchUp(store, 0n, () => void count++);
     return {

@@ -1,4 +1,5 @@
 // docs/sagas.md: the order saga, run against in-memory fakes of the services it calls.
+// #region imports
 import { z } from 'zod';
 import {
   EventStore,
@@ -10,79 +11,18 @@ import {
   type DurableSubscription,
   type SagaState,
 } from '../../src/index.js';
-
-const OrderItem = z.object({ productId: z.string(), quantity: z.number().int().positive() });
-type OrderItem = z.infer<typeof OrderItem>;
-
-/** A fake inventory service. A repeated reserve() with the same key does nothing. */
-export class Inventory {
-  readonly available = new Map<string, number>();
-  readonly #reserved = new Map<string, OrderItem[]>(); // by order id
-  readonly #keys = new Set<string>();
-
-  reserve(orderId: string, items: readonly OrderItem[], idempotencyKey: string): void {
-    if (this.#keys.has(idempotencyKey)) return;
-    for (const { productId, quantity } of items) {
-      if ((this.available.get(productId) ?? 0) < quantity) throw new Error(`Out of stock: ${productId}`);
-    }
-    for (const { productId, quantity } of items) this.available.set(productId, (this.available.get(productId) ?? 0) - quantity);
-    this.#reserved.set(orderId, [...items]);
-    this.#keys.add(idempotencyKey);
-  }
-
-  release(orderId: string): void {
-    for (const { productId, quantity } of this.#reserved.get(orderId) ?? []) {
-      this.available.set(productId, (this.available.get(productId) ?? 0) + quantity);
-    }
-    this.#reserved.delete(orderId); // a second release finds nothing: also safe to repeat
-  }
-}
-
-// #region payments
-export class PaymentDeclined extends Error {
-  override name = 'PaymentDeclined';
-  readonly retryable = false; // a decline is final: the saga does not retry the step
-}
-
-/** A fake payment service that declines charges above a limit. One charge per key. */
-export class Payments {
-  readonly charges = new Map<string, { paymentId: string; amountCents: number; refunded: boolean }>(); // by key
-  constructor(readonly limitCents: number) {}
-
-  async charge(amountCents: number, idempotencyKey: string): Promise<{ paymentId: string }> {
-    const done = this.charges.get(idempotencyKey);
-    if (done) return { paymentId: done.paymentId };
-    if (amountCents > this.limitCents) throw new PaymentDeclined(`${amountCents} cents is over the limit`);
-    const paymentId = `pay-${this.charges.size + 1}`;
-    this.charges.set(idempotencyKey, { paymentId, amountCents, refunded: false });
-    return { paymentId };
-  }
-
-  refund(paymentId: string): void {
-    for (const charge of this.charges.values()) if (charge.paymentId === paymentId) charge.refunded = true;
-  }
-}
-
+import { Inventory, OrderItem, Orders, Payments } from './saga-services.js';
 // #endregion
 
-/** The order service's side: an order's status. */
-export class Orders {
-  readonly status = new Map<string, string>();
-  confirm(orderId: string): void {
-    this.status.set(orderId, 'confirmed');
-  }
-  cancel(orderId: string, reason: string): void {
-    this.status.set(orderId, `cancelled: ${reason}`);
-  }
-}
-
-// #region saga
+// #region order-input
 export const OrderInput = z.object({
   orderId: z.string().min(1),
   items: z.array(OrderItem).min(1),
   amountCents: z.number().int().positive(),
 });
+// #endregion
 
+// #region saga
 export function orderSaga(inventory: Inventory, payments: Payments, orders: Orders) {
   return defineSaga('order-processing', {
     input: OrderInput, // start() validates the input; ctx.input is typed from it
@@ -139,13 +79,8 @@ export async function placeOrder(coordinator: SagaCoordinator, input: z.input<ty
 }
 // #endregion
 
-export async function main(url = 'sqlite::memory:') {
-  const inventory = new Inventory();
-  inventory.available.set('book', 5);
-  const payments = new Payments(10_000); // declines above 100.00
-  const orders = new Orders();
-  const store = await EventStore.create(url);
-  // #region coordinator
+// #region coordinator
+export async function startCoordinator(store: EventStore, inventory: Inventory, payments: Payments, orders: Orders): Promise<SagaCoordinator> {
   const coordinator = new SagaCoordinator(store, {
     sagas: [orderSaga(inventory, payments, orders)],
     recoverEveryMs: 10_000, // also take over, later, the sagas of coordinators that die
@@ -155,7 +90,25 @@ export async function main(url = 'sqlite::memory:') {
   // A run or a recover() that hit an unexpected error (sagaId '' for a periodic recover()).
   coordinator.on('error', (error, sagaId) => console.error(`saga ${sagaId || '(recover)'}:`, error));
   await coordinator.recover(); // at startup: resume the sagas a dead coordinator left unfinished
-  // #endregion
+  return coordinator;
+}
+// #endregion
+
+// #region errors
+export async function startWithBadInput(coordinator: SagaCoordinator): Promise<unknown> {
+  const error = await coordinator.start('order-processing', { orderId: 'o-4', items: [] }).catch((e: unknown) => e);
+  if (error instanceof SagaError && error.code === 'SAGA_INPUT') console.log(error.details.issues?.[0]?.path); // [ 'items' ]
+  return error;
+}
+// #endregion
+
+export async function main(url = 'sqlite::memory:') {
+  const inventory = new Inventory();
+  inventory.available.set('book', 5);
+  const payments = new Payments(10_000); // declines above 100.00
+  const orders = new Orders();
+  const store = await EventStore.create(url);
+  const coordinator = await startCoordinator(store, inventory, payments, orders);
   const outcomes = cancelOrdersOfCompensatedSagas(store, coordinator, orders);
   await outcomes.start();
   try {
@@ -165,10 +118,7 @@ export async function main(url = 'sqlite::memory:') {
     const outOfStock = await placeOrder(coordinator, { orderId: 'o-3', items: [{ productId: 'book', quantity: 9 }], amountCents: 100 });
     await outcomes.waitUntilCaughtUp();
 
-    // #region errors
-    const error = await coordinator.start('order-processing', { orderId: 'o-4', items: [] }).catch((e: unknown) => e);
-    if (error instanceof SagaError && error.code === 'SAGA_INPUT') console.log(error.details.issues?.[0]?.path); // [ 'items' ]
-    // #endregion
+    const error = await startWithBadInput(coordinator);
 
     const summary = (s: SagaState) => ({
       status: s.status,

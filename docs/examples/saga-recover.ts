@@ -1,6 +1,9 @@
 // docs/sagas.md, "Crashes and recover()": a coordinator dies inside a step; another one resumes the saga.
+// #region imports
 import { EventStore, SagaCoordinator } from '../../src/index.js';
-import { Inventory, Orders, Payments, orderSaga } from './saga-order.js';
+import { orderSaga } from './saga-order.js';
+import { Inventory, Orders, Payments } from './saga-services.js';
+// #endregion
 
 /** A payment service that charges, but whose answer to the first call never arrives until `answer()`. */
 class SlowPayments extends Payments {
@@ -27,6 +30,22 @@ class SlowPayments extends Payments {
   }
 }
 
+// #region takeover
+// Process B runs the same saga definitions on the same database.
+export async function resumeElsewhere(url: string, saga: ReturnType<typeof orderSaga>, sagaId: string) {
+  const storeB = await EventStore.create(url);
+  const b = new SagaCoordinator(storeB, {
+    sagas: [saga],
+    leaseTtlMs: 300,
+    recoverEveryMs: 100, // runs recover() every 100 ms: A's sagas become B's once A's lease expires
+  });
+  b.on('error', (error) => console.error('saga coordinator:', error.message)); // a failed run or recovery
+  const state = await b.waitFor(sagaId, { timeoutMs: 10_000 });
+  // The payment step ran again with the same ctx.idempotencyKey, so the customer was charged once.
+  return { storeB, b, state };
+}
+// #endregion
+
 /** `path`: a SQLite file that both "processes" open. */
 export async function main(path: string) {
   const url = `sqlite://${path}`;
@@ -44,18 +63,7 @@ export async function main(path: string) {
   await payments.firstCall;
   await storeA.close(); // stands in for A dying: it writes nothing more and its lease is not renewed
 
-  // #region takeover
-  // Process B runs the same saga definitions on the same database.
-  const storeB = await EventStore.create(url);
-  const b = new SagaCoordinator(storeB, {
-    sagas: [saga],
-    leaseTtlMs: 300,
-    recoverEveryMs: 100, // runs recover() every 100 ms: A's sagas become B's once A's lease expires
-  });
-  b.on('error', (error) => console.error('saga coordinator:', error.message)); // a failed run or recovery
-  const state = await b.waitFor(sagaId, { timeoutMs: 10_000 });
-  // The payment step ran again with the same ctx.idempotencyKey, so the customer was charged once.
-  // #endregion
+  const { storeB, b, state } = await resumeElsewhere(url, saga, sagaId);
 
   payments.answer(); // A's late answer: its coordinator can no longer write, and gives up
   await a.stop();

@@ -1,9 +1,11 @@
 // docs/event-store.md, "Snapshots".
+// #region imports
 import { z } from 'zod';
 import { Aggregate, EventStore, defineEvent, type EventOf } from '../../src/index.js';
 import { openSqliteAdapter } from '../../src/sqlite.js';
 
 export const PointsEarned = defineEvent('PointsEarned', z.object({ points: z.bigint().positive(), at: z.date() }));
+// #endregion
 
 // #region points
 /** A value class: a plain JSON copy of it would lose its methods. */

@@ -1,4 +1,5 @@
 // docs/streaming.md, "Durable subscriptions".
+// #region imports
 import {
   EventStore,
   isEventualiError,
@@ -9,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { BankAccount, accountEvents } from './bank-account.js';
 import { User, UserEmailChanged, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region subscribe
 /** Opens a bank account for a registered user, once, even when the event is delivered again. */
@@ -62,25 +64,54 @@ export async function retryParkedEvents(subscription: DurableSubscription): Prom
 }
 // #endregion
 
+// #region register
 async function register(store: EventStore, id: string): Promise<Event[]> {
   const user = new User(id);
   user.register(`user-${id}`, `${id}@example.com`);
   return store.save(user);
 }
+// #endregion
+
+// #region start
+export async function runOpenAccounts(store: EventStore): Promise<DurableSubscription> {
+  await register(store, 'u-1'); // committed before the subscription exists: it catches up on it
+  const accounts = openAccounts(store);
+  await accounts.start(); // resolves at once; delivery runs in the background
+  await register(store, 'u-2'); // followed live
+  await accounts.waitUntilCaughtUp(); // for tests and scripts: everything committed so far is handled
+  console.log(accounts.state, accounts.position); // 'live', the position of u-2's event
+  await accounts.stop(); // after the event in flight; stores the checkpoint, gives up the lease
+  return accounts;
+}
+// #endregion
+
+// #region events
+export function welcomeEmails(store: EventStore, refuses: (userId: string) => boolean) {
+  const welcome = store.subscribe({
+    id: 'welcome-emails',
+    eventTypes: [UserRegistered],
+    retry: { attempts: 2, backoffMs: 10 },
+    handle: (event) => {
+      if (refuses(event.aggregateId)) throw new Error('mail server refused');
+    },
+  });
+  const parked: DeadLetterRecord[] = [];
+  const failures: string[] = [];
+  welcome.on('error', (error, { event, attempt, willRetry }) => {
+    failures.push(`${event?.aggregateId ?? 'read'} attempt ${attempt ?? '-'}: ${error.message}${willRetry ? ', will retry' : ''}`);
+  });
+  welcome.on('dead-letter', (letter) => parked.push(letter));
+  welcome.on('caught-up', ({ position }) => console.log(`caught up at ${position}`));
+  // Also: 'active', 'inactive', 'fell-behind', 'stopped' (with the reason when a handler stopped it).
+  return { welcome, parked, failures };
+}
+// #endregion
 
 export async function main(url = 'sqlite::memory:') {
   const store = await EventStore.create(url);
   store.register(...userEvents, ...accountEvents);
   try {
-    // #region start
-    await register(store, 'u-1'); // committed before the subscription exists: it catches up on it
-    const accounts = openAccounts(store);
-    await accounts.start(); // resolves at once; delivery runs in the background
-    await register(store, 'u-2'); // followed live
-    await accounts.waitUntilCaughtUp(); // for tests and scripts: everything committed so far is handled
-    console.log(accounts.state, accounts.position); // 'live', the position of u-2's event
-    await accounts.stop(); // after the event in flight; stores the checkpoint, gives up the lease
-    // #endregion
+    const accounts = await runOpenAccounts(store);
     const [registered] = await store.loadEvents('u-2');
     const [opened] = await store.loadEvents('account-u-2');
 
@@ -92,25 +123,8 @@ export async function main(url = 'sqlite::memory:') {
     await again.waitUntilCaughtUp();
     await again.stop();
 
-    // #region events
     let failUser = 'u-4';
-    const welcome = store.subscribe({
-      id: 'welcome-emails',
-      eventTypes: [UserRegistered],
-      retry: { attempts: 2, backoffMs: 10 },
-      handle: (event) => {
-        if (event.aggregateId === failUser) throw new Error('mail server refused');
-      },
-    });
-    const parked: DeadLetterRecord[] = [];
-    const failures: string[] = [];
-    welcome.on('error', (error, { event, attempt, willRetry }) => {
-      failures.push(`${event?.aggregateId ?? 'read'} attempt ${attempt ?? '-'}: ${error.message}${willRetry ? ', will retry' : ''}`);
-    });
-    welcome.on('dead-letter', (letter) => parked.push(letter));
-    welcome.on('caught-up', ({ position }) => console.log(`caught up at ${position}`));
-    // Also: 'active', 'inactive', 'fell-behind', 'stopped' (with the reason when a handler stopped it).
-    // #endregion
+    const { welcome, parked, failures } = welcomeEmails(store, (id) => id === failUser);
     await welcome.start();
     await register(store, 'u-3');
     await register(store, 'u-4');

@@ -1,6 +1,8 @@
 // docs/streaming.md, "Running several instances".
+// #region imports
 import { EventStore, type DurableSubscription } from '../../src/index.js';
 import { User, UserRegistered, userEvents } from './user.js';
+// #endregion
 
 // #region instance
 /** What every instance of the service runs: the same subscription id on the same database. */
@@ -20,6 +22,7 @@ export async function startInstance(url: string, name: string, handled: string[]
 }
 // #endregion
 
+// #region helpers
 async function register(store: EventStore, id: string): Promise<void> {
   const user = new User(id);
   user.register(`user-${id}`, `${id}@example.com`);
@@ -29,6 +32,18 @@ async function register(store: EventStore, id: string): Promise<void> {
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
+// #endregion
+
+// #region takeover
+type Instance = Awaited<ReturnType<typeof startInstance>>;
+
+export async function takeOver(a: Instance, b: Instance): Promise<void> {
+  await a.store.close(); // stops `a`'s subscription: checkpoint stored, lease given up
+  await register(b.store, 'u-2');
+  await until(() => b.subscription.isActive); // `b` takes the lease at its next try
+  await b.subscription.waitUntilCaughtUp(); // and goes on from `a`'s checkpoint
+}
+// #endregion
 
 /** `path`: a SQLite file both "processes" open. */
 export async function main(path: string) {
@@ -41,12 +56,7 @@ export async function main(path: string) {
   await a.subscription.waitUntilCaughtUp();
   const bActiveWhileAIs = b.subscription.isActive;
 
-  // #region takeover
-  await a.store.close(); // stops `a`'s subscription: checkpoint stored, lease given up
-  await register(b.store, 'u-2');
-  await until(() => b.subscription.isActive); // `b` takes the lease at its next try
-  await b.subscription.waitUntilCaughtUp(); // and goes on from `a`'s checkpoint
-  // #endregion
+  await takeOver(a, b);
   await b.store.close();
   return { handled, bActiveWhileAIs, bState: b.subscription.state };
 }

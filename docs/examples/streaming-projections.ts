@@ -1,6 +1,8 @@
 // docs/streaming.md, "Projections".
+// #region imports
 import { EventStore, defineProjection, type ProjectionRunner } from '../../src/index.js';
 import { User, UserEmailChanged, UserRegistered, UserRuleError, userEvents } from './user.js';
+// #endregion
 
 // #region define
 /** A read model in the store's own database: user id → current email. */
@@ -61,6 +63,23 @@ async function register(store: EventStore, id: string, username = `user-${id}`):
   await store.save(user);
 }
 
+// #region run
+export async function runUserEmails(store: EventStore): Promise<ProjectionRunner> {
+  const runner = store.projection(userEmails, { batchSize: 500 }); // subscription options
+  await runner.start();
+  await store.update(User, 'u-2', (user) => user.changeEmail('two@example.com'));
+  await runner.waitUntilCaughtUp();
+  return runner;
+}
+// #endregion
+
+// #region rebuild
+export async function rebuildUserEmails(runner: ProjectionRunner): Promise<void> {
+  await runner.rebuild(); // stop, reset() and rewind in one transaction, start again, replay everything
+  await runner.waitUntilCaughtUp();
+}
+// #endregion
+
 export async function main(url = 'sqlite::memory:') {
   const store = await EventStore.create(url);
   store.register(...userEvents);
@@ -68,18 +87,10 @@ export async function main(url = 'sqlite::memory:') {
     await register(store, 'u-1');
     await register(store, 'u-2');
 
-    // #region run
-    const runner: ProjectionRunner = store.projection(userEmails, { batchSize: 500 }); // subscription options
-    await runner.start();
-    await store.update(User, 'u-2', (user) => user.changeEmail('two@example.com'));
-    await runner.waitUntilCaughtUp();
-    // #endregion
+    const runner = await runUserEmails(store);
     const before = [await emailOf(store, 'u-1'), await emailOf(store, 'u-2')];
 
-    // #region rebuild
-    await runner.rebuild(); // stop, reset() and rewind in one transaction, start again, replay everything
-    await runner.waitUntilCaughtUp();
-    // #endregion
+    await rebuildUserEmails(runner);
     const after = [await emailOf(store, 'u-1'), await emailOf(store, 'u-2')];
     const atEnd = runner.position === (await store.getGlobalPosition());
     await runner.stop();

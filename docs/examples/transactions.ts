@@ -1,6 +1,8 @@
 // docs/event-store.md, "Transactions".
+// #region imports
 import { EventStore } from '../../src/index.js';
 import { BankAccount, BankingError } from './bank-account.js';
+// #endregion
 
 // #region transfer
 export async function transfer(store: EventStore, fromId: string, toId: string, amountCents: number): Promise<void> {

@@ -1,6 +1,8 @@
 // docs/events.md, "Schema versions": an event whose shape changed after events were stored.
+// #region imports
 import { z } from 'zod';
 import { EventStore, MemoryAdapter, defineEvent } from '../../src/index.js';
+// #endregion
 
 // #region v1
 // What the code said when the first events were stored (version 1 is the default).

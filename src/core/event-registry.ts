@@ -1,4 +1,4 @@
-import type { EventRecord } from '../store/adapter.js';
+import type { EventRecord } from './event-record.js';
 import { InvalidArgumentError, UnknownEventTypeError } from './errors.js';
 import type { Event, EventDefinition } from './event.js';
 import { compileDefinition, decodeEvent, decodeRaw, type CompiledDefinition, type DecodeOptions } from './serializer.js';

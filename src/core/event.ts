@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { describeValue, EventValidationError, InvalidArgumentError } from './errors.js';
 import { checkPlainObject, checkTimestamp, LONE_SURROGATE } from './limits.js';
 import { safeParseData } from './parse-data.js';
-import { checkOptionsObject } from './store-options.js';
+import { checkOptionsObject } from './checks.js';
 import { unsupportedJsonType } from './json-reviver.js';
 
 /** Metadata carried by every event. Correlation and causation ids tie events to the request that caused them. */

@@ -1,4 +1,4 @@
-import type { EventRecord, NewEventRecord } from '../store/adapter.js';
+import type { EventRecord, NewEventRecord } from './event-record.js';
 import { describeValue, EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
 import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
 import { checkPlainObject, checkStorableJson, checkTimestamp } from './limits.js';

@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { ConcurrencyError, ConnectionError, StoreClosedError } from '../core/errors.js';
+import { ConcurrencyError, ConnectionError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, EventOf } from '../core/event.js';
 import { checkId } from '../core/event.js';
-import { storeHost, type EventStore } from '../core/event-store.js';
+import { EventStore } from '../event-store/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
-import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
 import { checkTimerMs } from '../core/limits.js';
 import { uuidv7 } from '../core/uuid-v7.js';
 import { checkSagaTimers, type SagaDefinition } from './define-saga.js';
 import { reviveInput } from './saga-input.js';
 import { SagaError } from './saga-errors.js';
-import { SagaResumed, SagaStarted } from './saga-events.js';
+import { SAGA_EVENTS, SagaResumed, SagaStarted } from './saga-events.js';
 import { SagaIndex } from './saga-index.js';
 import { Lease } from '../streaming/durable/lease.js';
 import { SagaInstance, type SagaState, type SagaStatus } from './saga-instance.js';
@@ -75,7 +74,6 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   /** Identifies this coordinator in the lease table and in the sagas it owns. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   readonly #store: EventStore;
-  readonly #host: SubscriptionHost;
   readonly #sagas = new Map<string, SagaDefinition<unknown>>();
   readonly #running = new Map<string, Promise<SagaState | null>>();
   readonly #subscriptions: DurableSubscription[] = [];
@@ -88,8 +86,11 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
 
   constructor(store: EventStore, options: SagaCoordinatorOptions) {
     super();
+    if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
     this.#store = store;
-    this.#host = storeHost(store);
+    // The saga's own event types, through the store's public hook: reads of saga streams decode them.
+    // (A closed store refuses register(); the coordinator's calls then throw StoreClosedError.)
+    if (!store.isClosed) store.register(...SAGA_EVENTS);
     // Every step in flight (and every retry wait) listens on it until it ends: many concurrent
     // sagas are not a leak, so no MaxListenersExceededWarning past 10.
     setMaxListeners(0, this.#stopping.signal);
@@ -109,14 +110,14 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
     if (options.recoverEveryMs !== undefined) checkTimerMs('recoverEveryMs', options.recoverEveryMs, 10);
     this.#leaseTtlMs = leaseTtlMs;
     this.#index = new SagaIndex(store);
-    this.#lease = new Lease(this.#host.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
+    this.#lease = new Lease(this.#store.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
       // Another coordinator may now take this one's sagas; its next save of one fails and it stops there.
       lost: () => this.emit('error', new SagaError('SAGA_STOPPED', 'This coordinator lost its lease'), ''),
       error: (error) => this.emit('error', error, ''),
     });
     if (options.recoverEveryMs !== undefined) {
       this.#recovering = setInterval(() => {
-        if (this.#stopping.signal.aborted || this.#host.isClosed()) return;
+        if (this.#stopping.signal.aborted || this.#store.isClosed) return;
         this.recover().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error)), ''));
       }, options.recoverEveryMs);
       this.#recovering.unref();
@@ -220,7 +221,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       if (!definition || this.#running.has(state.sagaId)) continue;
       const instance = await this.#store.load(SagaInstance, state.sagaId);
       if (!instance || instance.finished) continue;
-      if (instance.owner !== this.owner && (await this.#host.adapter.leaseHolder(leaseName(instance.owner))) !== null) continue;
+      if (instance.owner !== this.owner && (await this.#store.adapter.leaseHolder(leaseName(instance.owner))) !== null) continue;
       const mismatch = stepMismatch(definition, instance);
       if (mismatch) {
         this.emit('error', new SagaError('SAGA_DEFINITION', `Saga ${state.sagaId} cannot resume: ${mismatch}`, { sagaId: state.sagaId }), state.sagaId);
@@ -321,7 +322,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   }
 
   #checkRunning(): void {
-    if (this.#host.isClosed()) throw new StoreClosedError();
+    if (this.#store.isClosed) throw new StoreClosedError();
     if (this.#stopping.signal.aborted) throw new SagaError('SAGA_STOPPED', 'This coordinator is stopped');
   }
 }

@@ -1,4 +1,4 @@
-import type { EventStore } from '../core/event-store.js';
+import type { EventStore } from '../event-store/event-store.js';
 import { aggregateInternals } from '../core/aggregate.js';
 import { SAGA_AGGREGATE_TYPE, SagaInstance, type SagaState } from './saga-instance.js';
 

@@ -1,6 +1,6 @@
 import { letEventLoopTurn } from '../core/event-loop.js';
 import { ConcurrencyError } from '../core/errors.js';
-import type { EventStore } from '../core/event-store.js';
+import type { EventStore } from '../event-store/event-store.js';
 import type { SagaDefinition, SagaStepDefinition, StepContext } from './define-saga.js';
 import {
   SagaCompensated,

@@ -1,64 +1,13 @@
-import type { ProjectionSession, SubscriptionStorage } from './subscription-storage.js';
+import type { SubscriptionStorage, ProjectionSession } from './coordination.js';
+import type { EventLog, StorageSession } from './event-log.js';
+import type { SnapshotStorage } from './snapshots.js';
 
 /**
- * The storage port. Adapters store plain records: validation, upcasting and (de)serialization
- * happen once, in core. Every adapter passes the contract suite in `eventuali/testing`.
+ * The storage port, whole: the event log (`event-log.ts`), snapshots (`snapshots.ts`) and
+ * coordination (`coordination.ts`: leases, checkpoints, dead letters). Adapters store plain
+ * records: validation, upcasting and (de)serialization happen once, in core. Every adapter passes
+ * the contract suite in `eventuali/testing`.
  */
-
-/** `number`: the stream must be at exactly that version; `'no-stream'`: it must not exist; `'any'`: no check. */
-export type ExpectedVersion = number | 'any' | 'no-stream';
-
-/** An event as the store writes it: data and metadata already serialized to JSON text. */
-export interface NewEventRecord {
-  eventId: string;
-  eventType: string;
-  schemaVersion: number;
-  timestamp: Date;
-  /** JSON text. */
-  metadata: string;
-  /** JSON text. */
-  data: string;
-}
-
-/** An event as the store returns it. */
-export interface EventRecord extends NewEventRecord {
-  aggregateId: string;
-  aggregateType: string;
-  aggregateVersion: number;
-  globalPosition: bigint;
-}
-
-/** One aggregate's events, appended all or nothing. */
-export interface AppendBatch {
-  aggregateId: string;
-  aggregateType: string;
-  expectedVersion: ExpectedVersion;
-  events: readonly NewEventRecord[];
-}
-
-export interface ReadAllQuery {
-  /** Return events after this position in log order; `0n` = from the start. */
-  after: bigint;
-  limit: number;
-  eventTypes?: readonly string[] | undefined;
-  aggregateTypes?: readonly string[] | undefined;
-}
-
-export interface ReadStreamQuery {
-  /** Inclusive. */
-  fromVersion: number;
-  /** Inclusive; omitted = to the end. */
-  toVersion?: number | undefined;
-}
-
-export interface SnapshotRecord {
-  aggregateId: string;
-  aggregateType: string;
-  aggregateVersion: number;
-  snapshotVersion: number;
-  /** JSON text. */
-  state: string;
-}
 
 /** Facts the core acts on, instead of branching on the adapter's kind. */
 export interface AdapterCapabilities {
@@ -70,34 +19,13 @@ export interface AdapterCapabilities {
   readonly persistent: boolean;
 }
 
-/** What can be done inside a transaction as well as outside one. */
-export interface StorageSession {
-  /**
-   * Appends one aggregate's events at versions `current + 1 …`. Throws `ConcurrencyError` when the
-   * expected version does not hold (nothing written). Re-appending event ids that are already stored
-   * at the same versions of the same aggregate returns the stored records (idempotent retry).
-   */
-  append(batch: AppendBatch): Promise<EventRecord[]>;
-  /** The aggregate's events, in version order. */
-  readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]>;
-  /** The aggregate's last version and type; `null` when it has no events. */
-  streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null>;
-}
-
 /** The session of `transaction(fn)`: appends and reads, plus SQL and checkpoints for read models. */
 export type TransactionSession = StorageSession & ProjectionSession;
 
-export interface StorageAdapter extends StorageSession, SubscriptionStorage {
+export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorage, SubscriptionStorage {
   readonly capabilities: AdapterCapabilities;
-  /** Events in log order, after `query.after`, at most `query.limit`. Never skips an event that commits late. */
-  readAll(query: ReadAllQuery): Promise<EventRecord[]>;
-  /** Position of the last event in log order that readers can see; `0n` when none. */
-  globalPosition(): Promise<bigint>;
   /** Runs `fn` in one database transaction: everything appended in it commits together or not at all. */
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T>;
-  /** Newest snapshot of the aggregate taken with `snapshotVersion`, or null. */
-  loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null>;
-  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

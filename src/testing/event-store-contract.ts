@@ -1,4 +1,4 @@
-import type { EventStore } from '../core/event-store.js';
+import type { EventStore } from '../event-store/event-store.js';
 import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';

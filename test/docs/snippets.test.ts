@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/index.js';
+import { ERROR_CODES, EventStore } from '../../src/index.js';
 import { main as aggregates } from '../../docs/examples/aggregates.js';
 import { main as concurrency } from '../../docs/examples/concurrency.js';
 import { main as deciders } from '../../docs/examples/deciders.js';
@@ -10,6 +10,8 @@ import { main as errors } from '../../docs/examples/errors.js';
 import { main as events } from '../../docs/examples/events.js';
 import { main as expectedVersion } from '../../docs/examples/expected-version.js';
 import { main as gettingStarted } from '../../docs/examples/getting-started.js';
+import { main as http } from '../../docs/examples/http.js';
+import { main as httpFastify } from '../../docs/examples/http-fastify.js';
 import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
@@ -98,6 +100,28 @@ describe('docs: snippet tooling', () => {
     );
   });
 
+  it('joins several regions in the order named, and shows an elision as its comment', () => {
+    const file = [
+      '// #region head',
+      "import { EventStore } from '../../src/index.js';",
+      '// #endregion',
+      'export class Box {',
+      '  // #region body',
+      '  // #elide … the other fields',
+      '  a = 1;',
+      '  b = 2;',
+      '  // #endelide',
+      '  c = 3;',
+      '  // #endregion',
+      '}',
+    ].join('\n');
+    expect(extractRegion(file, 'head+body', 'docs/examples/box.ts')).toBe(
+      "import { EventStore } from 'eventuali';\n\n  // … the other fields\n  c = 3;", // dedented together: indents kept relative
+    );
+    expect(extractRegion(file, 'body', 'docs/examples/box.ts')).toBe('// … the other fields\nc = 3;');
+    expect(() => extractRegion('// #region r\n// #elide … x\ny\n// #endregion', 'r', 'x.ts')).toThrow(/#endelide/);
+  });
+
   it('rejects missing regions and imports of internal modules', () => {
     expect(() => extractRegion(source, 'absent', 'x.ts')).toThrow(SnippetError);
     expect(() => toPublicImports("import { x } from '../../src/core/event.js';", 'x.ts')).toThrow(/imports/);
@@ -106,9 +130,13 @@ describe('docs: snippet tooling', () => {
   it('takes regions of deployment files (# markers) and shows the example system importing eventuali', () => {
     const yaml = ['services:', '  # #region db', '  postgres:', '    image: postgres:17', '  # #endregion', 'volumes: {}'].join('\n');
     expect(extractRegion(yaml, 'db', 'examples/microservices/docker-compose.yml')).toBe('postgres:\n  image: postgres:17');
-    const ts = ["// #region kit", "import { EventStore } from '../shared/eventuali.js';", "import { x } from './eventuali.js';", '// #endregion'].join('\n');
-    expect(extractRegion(ts, 'kit', 'examples/microservices/orders/service.ts')).toBe("import { EventStore } from 'eventuali';\nimport { x } from 'eventuali';");
-    expect(extractRegion(ts, 'kit', 'docs/examples/other.ts')).toBe("import { EventStore } from '../shared/eventuali.js';\nimport { x } from './eventuali.js';");
+    const ts = ["// #region kit", "import { EventStore } from '../shared/eventuali.js';", "import { x } from './eventuali.js';", "import { toEtag } from '../shared/eventuali-http.js';", '// #endregion'].join('\n');
+    expect(extractRegion(ts, 'kit', 'examples/microservices/orders/service.ts')).toBe(
+      "import { EventStore } from 'eventuali';\nimport { x } from 'eventuali';\nimport { toEtag } from 'eventuali/http';",
+    );
+    expect(extractRegion(ts, 'kit', 'docs/examples/other.ts')).toBe(
+      "import { EventStore } from '../shared/eventuali.js';\nimport { x } from './eventuali.js';\nimport { toEtag } from '../shared/eventuali-http.js';",
+    );
     expect(['a.ts', 'docker-compose.yml', 'nginx.conf', 'Dockerfile', 'x.json'].map(languageOf)).toEqual(['ts', 'yaml', 'nginx', 'dockerfile', 'text']);
   });
 
@@ -132,8 +160,9 @@ describe('docs: every example runs', () => {
   it('has a test for each example file', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'idempotency', 'opening-stores', 'quick-start', 'read-all', 'saga-order',
-      'saga-recover', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
+      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'opening-stores', 'order-events',
+      'quick-start', 'read-all', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'streaming-projections',
       'transactions', 'upcasting', 'user',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
@@ -207,8 +236,9 @@ describe('docs: every example runs', () => {
   it('deciders', async () => {
     expect(await deciders('sqlite::memory:')).toEqual({
       shopped: { version: 2, status: 'Confirmed' },
-      stale: { status: 412, version: 2 },
-      fresh: { status: 200, version: 3 },
+      stale: 412,
+      malformed: 400,
+      fresh: { status: 200, headers: { etag: 'W/"3"' } },
       refused: 'CartError',
       metadata: { correlationId: 'req-7', userId: 'ann' },
       cart2: { version: 3, state: { status: 'Confirmed', items: { pen: { quantity: 2, priceCents: 200 } } } },
@@ -324,6 +354,36 @@ describe('docs: every example runs', () => {
       order: 'confirmed',
       events: ['eventuali.SagaStarted', 'eventuali.SagaStepCompleted', 'eventuali.SagaResumed', 'eventuali.SagaStepCompleted', 'eventuali.SagaStepCompleted', 'eventuali.SagaCompleted'],
     });
+  });
+
+  it('HTTP: node:http server', async () => {
+    expect(await http(`sqlite://${sqliteFile('http.db')}`)).toEqual({
+      created: [201, 'W/"1"'],
+      renamed: [200, 'W/"2"', 'Ship the docs'],
+      stale: [412, 'application/problem+json', 'CONCURRENCY_CONFLICT', 1, 2],
+      missing: 428,
+      malformed: [400, 'If-Match'],
+      invalid: [400, ['title']],
+      unknown: [404, 'AGGREGATE_NOT_FOUND'],
+      events: ['TaskAdded@string', 'TaskRenamed@string'],
+    });
+  });
+
+  it('HTTP: Fastify app', async () => {
+    const store = await EventStore.create('memory:');
+    try {
+      expect(await httpFastify(store)).toEqual({
+        read: [200, 'W/"1"'],
+        renamed: [200, 'W/"2"'],
+        stale: [412, 'application/problem+json; charset=utf-8', 'CONCURRENCY_CONFLICT'],
+        required: 428,
+        invalid: [400, 'EVENT_VALIDATION'],
+        missing: 404,
+        events: [1, 2],
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it('errors', async () => {

@@ -12,11 +12,15 @@ import { fileURLToPath } from 'node:url';
  *   …the region's text, with imports of ../../src/*.js rewritten to the package's entry points…
  *   ```
  *
- * and the region is delimited in the file by `// #region quick-start` and `// #endregion`.
+ * and the region is delimited in the file by `// #region quick-start` and `// #endregion`. A marker
+ * may name several regions (`file#imports+open`): the block shows them in that order, a blank line
+ * between. Inside a region, lines between `// #elide … the other methods` and `// #endelide` show
+ * as one comment, `// … the other methods`: a block elides, but never silently.
  * `npx tsx scripts/sync-snippets.ts` rewrites the blocks from the files.
  *
  * Regions may also come from the example system in examples/microservices (its TypeScript runs in
- * test/examples; its imports of `shared/eventuali.js`, the library's source, show as `eventuali`)
+ * test/examples; its imports of `shared/eventuali.js` and `shared/eventuali-http.js`, the library's
+ * source, show as `eventuali` and `eventuali/http`)
  * and from its deployment files (Dockerfile, YAML, nginx.conf), where the markers are
  * `# #region name` and `# #endregion`; a block keeps its fence's language.
  */
@@ -28,6 +32,8 @@ const FENCE_OPEN = /^```(\w*)\s*$/;
 const FENCE_CLOSE = /^```\s*$/;
 const REGION_START = /^\s*(?:\/\/|#) #region (\S+)\s*$/;
 const REGION_END = /^\s*(?:\/\/|#) #endregion\b/;
+const ELIDE_START = /^(\s*)(\/\/|#) #elide (.+?)\s*$/;
+const ELIDE_END = /^\s*(?:\/\/|#) #endelide\b/;
 const CODE_LANGUAGES = new Set(['ts', 'typescript', 'js', 'javascript', 'mts', 'cts']);
 
 /** The package entry point each source entry file is published as. */
@@ -36,6 +42,7 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   sqlite: 'eventuali/sqlite',
   postgres: 'eventuali/postgres',
   testing: 'eventuali/testing',
+  http: 'eventuali/http',
 };
 
 export class SnippetError extends Error {
@@ -69,6 +76,22 @@ export function exampleFiles(root = REPO_ROOT): string[] {
  * included), dedented, with the entry-point imports rewritten.
  */
 export function extractRegion(source: string, name: string, file: string): string {
+  const parts = name.split('+').map((part) => regionLines(source, part, file));
+  // A blank line between parts, except after one that opens a block (a function's head).
+  const joined = parts.map(trimBlank).flatMap((lines, i, all) => (i === 0 || /[{(]$/.test(all[i - 1]?.at(-1) ?? '') ? lines : ['', ...lines]));
+  return toPublicImports(exampleImports(dedent(joined), file), `${file}#${name}`);
+}
+
+function trimBlank(lines: readonly string[]): string[] {
+  let first = 0;
+  let last = lines.length;
+  while (first < last && (lines[first] as string).trim() === '') first++;
+  while (last > first && (lines[last - 1] as string).trim() === '') last--;
+  return lines.slice(first, last);
+}
+
+/** The lines of one region, its nested markers dropped and its elisions collapsed, not yet dedented. */
+function regionLines(source: string, name: string, file: string): string[] {
   const lines = source.split('\n');
   let start = -1;
   let depth = 0;
@@ -86,8 +109,16 @@ export function extractRegion(source: string, name: string, file: string): strin
       continue;
     }
     if (REGION_END.test(line)) {
-      if (depth === 0) return toPublicImports(exampleImports(dedent(body), file), `${file}#${name}`);
+      if (depth === 0) return body;
       depth -= 1;
+      continue;
+    }
+    const elided = ELIDE_START.exec(line);
+    if (elided) {
+      const end = lines.findIndex((next, j) => j > i && ELIDE_END.test(next));
+      if (end === -1) throw new SnippetError(`${file}:${i + 1}: #elide has no #endelide`);
+      body.push(`${elided[1] ?? ''}${elided[2] ?? '//'} ${elided[3] ?? ''}`);
+      i = end;
       continue;
     }
     body.push(line);
@@ -108,12 +139,12 @@ function dedent(lines: readonly string[]): string {
 }
 
 /** The example system's single import of the library's source (`shared/eventuali.ts`), from its folders and from shared/. */
-const EXAMPLE_LIBRARY_IMPORT = /(['"])(?:\.\.\/shared\/|\.\/)eventuali\.js\1/g;
+const EXAMPLE_LIBRARY_IMPORT = /(['"])(?:\.\.\/shared\/|\.\/)eventuali(-http)?\.js\1/g;
 
 /** In a region of examples/microservices, imports of the library (through shared/eventuali.js) become `'eventuali'`. */
 export function exampleImports(code: string, file: string): string {
   if (!file.startsWith('examples/microservices/')) return code;
-  return code.replace(EXAMPLE_LIBRARY_IMPORT, (_match, quote: string) => `${quote}eventuali${quote}`);
+  return code.replace(EXAMPLE_LIBRARY_IMPORT, (_match, quote: string, http: string | undefined) => `${quote}eventuali${http ? '/http' : ''}${quote}`);
 }
 
 /**
@@ -121,12 +152,12 @@ export function exampleImports(code: string, file: string): string {
  * subpaths). Any other import of the library's source is an error: snippets show public API only.
  */
 export function toPublicImports(code: string, where: string): string {
-  const rewritten = code.replace(/(['"])(?:\.\.\/)+src\/(index|sqlite|postgres|testing)\.js\1/g, (_match, quote: string, entry: string) => {
+  const rewritten = code.replace(/(['"])(?:\.\.\/)+src\/(index|sqlite|postgres|testing|http)\.js\1/g, (_match, quote: string, entry: string) => {
     return `${quote}${ENTRY_POINTS[entry] as string}${quote}`;
   });
   const internal = /(['"])(?:\.\.\/)+src\/[^'"]*\1/.exec(rewritten);
   if (internal) {
-    throw new SnippetError(`${where} imports ${internal[0]}: snippets may import only src/index.js, sqlite.js, postgres.js or testing.js`);
+    throw new SnippetError(`${where} imports ${internal[0]}: snippets may import only src/index.js, sqlite.js, postgres.js, testing.js or http.js`);
   }
   return rewritten;
 }

@@ -95,6 +95,26 @@ describe('PostgreSQL adapter: connections', () => {
     }
   });
 
+  // The embedded test server asks for a password (SCRAM); a DATABASE_URL server may trust everyone.
+  it.skipIf(Boolean(process.env['DATABASE_URL']))('reports a URL without a password as ConnectionError saying so', async () => {
+    const noPassword = new URL(db.url);
+    noPassword.password = '';
+    const emptyPassword = `${noPassword.protocol}//${noPassword.username}:@${noPassword.host}${noPassword.pathname}`;
+    const nobody = new URL(noPassword);
+    nobody.username = 'nobody';
+    for (const url of [noPassword.toString(), emptyPassword, nobody.toString()]) {
+      for (const open of [() => openPostgresAdapter(url, { schema }), () => EventStore.create(url, { schema })]) {
+        const error: unknown = await open().then(
+          () => expect.fail('connected'),
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ConnectionError);
+        expect(error).toMatchObject({ code: 'CONNECTION', message: expect.stringContaining('the URL has no password') });
+        expect((error as ConnectionError).cause).toBeInstanceOf(Error);
+      }
+    }
+  });
+
   it('survives the server terminating its idle connections and connects again', async () => {
     const name = `eventuali_idle_${randomBytes(4).toString('hex')}`;
     const warnings: unknown[] = [];

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { storeHost } from '../../src/core/event-store.js';
 import { z } from 'zod';
 import { defineEvent, defineProjection, defineSaga, EventStore, EventStreamer, SagaCoordinator, type SagaStepDefinition } from '../../src/index.js';
 
@@ -221,7 +220,7 @@ describe('saga writes', () => {
     const store = await EventStore.create('sqlite::memory:');
     // better-sqlite3 answers without I/O: without a turn of the event loop now and then, the
     // renewal timer would never run, and the busy coordinator would look dead to the others.
-    const leaseWrites = vi.spyOn(storeHost(store).adapter, 'acquireLease');
+    const leaseWrites = vi.spyOn(store.adapter, 'acquireLease');
     const saga = defineSaga('busy', { steps: [{ name: 'a', execute: () => 1 }, { name: 'b', execute: () => 2 }] });
     const coordinator = new SagaCoordinator(store, { sagas: [saga], leaseTtlMs: 300 });
     await coordinator.waitFor(await coordinator.start('busy', null));

@@ -31,10 +31,12 @@ const program = `
     }
     results.push(typeof sqlite.createSqliteAdapter, typeof postgres.createPostgresAdapter, typeof testing.scenario);
     results.push(eventuali.isEventualiError(new eventuali.ConcurrencyError('x', 1, 2), 'CONCURRENCY_CONFLICT'));
+    // eventuali/http recognises the errors of eventuali (a separate entry, the same error brand).
+    results.push(http.toHttpError(new eventuali.ConcurrencyError('x', 1, 2), { ifMatch: true }).status, http.parseIfMatch(http.toEtag(3)));
     console.log(JSON.stringify(results));
   };
 `;
-const expected = JSON.stringify(['ann', 'ann', 'function', 'function', 'function', true]);
+const expected = JSON.stringify(['ann', 'ann', 'function', 'function', 'function', true, 412, 3]);
 
 describe('built package', () => {
   it('has been built', () => {
@@ -47,6 +49,7 @@ describe('built package', () => {
       import * as sqlite from 'eventuali/sqlite';
       import * as postgres from 'eventuali/postgres';
       import * as testing from 'eventuali/testing';
+      import * as http from 'eventuali/http';
       import * as zod from 'zod';
       ${program}
       await main();`;
@@ -59,6 +62,7 @@ describe('built package', () => {
       const sqlite = require('eventuali/sqlite');
       const postgres = require('eventuali/postgres');
       const testing = require('eventuali/testing');
+      const http = require('eventuali/http');
       const zod = require('zod');
       ${program}
       main().catch((e) => { console.error(e); process.exit(1); });`;

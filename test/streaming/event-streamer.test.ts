@@ -8,7 +8,7 @@ import {
   type OverflowNotice,
   type Receiver,
   type StreamedEvent,
-} from '../../src/streaming/index.js';
+} from '../../src/streaming/live/index.js';
 
 let sequence = 0;
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore, type Event } from '../../src/index.js';
 import { createPostgresAdapter } from '../../src/postgres.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { freePort } from '../postgres/postgres-fixtures.js';
 import { scale, TIMEOUT_MS } from './support/config.js';
 import { Anything, Counter } from './support/events.js';
 import { call, hostileEvent, hostileString, junk, stored, type CallOutcome } from './support/hostile.js';
@@ -125,12 +126,17 @@ describe('hostile input through the public API', () => {
   }, TIMEOUT_MS);
 
   it('opens stores from hostile URLs and options: a typed error, or a store that works', async () => {
+    // Never PostgreSQL's default port (whatever listens there on this machine would decide the
+    // outcome): a port nothing listens on, and the test server reached without a password.
+    const closed = `127.0.0.1:${await freePort()}`;
+    const testServer = new URL(db!.url).host;
     const url = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !/^\s*sqlite/i.test(s)),
       fc.constantFrom(
         '', ' ', 'memory', 'memory:x', 'http://x', 'sqlite://', 'sqlite:', `sqlite://${temp.dir}/a%ZZ.db`, `sqlite://${temp.dir}/nul\u0000.db`,
         `sqlite://${temp.dir}/\u202Eevil😀.db`, `sqlite://${temp.dir}/sub/dir/ok.db`, `sqlite://${temp.dir}`, 'postgresql://', 'postgres://@:0/',
-        'postgresql://%zz@127.0.0.1/x', 'postgresql://u:p@127.0.0.1:1/db', 'postgresql://[::1/x', 'postgresql://127.0.0.1:99999/x',
+        `postgresql://%zz@${closed}/x`, 'postgresql://u:p@127.0.0.1:1/db', 'postgresql://[::1/x', 'postgresql://127.0.0.1:99999/x',
+        `postgresql://${closed}/x`, `postgresql://nobody@${testServer}/x`, `postgresql://postgres:@${testServer}/postgres`,
       ),
       fc.constant(db!.url),
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventRegistry } from '../../src/core/event-registry.js';
 import { defineEvent, EventStore, UnknownEventTypeError } from '../../src/index.js';
-import type { EventRecord } from '../../src/store/adapter.js';
+import type { EventRecord } from '../../src/store/event-log.js';
 
 const Noted = defineEvent('RegNoted', z.object({ at: z.date() }));
 

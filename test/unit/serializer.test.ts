@@ -11,7 +11,7 @@ import {
 } from '../../src/core/serializer.js';
 import { definitionOf } from '../../src/core/event.js';
 import { defineEvent, EventDeserializationError, EventValidationError, type NewEvent } from '../../src/index.js';
-import type { EventRecord, NewEventRecord } from '../../src/store/adapter.js';
+import type { EventRecord, NewEventRecord } from '../../src/store/event-log.js';
 
 const AT = new Date('2024-01-02T03:04:05.678Z');
 

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier, checkStoreOptions } from '../../src/core/store-options.js';
+import { checkIdentifier } from '../../src/core/checks.js';
+import { checkStoreOptions } from '../../src/event-store/store-options.js';
 import { EventStore, InvalidArgumentError, MemoryAdapter, type CreateStoreOptions } from '../../src/index.js';
 
 function thrown(fn: () => unknown): unknown {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseStoreUrl } from '../../src/core/store-url.js';
+import { parseStoreUrl } from '../../src/event-store/store-url.js';
 import { Aggregate, EventStore, InvalidArgumentError, defineEvent, type EventOf } from '../../src/index.js';
 
 function thrown(fn: () => unknown): unknown {

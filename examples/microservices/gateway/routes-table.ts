@@ -1,3 +1,4 @@
+// #region imports
 import type { ServiceName } from '../shared/config.js';
 
 /** A gateway route: requests under `prefix` go to `service`, with `/api` stripped. */
@@ -5,6 +6,7 @@ export interface GatewayRoute {
   prefix: string;
   service: Exclude<ServiceName, 'gateway'>;
 }
+// #endregion
 
 /** The guide's nginx routing: `/api/users/…` → user service `/users/…`, and so on. */
 // #region gateway-routes

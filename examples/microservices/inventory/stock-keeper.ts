@@ -1,3 +1,4 @@
+// #region reserve
 import type { EventMetadata, EventStore, Transaction } from '../shared/eventuali.js';
 import { DomainRuleError, NotFoundError } from '../shared/domain-error.js';
 import { KeyedLock } from '../shared/keyed-lock.js';
@@ -19,6 +20,7 @@ export class StockKeeper {
 
   constructor(private readonly store: EventStore) {}
 
+  // #elide … product(), reservation() and stock()
   product(productId: string): Promise<Product | null> {
     return this.store.load(Product, productStreamId(productId));
   }
@@ -37,8 +39,8 @@ export class StockKeeper {
       return { product, created: existing === null };
     });
   }
+  // #endelide
 
-  // #region reserve
   /** Moves the order's items from available to reserved, or fails (409) naming every shortage. */
   reserve(orderId: string, lines: readonly StockLine[], metadata: EventMetadata): Promise<Reservation> {
     const items = mergeLines(lines);
@@ -69,8 +71,8 @@ export class StockKeeper {
       }),
     );
   }
-  // #endregion
 
+  // #elide … release() and commit(), which settle a reservation the same way
   /** Gives the order's reserved stock back (a saga compensation). */
   release(orderId: string, metadata: EventMetadata): Promise<Reservation> {
     return this.#settle(orderId, (reservation, products) => {
@@ -105,6 +107,7 @@ export class StockKeeper {
       }),
     );
   }
+  // #endelide
 
   /** `fn` while holding these streams' locks, run again when another process changed one of them meanwhile. */
   #exclusive<T>(streams: readonly string[], fn: () => Promise<T>): Promise<T> {
@@ -138,3 +141,4 @@ function mergeLines(lines: readonly StockLine[]): StockLine[] {
 function sameLines(a: readonly StockLine[], b: readonly StockLine[]): boolean {
   return a.length === b.length && a.every((line, i) => line.productId === b[i]?.productId && line.quantity === b[i]?.quantity);
 }
+// #endregion

@@ -1,6 +1,8 @@
+// #region imports
 import type { ServiceKit } from '../shared/service-kit.js';
 import { NotificationInbox, inboxStreamId } from './inbox.js';
 import { NOTIFYING_EVENTS, NotificationComposer } from './messages.js';
+// #endregion
 
 /**
  * Records (and "sends", by logging) a notification for each user and order event, through a

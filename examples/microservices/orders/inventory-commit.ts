@@ -1,6 +1,8 @@
+// #region imports
 import { OrderConfirmed } from './events.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { ServiceKit } from '../shared/service-kit.js';
+// #endregion
 
 /**
  * Tells the inventory service to commit an order's reserved stock (it ships out) once the order is

@@ -1,3 +1,4 @@
+// #region order-rules
 import { Aggregate, type EventMetadata, type EventOf } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
 import {
@@ -13,6 +14,7 @@ import {
 export type OrderStatus = 'draft' | 'placed' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
 export type PaymentStatus = 'pending' | 'processed' | 'failed';
 
+// #elide … MAX_ORDER_TOTAL_CENTS and the Placement type
 /** Largest order total: keeps cents a safe integer with room to spare (100,000,000.00). */
 export const MAX_ORDER_TOTAL_CENTS = 10_000_000_000;
 
@@ -22,6 +24,7 @@ export interface Placement {
   shippingAddress: Record<string, string>;
   paymentMethod: string;
 }
+// #endelide
 
 /** An order's lifecycle, with the guide's rules. */
 export class Order extends Aggregate {
@@ -46,6 +49,7 @@ export class Order extends Aggregate {
   deliveredAt: Date | null = null;
   cancelledAt: Date | null = null;
 
+  // #elide … place() and confirm()
   place(placement: Placement, metadata: EventMetadata = {}): void {
     if (!this.isNew()) throw new DomainRuleError('Order already placed', 'already_placed');
     if (placement.items.length === 0) throw new DomainRuleError('Order must have at least one item', 'no_items');
@@ -60,8 +64,8 @@ export class Order extends Aggregate {
     if (this.status !== 'placed') throw new DomainRuleError(`Cannot confirm order in status: ${this.status}`, 'invalid_status');
     this.apply(OrderConfirmed.create({ confirmedBy, estimatedDelivery }, { metadata }));
   }
+  // #endelide
 
-  // #region order-rules
   ship(trackingNumber: string, carrier: string, metadata: EventMetadata = {}): void {
     if (this.status !== 'confirmed') throw new DomainRuleError(`Cannot ship order in status: ${this.status}`, 'invalid_status');
     this.apply(OrderShipped.create({ trackingNumber, carrier, shippedAt: new Date() }, { metadata }));
@@ -80,7 +84,7 @@ export class Order extends Aggregate {
     const refundAmountCents = this.paymentStatus === 'processed' ? this.totalAmountCents : 0;
     this.apply(OrderCancelled.create({ reason, cancelledBy, refundAmountCents }, { metadata }));
   }
-  // #endregion
+  // #elide … processPayment() and the apply<Event> methods
 
   /** Records the payment gateway's answer. Only an order awaiting confirmation can be paid, once. */
   processPayment(paymentId: string, paymentMethod: string, status: 'success' | 'failed', metadata: EventMetadata = {}): void {
@@ -130,4 +134,6 @@ export class Order extends Aggregate {
     this.paymentStatus = event.data.status === 'success' ? 'processed' : event.data.status === 'failed' ? 'failed' : 'pending';
     this.paymentId = event.data.paymentId;
   }
+  // #endelide
 }
+// #endregion

@@ -1,3 +1,4 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -10,7 +11,9 @@ import { Order } from './order.js';
 import { eventResponse, orderResponse, sagaResponse } from './order-response.js';
 import { OrderPlaced } from './events.js';
 import { sagaIdFor, startOrderSaga } from './saga.js';
+// #endregion
 
+// #region order-body
 const PlaceOrderBody = z.object({
   customer_id: Id,
   items: z
@@ -22,16 +25,19 @@ const PlaceOrderBody = z.object({
     .refine((address) => Object.keys(address).length <= 20, 'at most 20 fields'),
   payment_method: z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be a payment method name like credit_card').optional(),
 });
+// #endregion
 
 const ShipBody = z.object({ tracking_number: Text(100), carrier: Text(100) });
 const DeliverBody = z.object({ delivered_to: Text(200) });
 const CancelBody = z.object({ reason: Text(500), cancelled_by: Text(100).default('customer') });
 
+// #region routes-head
 /**
  * `POST /orders` (201; the saga then confirms or cancels the order), `GET /orders/:id`,
  * `GET /orders/:id/saga`, `GET /orders/:id/events`, `POST /orders/:id/ship|deliver|cancel`.
  */
 export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coordinator: SagaCoordinator): void {
+// #endregion
   // #region place-order
   app.post('/orders', async (request, reply) => {
     const body = parseInput(PlaceOrderBody, request.body, 'body');
@@ -58,6 +64,8 @@ export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coo
     return reply.status(201).send(orderResponse(order));
   });
   // #endregion
+// #region routes-end
+  // #elide … the other routes
 
   app.get('/orders/:id', async (request) => orderResponse(await loadOrder(store, parseInput(IdParams, request.params, 'params').id)));
 
@@ -91,7 +99,9 @@ export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coo
     const body = parseInput(CancelBody, request.body, 'body');
     return orderResponse(await store.update(Order, id, (o) => o.cancel(body.reason, body.cancelled_by, requestMetadata(request.id))));
   });
+  // #endelide
 }
+// #endregion
 
 async function loadOrder(store: EventStore, id: string): Promise<Order> {
   const order = await store.load(Order, id);

@@ -1,7 +1,9 @@
+// #region imports
 import { SAGA_AGGREGATE_TYPE, SagaCompensated, SagaFailed, type SagaCoordinator, type SagaState } from '../shared/eventuali.js';
 import type { ServiceKit } from '../shared/service-kit.js';
 import { Order } from './order.js';
 import { ORDER_SAGA, orderIdOfSaga } from './saga.js';
+// #endregion
 
 /**
  * Cancels the order of every order saga that did not complete: compensated (a step failed and
@@ -34,9 +36,9 @@ export function cancelOrdersOfFailedSagas(kit: ServiceKit, coordinator: SagaCoor
     },
   });
 }
-// #endregion
 
 function cancellationReason(saga: SagaState): string {
   const at = saga.failedStep ? ` at ${saga.failedStep}` : '';
   return `Order processing ${saga.status === 'failed' ? 'failed' : 'was undone'}${at}: ${saga.failureReason ?? 'unknown reason'}`;
 }
+// #endregion

@@ -1,3 +1,4 @@
+// #region imports
 import { z } from 'zod';
 import { defineSaga, type EventMetadata, type EventOf, type EventStore, type SagaCoordinator, type StepContext } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
@@ -6,12 +7,15 @@ import type { OrderPlaced } from './events.js';
 import type { InventoryClient } from './inventory-client.js';
 import { Order } from './order.js';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway.js';
+// #endregion
 
+// #region saga-head
 export const ORDER_SAGA = 'order-processing';
 
 /** The guide's saga id convention. */
 export const sagaIdFor = (orderId: string): string => `order-${orderId}-saga`;
 
+// #elide … orderIdOfSaga() and ORDER_SAGA_STEPS
 /** The order of an order saga's id, or null for another saga. */
 export function orderIdOfSaga(sagaId: string): string | null {
   return /^order-(.+)-saga$/.exec(sagaId)?.[1] ?? null;
@@ -20,6 +24,7 @@ export function orderIdOfSaga(sagaId: string): string | null {
 /** The guide's step names, as `GET /orders/:id/saga` reports them. */
 export const ORDER_SAGA_STEPS = ['inventory_reserved', 'payment_processed', 'order_confirmed'] as const;
 
+// #endelide
 /** How long after confirmation an order is expected to arrive. */
 const DELIVERY_DAYS = 5;
 
@@ -42,6 +47,7 @@ export function sagaInputOf(event: EventOf<typeof OrderPlaced>): OrderSagaInput 
     paymentMethod: event.data.paymentMethod,
   };
 }
+// #endregion
 
 /**
  * Starts the saga of a placed order, as the `order-service.saga-starter` subscription does: the
@@ -55,6 +61,7 @@ export function startOrderSaga(coordinator: SagaCoordinator, event: EventOf<type
 }
 // #endregion
 
+// #region saga-deps
 export interface OrderSagaDependencies {
   store: EventStore;
   inventory: InventoryClient;
@@ -67,6 +74,7 @@ type Ctx = StepContext<OrderSagaInput>;
 const stepMetadata = (ctx: Ctx): EventMetadata => ({ correlationId: ctx.correlationId, sagaId: ctx.sagaId });
 
 const callOptions = (ctx: Ctx) => ({ correlationId: ctx.correlationId, idempotencyKey: ctx.idempotencyKey, signal: ctx.signal });
+// #endregion
 
 /**
  * The order-processing saga: reserve inventory → process payment → confirm the order. When a
@@ -109,6 +117,7 @@ export function defineOrderSaga(deps: OrderSagaDependencies) {
 }
 // #endregion
 
+// #region saga-steps
 async function takePayment(deps: OrderSagaDependencies, ctx: Ctx): Promise<{ payment_id: string; amount: string }> {
   const { orderId, customerId, amountCents, paymentMethod } = ctx.input;
   const order = await deps.store.load(Order, orderId);
@@ -149,3 +158,4 @@ async function confirmOrder(deps: OrderSagaDependencies, ctx: Ctx): Promise<{ es
   });
   return { estimated_delivery: (order.estimatedDelivery ?? estimatedDelivery).toISOString() };
 }
+// #endregion

@@ -1,3 +1,4 @@
+// #region imports
 import { SagaCoordinator } from '../shared/eventuali.js';
 import { millisecondsFromEnv, serviceUrlFromEnv } from '../shared/config.js';
 import { ServiceKit, type RunningService, type ServiceOptions } from '../shared/service-kit.js';
@@ -8,7 +9,9 @@ import { SimulatedPaymentGateway, type PaymentGateway } from './payment-gateway.
 import { registerOrderRoutes } from './routes.js';
 import { cancelOrdersOfFailedSagas } from './saga-outcomes.js';
 import { ORDER_SAGA, defineOrderSaga, sagaIdFor, sagaInputOf } from './saga.js';
+// #endregion
 
+// #region service-head
 export interface OrderServiceOptions extends ServiceOptions {
   /** Base URL of the inventory service (default: from the environment). */
   inventoryUrl?: string;
@@ -31,8 +34,11 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   const log = kit.log;
   const inventory = new InventoryClient(options.inventoryUrl ?? serviceUrlFromEnv('inventory'));
   const payments = options.payments ?? SimulatedPaymentGateway.fromEnv(process.env, (message) => log.info(message));
+  // #endregion
   // #region saga-coordinator
+  // #region coordinator-new
   const coordinator = new SagaCoordinator(kit.store, { sagas: [defineOrderSaga({ store: kit.store, inventory, payments })] });
+  // #endregion
   coordinator.on('step', (info) => log.info(info, `saga step ${info.kind}`));
   coordinator.on('completed', (s) => log.info({ saga_id: s.sagaId }, 'saga completed'));
   coordinator.on('compensated', (s) => log.warn({ saga_id: s.sagaId, reason: s.failureReason }, 'saga compensated'));
@@ -69,7 +75,11 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   );
   kit.track(starter);
   // #endregion
+  // #region service-end
+  // #elide … routes, subscriptions, and the first recovery
   await recover();
+  // #endelide
   await kit.app.ready();
   return { ...kit.running(), coordinator };
 }
+// #endregion

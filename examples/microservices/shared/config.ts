@@ -1,5 +1,7 @@
+// #region store-url
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// #elide … SERVICES, ports and URLs of each service
 
 /** The services of the system; the gateway routes to the first four. */
 export const SERVICES = ['user', 'order', 'inventory', 'notification', 'gateway'] as const;
@@ -31,7 +33,9 @@ export const URL_ENV: Readonly<Record<ServiceName, string>> = {
   gateway: 'GATEWAY_URL',
 };
 
+// #endelide
 type Env = Readonly<Record<string, string | undefined>>;
+// #elide … portFromEnv(), hostFromEnv() and the other settings
 
 /** The service's port: its `*_PORT` variable, else the default. Throws on a value that is not a port. */
 export function portFromEnv(service: ServiceName, env: Env = process.env): number {
@@ -66,6 +70,7 @@ export function hostFromEnv(env: Env = process.env): string {
   return env['HOST'] || '0.0.0.0';
 }
 
+// #endelide
 /** The default SQLite file shared by the services: `examples/microservices/data/eventuali.db`. */
 export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../data/eventuali.db', import.meta.url));
 
@@ -73,7 +78,6 @@ export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../data/eventuali.db',
  * The event store every service opens: `DATABASE_URL` (postgresql://…) when set, else the SQLite
  * file at `EVENTUALI_SQLITE_PATH` (default `examples/microservices/data/eventuali.db`).
  */
-// #region store-url
 export function storeUrlFromEnv(env: Env = process.env): string {
   const databaseUrl = env['DATABASE_URL'];
   if (databaseUrl !== undefined && databaseUrl !== '') return databaseUrl;

@@ -1,3 +1,4 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EventMetadata } from './eventuali.js';
@@ -5,6 +6,7 @@ import type { EventMetadata } from './eventuali.js';
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 const VALID = /^[A-Za-z0-9._:@-]{1,128}$/;
+// #endregion
 
 /** The caller's `x-correlation-id` when it is a sane token, else a new UUID. Fastify uses it as the request id. */
 // #region correlation

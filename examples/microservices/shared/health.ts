@@ -1,3 +1,4 @@
+// #region imports
 import type { FastifyInstance } from 'fastify';
 import type { DurableSubscription, EventStore } from './eventuali.js';
 
@@ -8,6 +9,7 @@ export interface CheckResult {
 }
 
 export type HealthCheck = () => Promise<CheckResult>;
+// #endregion
 
 /**
  * Health checks of a service and the three endpoints that report them: `/health` (every check,

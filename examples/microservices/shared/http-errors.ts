@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AggregateTypeMismatchError, isEventualiError } from './eventuali.js';
+import { isEventualiError, type EventualiError } from './eventuali.js';
+import { toHttpError } from './eventuali-http.js';
 import { DomainRuleError, NotFoundError } from './domain-error.js';
 import { RequestValidationError } from './validation.js';
 
@@ -29,32 +30,34 @@ export function mapError(error: unknown): Mapped | null {
     return { status: 409, error: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
   if (error instanceof NotFoundError) return { status: 404, error: 'not_found', message: error.message };
-  if (isEventualiError(error)) return mapLibraryError(error.code, error);
+  if (isEventualiError(error)) return mapLibraryError(error);
   return mapFastifyError(error);
 }
 
-function mapLibraryError(code: string, error: Error): Mapped | null {
-  switch (code) {
-    case 'EVENT_VALIDATION':
-      return { status: 400, error: 'invalid_event_data', message: error.message, issues: (error as { issues?: unknown[] }).issues ?? [] };
-    case 'INVALID_ARGUMENT':
-    case 'SAGA_INPUT':
-      return { status: 400, error: 'invalid_request', message: error.message };
-    case 'AGGREGATE_TYPE_MISMATCH': {
-      // The id names another kind of thing: for this resource, it does not exist.
-      const { expectedType, aggregateId } = error as AggregateTypeMismatchError;
-      return { status: 404, error: 'not_found', message: `${expectedType} ${JSON.stringify(aggregateId)} not found` };
-    }
-    case 'AGGREGATE_NOT_FOUND':
-    case 'SAGA_UNKNOWN':
-      return { status: 404, error: 'not_found', message: error.message };
-    case 'CONCURRENCY_CONFLICT':
-    case 'DUPLICATE_EVENT':
-      return { status: 409, error: 'conflict', message: `${error.message}; it changed while this request ran, try again` };
-    case 'STORE_CLOSED':
-    case 'CONNECTION':
-    case 'SAGA_STOPPED':
-      return { status: 503, error: 'service_unavailable', message: 'The service is shutting down or cannot reach its database' };
+/**
+ * The library's errors: status from `toHttpError` (eventuali/http), body in this service's shape.
+ * Server faults other than "unavailable" (a stored event that does not decode, a missing driver…)
+ * are unexpected here: `null`, logged with their stack and answered with a bare 500.
+ */
+function mapLibraryError(error: EventualiError): Mapped | null {
+  const { status, body } = toHttpError(error);
+  const issues = Array.isArray(body['issues']) ? { issues: body['issues'] as unknown[] } : {};
+  switch (status) {
+    case 400:
+      return error.code === 'EVENT_VALIDATION'
+        ? { status, error: 'invalid_event_data', message: error.message, issues: issues.issues ?? [] }
+        : { status, error: 'invalid_request', message: error.message, ...issues };
+    case 404:
+      // For a type mismatch the id names another kind of thing: for this resource, it does not exist.
+      return {
+        status,
+        error: 'not_found',
+        message: error.code === 'AGGREGATE_TYPE_MISMATCH' ? `${String(body['aggregateType'])} ${JSON.stringify(body['aggregateId'])} not found` : error.message,
+      };
+    case 409:
+      return { status, error: 'conflict', message: `${error.message}; it changed while this request ran, try again` };
+    case 503:
+      return { status, error: 'service_unavailable', message: 'The service is shutting down or cannot reach its database' };
     default:
       return null;
   }

@@ -1,10 +1,13 @@
+// #region events-appended
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { SAGA_STATUSES, type DurableSubscription, type EventStore, type EventStreamer, type SagaCoordinator } from './eventuali.js';
 
+// #elide … LAG_CAP
 /** Largest lag the lag gauge counts exactly; beyond it the gauge reads this value. */
 const LAG_CAP = 1000;
 
+// #endelide
 /**
  * One service's Prometheus metrics, in a registry of its own (several services can share a process
  * in tests): HTTP requests and durations and Node's process metrics; events appended, subscription
@@ -12,6 +15,7 @@ const LAG_CAP = 1000;
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
+  // #elide … the other metrics, made in the constructor
   readonly #subscriptions: { store: EventStore; subscription: DurableSubscription }[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
@@ -39,9 +43,9 @@ export class ServiceMetrics {
       registers,
     });
   }
+  // #endelide
 
   /** Counts every event the store commits (the store publishes them to this streamer after commit). */
-  // #region events-appended
   countAppendedEvents(streamer: EventStreamer): void {
     const appended = new Counter({
       name: 'eventuali_events_appended_total',
@@ -51,8 +55,8 @@ export class ServiceMetrics {
     });
     streamer.on('published', ({ event }) => appended.inc({ event_type: event.eventType }));
   }
-  // #endregion
 
+  // #elide … the subscription and saga gauges and the /metrics route
   /** Reports the subscription's lag and activity. */
   trackSubscription(store: EventStore, subscription: DurableSubscription): void {
     if (this.#subscriptions.length === 0) this.#registerSubscriptionGauges();
@@ -118,7 +122,9 @@ export class ServiceMetrics {
       return reply.type(this.registry.contentType).send(text);
     });
   }
+  // #endelide
 }
+// #endregion
 
 async function lagOf(store: EventStore, subscription: DurableSubscription): Promise<number> {
   try {

@@ -9,6 +9,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+// #region retryable
 /** Another service answered with an error status, or could not be reached (`status` undefined). */
 export class ServiceCallError extends Error {
   constructor(
@@ -28,13 +29,12 @@ export class ServiceCallError extends Error {
    * `conflict`: the data changed while it ran). A saga step that throws an error with
    * `retryable: false` is not retried.
    */
-  // #region retryable
   get retryable(): boolean {
     if (this.status === undefined || this.status === 429 || this.status >= 500) return true;
     return this.status === 409 && typeof this.body === 'object' && this.body !== null && (this.body as { error?: unknown }).error === 'conflict';
   }
-  // #endregion
 }
+// #endregion
 
 /** JSON over HTTP to another service (keep-alive connections), with the caller's correlation id and a timeout. */
 export class ServiceClient {

@@ -1,3 +1,4 @@
+// #region close
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   EventStore,
@@ -11,6 +12,7 @@ import { Health, storeCheck, subscriptionsCheck } from './health.js';
 import { createHttpApp, type LoggerOption } from './http-app.js';
 import { ServiceMetrics } from './metrics.js';
 
+// #elide … the ServiceOptions, HttpService and RunningService types
 /** Options every `createXxxService()` takes. */
 export interface ServiceOptions {
   /** The event store URL (default: from the environment, see `storeUrlFromEnv`). */
@@ -30,6 +32,7 @@ export interface HttpService {
 export interface RunningService extends HttpService {
   store: EventStore;
 }
+// #endelide
 
 /**
  * The parts every service is built from: its event store (opened from the environment, publishing
@@ -48,6 +51,7 @@ export class ServiceKit {
     readonly health: Health,
   ) {}
 
+  // #elide … create(), which opens the store and builds the app, and the other methods
   static async create(service: string, events: readonly EventDefinition[], options: ServiceOptions = {}): Promise<ServiceKit> {
     const metrics = new ServiceMetrics(service);
     const streamer = new EventStreamer();
@@ -100,8 +104,8 @@ export class ServiceKit {
     for (const subscription of this.subscriptions) await subscription.start();
   }
 
+  // #endelide
   /** Not ready → no new requests (in-flight ones finish) → closers → subscriptions stopped → store closed. */
-  // #region close
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.health.markShuttingDown();
@@ -112,10 +116,12 @@ export class ServiceKit {
     })();
     return this.#closing;
   }
-  // #endregion
+  // #elide … running()
 
   /** The handle `createXxxService()` returns. */
   running(): RunningService {
     return { app: this.app, store: this.store, close: () => this.close() };
   }
+  // #endelide
 }
+// #endregion

@@ -1,6 +1,8 @@
+// #region imports
 import { z } from 'zod';
 import { defineEvent } from '../shared/eventuali.js';
 import { UniqueValueClaimed, UniqueValueReleased } from './unique-claim.js';
+// #endregion
 
 /** The user service's events (the guide's, field names in camelCase as stored JSON). */
 

@@ -1,3 +1,4 @@
+// #region imports
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -7,7 +8,9 @@ import { NotFoundError } from '../shared/domain-error.js';
 import { IdParams, StorableString, Text, parseInput } from '../shared/validation.js';
 import { claimValue, normalizedValue, releaseValue, transactionWithRetry } from './unique-claim.js';
 import { User } from './user.js';
+// #endregion
 
+// #region register-body
 const Name = Text(100).nullish();
 
 const RegisterBody = z.object({
@@ -16,8 +19,11 @@ const RegisterBody = z.object({
   first_name: Name,
   last_name: Name,
 });
+// #endregion
 
+// #region change-email-body
 const ChangeEmailBody = z.object({ new_email: z.email().max(254) });
+// #endregion
 
 const ProfileBody = z
   .object({
@@ -30,6 +36,7 @@ const ProfileBody = z
 const ActivateBody = z.object({ activated_by: Text().optional(), reason: Text(500).optional() }).optional();
 const DeactivateBody = z.object({ deactivated_by: Text().optional(), reason: Text(500).optional() }).optional();
 
+// #region user-response
 /** The guide's UserResponse. */
 export function userResponse(user: User) {
   return {
@@ -44,9 +51,12 @@ export function userResponse(user: User) {
     version: user.version,
   };
 }
+// #endregion
 
+// #region routes-head
 /** `POST /users`, `GET /users/:id`, `PUT /users/:id/email`, `PUT /users/:id/profile`, `POST /users/:id/(de)activate`. */
 export function registerUserRoutes(app: FastifyInstance, store: EventStore): void {
+// #endregion
   // #region register-user
   app.post('/users', async (request, reply) => {
     const body = parseInput(RegisterBody, request.body, 'body');
@@ -64,6 +74,8 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     return reply.status(201).send(userResponse(user));
   });
   // #endregion
+// #region routes-end
+  // #elide … the other routes
 
   app.get('/users/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'params');
@@ -119,4 +131,8 @@ export function registerUserRoutes(app: FastifyInstance, store: EventStore): voi
     );
     return userResponse(user);
   });
+  // #endelide
+// #region routes-close
 }
+// #endregion
+// #endregion

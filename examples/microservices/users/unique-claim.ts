@@ -1,7 +1,9 @@
+// #region imports
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Aggregate, defineEvent, isEventualiError, type EventMetadata, type EventOf, type EventStore, type Transaction } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
+// #endregion
 
 /**
  * "No two users share a username or an email" is a rule over the set of all users, which no single
@@ -10,8 +12,6 @@ import { DomainRuleError } from '../shared/domain-error.js';
  * expected-version check turns a second writer into a ConcurrencyError. Nothing else (no unique
  * index, no lock) is needed, on SQLite and PostgreSQL alike.
  */
-
-export type ClaimKind = 'username' | 'email';
 
 // #region claim-events
 export const UniqueValueClaimed = defineEvent(
@@ -24,6 +24,9 @@ export const UniqueValueReleased = defineEvent(
   z.object({ kind: z.enum(['username', 'email']), value: z.string(), userId: z.string() }),
 );
 // #endregion
+
+// #region claim-model
+export type ClaimKind = 'username' | 'email';
 
 /** The form two values must share to count as the same: `Bob` and `bob`, `Bob@Example.com` and `bob@example.com`. */
 export function normalizedValue(kind: ClaimKind, value: string): string {
@@ -61,6 +64,7 @@ export class UniqueClaim extends Aggregate {
     this.owner = null;
   }
 }
+// #endregion
 
 // #region claims
 /**

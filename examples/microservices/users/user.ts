@@ -1,3 +1,4 @@
+// #region user-rules
 import { Aggregate, type EventMetadata, type EventOf } from '../shared/eventuali.js';
 import { DomainRuleError } from '../shared/domain-error.js';
 import {
@@ -15,11 +16,13 @@ export interface Registration {
   lastName?: string | undefined;
 }
 
+// #elide … the ProfileChanges type
 export interface ProfileChanges {
   firstName?: string | undefined;
   lastName?: string | undefined;
   phone?: string | undefined;
 }
+// #endelide
 
 /** A user account: registered (and active), email and profile changes, deactivation and reactivation. */
 export class User extends Aggregate {
@@ -35,7 +38,6 @@ export class User extends Aggregate {
   activationDate: Date | null = null;
   deactivationDate: Date | null = null;
 
-  // #region user-rules
   register(registration: Registration, metadata: EventMetadata = {}): void {
     if (!this.isNew()) throw new DomainRuleError('User already registered', 'already_registered');
     this.apply(UserRegistered.create(registration, { metadata }));
@@ -46,7 +48,7 @@ export class User extends Aggregate {
     if (newEmail === this.email) throw new DomainRuleError('New email same as current', 'email_unchanged');
     this.apply(UserEmailChanged.create({ oldEmail: this.email, newEmail }, { metadata }));
   }
-  // #endregion
+  // #elide … the other commands and the apply<Event> methods
 
   activate(activatedBy: string, reason = 'Account activated', metadata: EventMetadata = {}): void {
     if (this.isActive) throw new DomainRuleError('User already active', 'already_active');
@@ -91,5 +93,7 @@ export class User extends Aggregate {
     if (event.data.lastName !== undefined) this.lastName = event.data.lastName;
     if (event.data.phone !== undefined) this.phone = event.data.phone;
   }
+  // #endelide
 }
+// #endregion
 

@@ -1,19 +1,12 @@
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
-import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../append-rules.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
+import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../sql/append-rules.js';
 import { AsyncLock } from '../async-lock.js';
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { MemoryLog, type StagedLog } from './memory-log.js';
-import { MemorySubscriptions } from './memory-subscriptions.js';
+import { MemorySubscriptions } from './memory-coordination.js';
 
 /**
  * The reference adapter: no I/O, the same contract as the SQL adapters. What users' unit tests

@@ -1,4 +1,4 @@
-import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../adapter.js';
+import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 
 type Unpositioned = Omit<EventRecord, 'globalPosition'>;
 

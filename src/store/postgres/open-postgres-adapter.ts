@@ -1,13 +1,19 @@
 import { InvalidArgumentError, MissingDriverError } from '../../core/errors.js';
-import { checkIdentifier, checkPositiveInteger, type PostgresStoreOptions } from '../../core/store-options.js';
-import { DEFAULT_SCHEMA, PostgresAdapter } from './postgres-adapter.js';
-import { classifyPostgresError } from './postgres-errors.js';
-import type { PostgresPoolConstructor } from './postgres-types.js';
+import { checkIdentifier, checkPositiveInteger } from '../../core/checks.js';
+import type { PostgresStoreOptions } from './postgres-options.js';
+import { DEFAULT_SCHEMA, migrateSchema, PostgresAdapter, type PostgresAdapterInit } from './postgres-adapter.js';
+import { classifyPostgresError, connectionFailure } from './postgres-errors.js';
+import type { PostgresClientConstructor, PostgresPoolConstructor } from './postgres-types.js';
 
 const DEFAULT_POOL_SIZE = 10;
 
-async function loadDriver(): Promise<PostgresPoolConstructor> {
-  let module: { Pool?: PostgresPoolConstructor; default?: { Pool?: PostgresPoolConstructor } };
+interface Driver {
+  Pool: PostgresPoolConstructor;
+  Client: PostgresClientConstructor;
+}
+
+async function loadDriver(): Promise<Driver> {
+  let module: Partial<Driver> & { default?: Partial<Driver> };
   try {
     module = await import('pg');
   } catch (error) {
@@ -16,8 +22,27 @@ async function loadDriver(): Promise<PostgresPoolConstructor> {
     throw error;
   }
   const Pool = module.Pool ?? module.default?.Pool;
-  if (!Pool) throw new MissingDriverError('pg');
-  return Pool;
+  const Client = module.Client ?? module.default?.Client;
+  if (!Pool || !Client) throw new MissingDriverError('pg');
+  return { Pool, Client };
+}
+
+/**
+ * Connects once with a client of its own, so that whatever stops a connection (no server, unknown
+ * host, authentication, TLS) is a ConnectionError saying what to fix. Ended either way: pg's pool
+ * leaves the socket of a connection that failed on the client's side (a missing password) open
+ * until the server's authentication_timeout.
+ */
+async function checkConnection(Client: PostgresClientConstructor, connectionString: string, secret: string | undefined): Promise<void> {
+  const client = new Client({ connectionString });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw connectionFailure(error, secret);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** The URL's password, to keep it out of error messages. */
@@ -40,7 +65,8 @@ function passwordOf(connectionString: string): string | undefined {
 /**
  * Opens a pool of `poolSize` connections (default 10) from a `postgresql://` URL and the adapter
  * over it, creating the schema's tables (or applying the migrations they lack). `close()` ends the
- * pool. Failures to connect throw `ConnectionError`, whose message never holds the password.
+ * pool. Failures to connect or authenticate throw `ConnectionError`, whose message says what to fix
+ * and never holds the password.
  *
  * @example
  * const adapter = await openPostgresAdapter('postgresql://app:secret@localhost:5432/app', { schema: 'orders' });
@@ -52,16 +78,18 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   checkPositiveInteger('poolSize', poolSize);
   const secret = passwordOf(connectionString);
-  const Pool = await loadDriver();
+  const { Pool, Client } = await loadDriver();
+  await checkConnection(Client, connectionString, secret);
   const pool = new Pool({ connectionString, max: poolSize });
   // An idle connection the server closes (a restart, pg_terminate_backend, a proxy's timeout)
   // emits 'error' on the pool, which would crash the process unheard. The pool has already
   // dropped that connection and opens a new one when needed.
   const warn = options.onWarning;
   pool.on('error', (error) => warn?.('an idle PostgreSQL connection failed', classifyPostgresError(error, secret)));
-  const adapter = new PostgresAdapter({ pool, schema, ownsPool: true, secret, onWarning: warn });
+  const init: PostgresAdapterInit = { pool, schema, ownsPool: true, secret, onWarning: warn };
+  const adapter = new PostgresAdapter(init);
   try {
-    await adapter.migrate();
+    await migrateSchema(init);
   } catch (error) {
     await adapter.close().catch(() => undefined);
     throw error;

@@ -1,23 +1,16 @@
 import { StoreClosedError } from '../../core/errors.js';
 import { InFlightCalls } from '../../core/in-flight-calls.js';
-import { checkIdentifier } from '../../core/store-options.js';
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
-import * as subscriptions from './postgres-subscriptions.js';
+import { checkIdentifier } from '../../core/checks.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
+import { coordinationStatements, PostgresCoordination, type CoordinationStatements } from './postgres-coordination.js';
+import { SqlAdapter } from '../sql/sql-adapter.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
 import { HeldConnection } from './held-connection.js';
-import { migrate, STREAM_VERSION_CONSTRAINT } from './migrations.js';
-import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postgres-append.js';
-import { classifyPostgresError, isUniqueViolation, violatedConstraint } from './postgres-errors.js';
+import { migrate } from './migrations.js';
+import { appendToStream } from './postgres-append.js';
+import { classifyPostgresError } from './postgres-errors.js';
 import { globalPosition, readAll, readStream, streamInfo } from './postgres-read.js';
 import { PostgresSession } from './postgres-session.js';
 import { loadSnapshot, saveSnapshot } from './postgres-snapshots.js';
@@ -44,9 +37,6 @@ export interface PostgresAdapterInit {
 
 export const DEFAULT_SCHEMA = 'eventuali';
 
-/** An append with expected version 'any' that loses the race for the next version tries again, this many times in all. */
-const ANY_ATTEMPTS = 10;
-
 /** A connection's error is the call's to report: see the constructor. */
 const ignoreError = (): void => undefined;
 
@@ -63,13 +53,14 @@ const ignoreError = (): void => undefined;
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * const store = new EventStore(await createPostgresAdapter(pool, { schema: 'orders' }));
  */
-export class PostgresAdapter implements StorageAdapter {
+export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities = { concurrentWriters: true, listenNotify: true, persistent: true };
   /** The schema holding the store's tables. */
   readonly schema: string;
   readonly #pool: PostgresPool;
   readonly #statements: PostgresStatements;
-  readonly #subscriptions: subscriptions.SubscriptionStatements;
+  readonly #coordinationStatements: CoordinationStatements;
+  protected readonly coordination: PostgresCoordination;
   readonly #wakeups: PostgresWakeups;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
@@ -78,8 +69,9 @@ export class PostgresAdapter implements StorageAdapter {
   readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
 
-  /** @internal build it with `createPostgresAdapter` or `openPostgresAdapter`, which create the schema. */
+  /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
+    super();
     checkIdentifier('schema', init.schema);
     this.schema = init.schema;
     this.#pool = init.pool;
@@ -92,7 +84,8 @@ export class PostgresAdapter implements StorageAdapter {
     // fails (CONNECTION), and the pool drops the connection when it comes back.
     init.pool.on('connect', (client) => client.on('error', ignoreError));
     this.#statements = prepareStatements(init.schema);
-    this.#subscriptions = subscriptions.subscriptionStatements(init.schema);
+    this.#coordinationStatements = coordinationStatements(init.schema);
+    this.coordination = new PostgresCoordination(init.pool, this.#coordinationStatements);
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }
@@ -102,37 +95,8 @@ export class PostgresAdapter implements StorageAdapter {
     return this.#pool;
   }
 
-  /** @internal creates the schema's tables, or applies the migrations they lack. */
-  migrate(): Promise<void> {
-    return this.#call(() => migrate(this.#pool, this.schema));
-  }
-
   append(batch: AppendBatch): Promise<EventRecord[]> {
-    return this.#calls.run(() => this.#append(batch));
-  }
-
-  async #append(batch: AppendBatch): Promise<EventRecord[]> {
-    const pool = this.#pool;
-    const statements = this.#statements;
-    try {
-      if (batch.events.length === 0) return await checkEmptyAppend(pool, statements, batch);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const records = await tryAppend(pool, statements, batch);
-          if (records) return records;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          // 'any' lost the next version to a concurrent writer: the statement is atomic, so run it again.
-          if (batch.expectedVersion === 'any' && violatedConstraint(error) === STREAM_VERSION_CONSTRAINT && attempt < ANY_ATTEMPTS) {
-            continue;
-          }
-        }
-        // Outside a transaction the pool's other connections see what the winner committed.
-        return resolveRejection(batch, await diagnose(pool, statements, batch));
-      }
-    } catch (error) {
-      throw this.#classify(error);
-    }
+    return this.#call(() => appendToStream(this.#pool, this.#statements, batch));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
@@ -162,7 +126,7 @@ export class PostgresAdapter implements StorageAdapter {
 
   async #transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
-    const session = new PostgresSession(held.client, this.#statements, this.#subscriptions, this.#classify);
+    const session = new PostgresSession(held.client, this.#statements, this.#coordinationStatements, this.#classify);
     let destroy = false;
     try {
       await session.begin().catch(this.#reject);
@@ -199,42 +163,6 @@ export class PostgresAdapter implements StorageAdapter {
     return this.#call(() => saveSnapshot(this.#pool, this.#statements, snapshot));
   }
 
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#call(() => subscriptions.acquireLease(this.#pool, this.#subscriptions, name, owner, ttlMs));
-  }
-
-  leaseHolder(name: string): Promise<string | null> {
-    return this.#call(() => subscriptions.leaseHolder(this.#pool, this.#subscriptions, name));
-  }
-
-  releaseLease(name: string, owner: string): Promise<void> {
-    return this.#call(() => subscriptions.releaseLease(this.#pool, this.#subscriptions, name, owner));
-  }
-
-  loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
-    return this.#call(() => subscriptions.loadCheckpoint(this.#pool, this.#subscriptions, subscriptionId));
-  }
-
-  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
-    return this.#call(() => subscriptions.saveCheckpoint(this.#pool, this.#subscriptions, subscriptionId, position, fence));
-  }
-
-  addDeadLetter(record: DeadLetterRecord): Promise<void> {
-    return this.#call(() => subscriptions.addDeadLetter(this.#pool, this.#subscriptions, record));
-  }
-
-  listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
-    return this.#call(() => subscriptions.listDeadLetters(this.#pool, this.#subscriptions, subscriptionId));
-  }
-
-  deleteDeadLetter(id: string): Promise<void> {
-    return this.#call(() => subscriptions.deleteDeadLetter(this.#pool, this.#subscriptions, id));
-  }
-
-  readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
-    return this.#call(() => subscriptions.readEvents(this.#pool, this.#subscriptions, eventIds));
-  }
-
   /** Sends a NOTIFY after commits (coalesced, outside the append transaction). */
   notifyCommitted(): void {
     if (!this.#calls.closed) this.#wakeups.notify();
@@ -259,9 +187,19 @@ export class PostgresAdapter implements StorageAdapter {
     return this.#closing;
   }
 
+  protected call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#call(fn);
+  }
+
   /** Runs a call in flight, its driver errors classified. */
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#calls.run(() => fn().catch(this.#reject));
+  #call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#calls.run(async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw this.#classify(error);
+      }
+    });
   }
 
   readonly #reject = (error: unknown): never => {
@@ -281,13 +219,23 @@ export class PostgresAdapter implements StorageAdapter {
  * const store = new EventStore(await createPostgresAdapter(pool));
  */
 export async function createPostgresAdapter(pool: PostgresPool, options: PostgresAdapterOptions = {}): Promise<PostgresAdapter> {
-  const adapter = new PostgresAdapter({
+  const init: PostgresAdapterInit = {
     pool,
     schema: options.schema ?? DEFAULT_SCHEMA,
     ownsPool: false,
     secret: undefined,
     onWarning: options.onWarning,
-  });
-  await adapter.migrate();
+  };
+  const adapter = new PostgresAdapter(init);
+  await migrateSchema(init);
   return adapter;
+}
+
+/** Creates the schema's tables, or applies the migrations they lack; a failure is classified as the adapter's calls are. */
+export async function migrateSchema(init: PostgresAdapterInit): Promise<void> {
+  try {
+    await migrate(init.pool, init.schema);
+  } catch (error) {
+    throw classifyPostgresError(error, init.secret);
+  }
 }

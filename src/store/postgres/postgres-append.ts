@@ -1,7 +1,9 @@
 import { ConcurrencyError } from '../../core/errors.js';
-import type { AppendBatch, EventRecord } from '../adapter.js';
-import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../append-rules.js';
+import type { AppendBatch, EventRecord } from '../event-log.js';
+import { checkAggregateType, resolveRejectedAppend, storedRecord, versionMatches } from '../sql/append-rules.js';
 import { toEventRecord, type EventRow } from '../sql/event-row.js';
+import { STREAM_VERSION_CONSTRAINT } from './migrations.js';
+import { isUniqueViolation, violatedConstraint } from './postgres-errors.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
@@ -23,12 +25,44 @@ export interface Rejection {
   existing: EventRecord[];
 }
 
+/** An append with expected version 'any' that loses the race for the next version tries again, this many times in all. */
+const ANY_ATTEMPTS = 10;
+
+/**
+ * The PostgreSQL append, on the pool or in a transaction: one round trip when it goes through; an
+ * empty batch only checks the stream. When it does not go through, the stored state says why
+ * (`resolveRejection`: an idempotent retry, a conflict, a duplicate id). A unique violation means a
+ * concurrent writer won the race: on the pool, an `'any'` append runs again (the statement is
+ * atomic); in a transaction, which the violation aborted, `lostRace` says what to throw.
+ */
+export async function appendToStream(
+  db: PostgresQueryable,
+  statements: PostgresStatements,
+  batch: AppendBatch,
+  lostRace?: (violation: unknown) => Promise<unknown>,
+): Promise<EventRecord[]> {
+  if (batch.events.length === 0) return checkEmptyAppend(db, statements, batch);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const records = await tryAppend(db, statements, batch);
+      if (records) return records;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (lostRace) throw await lostRace(error);
+      if (batch.expectedVersion === 'any' && violatedConstraint(error) === STREAM_VERSION_CONSTRAINT && attempt < ANY_ATTEMPTS) continue;
+    }
+    // Nothing inserted: the diagnosis sees what the winner committed (on the pool) or this
+    // transaction's own writes (in a transaction still intact).
+    return resolveRejection(batch, await diagnose(db, statements, batch));
+  }
+}
+
 /**
  * Runs the append statement (one round trip). Returns the stored records, or `null` when the
  * stream's type or version, or an event id already stored, made it insert nothing (no sequence
  * value drawn). Throws the driver's unique violation when a concurrent writer won the race.
  */
-export async function tryAppend(db: PostgresQueryable, statements: PostgresStatements, batch: AppendBatch): Promise<EventRecord[] | null> {
+async function tryAppend(db: PostgresQueryable, statements: PostgresStatements, batch: AppendBatch): Promise<EventRecord[] | null> {
   const one = batch.events.length === 1;
   const statement = one ? statements.appendOne : statements.appendMany;
   const { rows } = await db.query<InsertedRow>({
@@ -123,7 +157,7 @@ export function resolveRejection(batch: AppendBatch, rejection: Rejection): Even
 }
 
 /** An empty batch writes nothing but still checks the stream's type and version, as the memory adapter does. */
-export async function checkEmptyAppend(db: PostgresQueryable, statements: PostgresStatements, batch: AppendBatch): Promise<EventRecord[]> {
+async function checkEmptyAppend(db: PostgresQueryable, statements: PostgresStatements, batch: AppendBatch): Promise<EventRecord[]> {
   const { current, storedType } = await diagnose(db, statements, batch);
   checkAggregateType(batch, storedType);
   if (!versionMatches(batch.expectedVersion, current)) throw new ConcurrencyError(batch.aggregateId, batch.expectedVersion, current);

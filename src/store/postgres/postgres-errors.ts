@@ -42,12 +42,50 @@ const SERVER_CODES = new Set([
 const DRIVER_MESSAGES =
   /Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
 
+// ...and a failed password handshake (SCRAM, or a password of the wrong type) or TLS negotiation.
+const HANDSHAKE_MESSAGES = /^SASL: |^Password must be a string|does not support SSL connections/;
+
+/** What to fix, for the failures whose own message does not say it. */
+function remedy(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (/client password must be a (non-empty )?string|^Password must be a string/.test(message)) {
+    return 'the URL has no password and the server asks for one: put it in the URL (postgresql://user:password@host:port/database)';
+  }
+  if (message.startsWith('SASL: ')) return 'password authentication failed: check the user and password in the URL';
+  switch (postgresCode(error)) {
+    case 'ECONNREFUSED':
+      return 'nothing accepts connections there: is the server running, and are the host and port in the URL right?';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name in the URL does not resolve';
+    case '28P01':
+      return 'check the user and password in the URL';
+    case '28000':
+      return 'the server does not let this user connect from here: check the user in the URL and the server\'s pg_hba.conf';
+    case '3D000':
+      return 'create the database, or fix its name in the URL';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A `ConnectionError` for a failure to connect, authenticate or keep a connection: the driver's
+ * message (without `secret`), what to fix when known, the driver's error as `cause`.
+ */
+export function connectionFailure(error: unknown, secret?: string): ConnectionError {
+  const detail = error instanceof Error ? redact(error.message, secret) : 'unknown error';
+  const code = postgresCode(error);
+  const fix = remedy(error);
+  return new ConnectionError(`PostgreSQL connection failed${code ? ` (${code})` : ''}: ${detail}${fix ? `; ${fix}` : ''}`, { cause: error });
+}
+
 /** True when the error means the database could not be reached or dropped the connection. */
 export function isConnectionFailure(error: unknown): boolean {
   const code = postgresCode(error);
   if (code !== undefined && (SOCKET_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) return true;
   if (error instanceof AggregateError) return error.errors.some(isConnectionFailure);
-  return error instanceof Error && DRIVER_MESSAGES.test(error.message);
+  return error instanceof Error && (DRIVER_MESSAGES.test(error.message) || HANDSHAKE_MESSAGES.test(error.message));
 }
 
 /**
@@ -56,11 +94,7 @@ export function isConnectionFailure(error: unknown): boolean {
  */
 export function classifyPostgresError(error: unknown, secret?: string): unknown {
   if (isEventualiError(error)) return error;
-  if (isConnectionFailure(error)) {
-    const detail = error instanceof Error ? redact(error.message, secret) : 'unknown error';
-    const code = postgresCode(error);
-    return new ConnectionError(`PostgreSQL connection failed${code ? ` (${code})` : ''}: ${detail}`, { cause: error });
-  }
+  if (isConnectionFailure(error)) return connectionFailure(error, secret);
   const code = postgresCode(error);
   // jsonb refuses text that is not JSON, and the \u0000 escape (it cannot store NUL characters).
   if (code === '22P05' || (code === '22P02' && error instanceof Error && /json/i.test(error.message))) {

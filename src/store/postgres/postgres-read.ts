@@ -1,5 +1,5 @@
 import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
-import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../adapter.js';
+import type { EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import { tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';

@@ -1,9 +1,9 @@
 import { ConcurrencyError, ConnectionError, InvalidArgumentError } from '../../core/errors.js';
-import type { AppendBatch, EventRecord, ReadStreamQuery, TransactionSession } from '../adapter.js';
-import type { LeaseFence } from '../subscription-storage.js';
-import { saveCheckpoint, type SubscriptionStatements } from './postgres-subscriptions.js';
-import { checkEmptyAppend, diagnose, resolveRejection, tryAppend } from './postgres-append.js';
-import { isUniqueViolation } from './postgres-errors.js';
+import type { AppendBatch, EventRecord, ReadStreamQuery } from '../event-log.js';
+import type { TransactionSession } from '../adapter.js';
+import type { LeaseFence } from '../coordination.js';
+import { PostgresCoordination, type CoordinationStatements } from './postgres-coordination.js';
+import { appendToStream, diagnose, resolveRejection } from './postgres-append.js';
 import { readStream, streamInfo } from './postgres-read.js';
 import type { PostgresStatements } from './postgres-statements.js';
 import type { PostgresPoolClient, PostgresQueryable, PostgresQueryConfig, PostgresQueryResult } from './postgres-types.js';
@@ -23,14 +23,16 @@ export class PostgresSession implements TransactionSession {
   #ended = false;
   /** The connection as the shared read/append functions see it: failures are remembered. */
   readonly #db: PostgresQueryable;
+  readonly #coordination: PostgresCoordination;
 
   constructor(
     readonly client: PostgresPoolClient,
     private readonly statements: PostgresStatements,
-    private readonly subscriptions: SubscriptionStatements,
+    coordination: CoordinationStatements,
     private readonly classify: (error: unknown) => unknown,
   ) {
     this.#db = { query: <Row>(config: PostgresQueryConfig) => this.#query<Row>(config) };
+    this.#coordination = new PostgresCoordination(this.#db, coordination);
   }
 
   /** The error that aborted the transaction, if one did. */
@@ -39,18 +41,7 @@ export class PostgresSession implements TransactionSession {
   }
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
-    return this.#run(async () => {
-      if (batch.events.length === 0) return checkEmptyAppend(this.#db, this.statements, batch);
-      let records: EventRecord[] | null;
-      try {
-        records = await tryAppend(this.#db, this.statements, batch);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        throw await this.#lostRace(batch, error);
-      }
-      // Nothing inserted and the transaction intact: the diagnosis sees this transaction's own writes.
-      return records ?? resolveRejection(batch, await diagnose(this.#db, this.statements, batch));
-    });
+    return this.#run(() => appendToStream(this.#db, this.statements, batch, (violation) => this.#lostRace(batch, violation)));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
@@ -66,7 +57,7 @@ export class PostgresSession implements TransactionSession {
     this.#run(async () => (await this.#db.query<Row>({ text: sql, values: [...params] })).rows);
 
   saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
-    return this.#run(() => saveCheckpoint(this.#db, this.subscriptions, subscriptionId, position, fence));
+    return this.#run(() => this.#coordination.saveCheckpoint(subscriptionId, position, fence));
   }
 
   /** @internal */

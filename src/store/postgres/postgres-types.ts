@@ -54,3 +54,12 @@ export interface PostgresPoolConfig {
 }
 
 export type PostgresPoolConstructor = new (config: PostgresPoolConfig) => PostgresPool;
+
+/** A `pg.Client`, as far as checking that a URL connects. */
+export interface PostgresClient {
+  connect(): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export type PostgresClientConstructor = new (config: { connectionString: string }) => PostgresClient;

@@ -1,4 +1,4 @@
-import type { EventRecord } from '../adapter.js';
+import type { EventRecord } from '../event-log.js';
 
 /** The columns both SQL adapters select, in this order, named as in `EventRow`. */
 export const EVENT_COLUMNS =

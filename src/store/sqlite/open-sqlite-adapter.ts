@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConnectionError, MissingDriverError } from '../../core/errors.js';
-import type { SqliteStoreOptions } from '../../core/store-options.js';
+import type { SqliteStoreOptions } from './sqlite-options.js';
 import { SqliteAdapter } from './sqlite-adapter.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor } from './sqlite-types.js';

@@ -1,25 +1,19 @@
 import { StoreClosedError } from '../../core/errors.js';
-import { MAX_AGGREGATE_VERSION } from '../../core/limits.js';
-import type {
-  AdapterCapabilities,
-  AppendBatch,
-  EventRecord,
-  ReadAllQuery,
-  ReadStreamQuery,
-  SnapshotRecord,
-  StorageAdapter,
-  TransactionSession,
-} from '../adapter.js';
+import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
+import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { SnapshotRecord } from '../snapshots.js';
 import { AsyncLock } from '../async-lock.js';
-import { tuplesToEventRecords } from '../sql/event-row.js';
 import { migrate } from './migrations.js';
 import { appendWith, insertBatch } from './sqlite-append.js';
 import { isBusy, retryWhileBusy, SYNC_BUSY_SLICE_MS } from './busy-wait.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
-import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
-import { SqliteSubscriptions } from './sqlite-subscriptions.js';
-import type { DeadLetterRecord, LeaseFence } from '../subscription-storage.js';
+import type { SqliteDatabase, SqliteTransactionFn } from './sqlite-types.js';
+import { SqliteCoordination } from './sqlite-coordination.js';
+import { guard, SqliteSession, type PreparedQueries } from './sqlite-session.js';
+import { SqlAdapter } from '../sql/sql-adapter.js';
+import { globalPosition, readAll, readStream, streamInfo } from './sqlite-read.js';
+import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -44,26 +38,27 @@ export interface SqliteAdapterOptions {
  * import { createSqliteAdapter } from 'eventuali/sqlite';
  * const store = new EventStore(createSqliteAdapter(new Database('events.db')));
  */
-export class SqliteAdapter implements StorageAdapter {
+export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
   readonly #appendTx: SqliteTransactionFn<[AppendBatch], EventRecord[]>;
   readonly #closeDatabase: boolean;
-  readonly #subscriptions: SqliteSubscriptions;
-  readonly #queries = new Map<string, SqliteStatement<Record<string, unknown>>>();
+  protected readonly coordination: SqliteCoordination;
+  readonly #queries: PreparedQueries = new Map();
   readonly #busyTimeoutMs: number;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
+    super();
     this.#db = db;
     this.#closeDatabase = options.closeDatabase ?? false;
     this.capabilities = { concurrentWriters: false, listenNotify: false, persistent: !db.memory };
     try {
       migrate(db);
       this.#statements = prepareStatements(db);
-      this.#subscriptions = new SqliteSubscriptions(db);
+      this.coordination = new SqliteCoordination(db, this.#statements.eventsByIds);
     } catch (error) {
       throw classifySqliteError(error);
     }
@@ -83,33 +78,19 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
-    return this.#run(() => this.#readStream(aggregateId, query));
+    return this.#run(() => readStream(this.#statements, aggregateId, query));
   }
 
   streamInfo(aggregateId: string): Promise<{ version: number; aggregateType: string } | null> {
-    return this.#run(() => this.#streamInfo(aggregateId));
+    return this.#run(() => streamInfo(this.#statements, aggregateId));
   }
 
   readAll(query: ReadAllQuery): Promise<EventRecord[]> {
-    return this.#run(() => {
-      const s = this.#statements;
-      const after = query.after;
-      const eventTypes = query.eventTypes && JSON.stringify(query.eventTypes);
-      const aggregateTypes = query.aggregateTypes && JSON.stringify(query.aggregateTypes);
-      const rows =
-        eventTypes && aggregateTypes
-          ? s.readAllByBoth.all(after, eventTypes, aggregateTypes, query.limit)
-          : eventTypes
-            ? s.readAllByEventType.all(after, eventTypes, query.limit)
-            : aggregateTypes
-              ? s.readAllByAggregateType.all(after, aggregateTypes, query.limit)
-              : s.readAll.all(after, query.limit);
-      return tuplesToEventRecords(rows);
-    });
+    return this.#run(() => readAll(this.#statements, query));
   }
 
   globalPosition(): Promise<bigint> {
-    return this.#run(() => BigInt(this.#statements.lastPosition.get()?.position ?? 0));
+    return this.#run(() => globalPosition(this.#statements));
   }
 
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
@@ -117,20 +98,10 @@ export class SqliteAdapter implements StorageAdapter {
     return this.#lock.run(async () => {
       const s = this.#statements;
       await this.#attempt(() => s.begin.run());
-      // Inside the transaction each append is its own savepoint (better-sqlite3 nests), so a
-      // rejected batch leaves the transaction's earlier writes in place.
-      const session: TransactionSession = {
-        append: async (batch) => this.#guard(() => appendWith(s, batch, (b) => this.#appendTx(b))),
-        readStream: async (aggregateId, query) => this.#guard(() => this.#readStream(aggregateId, query)),
-        streamInfo: async (aggregateId) => this.#guard(() => this.#streamInfo(aggregateId)),
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => this.#guard(() => this.#query(sql, params) as Row[]),
-        client: this.#db,
-        saveCheckpoint: async (subscriptionId, position, fence) =>
-          this.#guard(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence)),
-      };
+      const session = new SqliteSession(this.#db, s, this.#appendTx, this.coordination, this.#queries);
       try {
         const result = await fn(session);
-        this.#guard(() => s.commit.run());
+        guard(() => s.commit.run());
         return result;
       } catch (error) {
         if (this.#db.inTransaction) s.rollback.run();
@@ -140,66 +111,11 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   loadSnapshot(aggregateId: string, snapshotVersion: number): Promise<SnapshotRecord | null> {
-    return this.#run(() => {
-      const row = this.#statements.loadSnapshot.get(aggregateId, snapshotVersion);
-      return row
-        ? {
-            aggregateId: row.aggregate_id,
-            aggregateType: row.aggregate_type,
-            aggregateVersion: row.aggregate_version,
-            snapshotVersion: row.snapshot_version,
-            state: row.state,
-          }
-        : null;
-    });
+    return this.#run(() => loadSnapshot(this.#statements, aggregateId, snapshotVersion));
   }
 
   saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
-    return this.#run(() => {
-      this.#statements.saveSnapshot.run(
-        snapshot.aggregateId,
-        snapshot.snapshotVersion,
-        snapshot.aggregateVersion,
-        snapshot.aggregateType,
-        snapshot.state,
-      );
-    });
-  }
-
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#run(() => this.#subscriptions.acquireLease(name, owner, ttlMs));
-  }
-
-  leaseHolder(name: string): Promise<string | null> {
-    return this.#run(() => this.#subscriptions.leaseHolder(name));
-  }
-
-  releaseLease(name: string, owner: string): Promise<void> {
-    return this.#run(() => this.#subscriptions.releaseLease(name, owner));
-  }
-
-  loadCheckpoint(subscriptionId: string): Promise<bigint | null> {
-    return this.#run(() => this.#subscriptions.loadCheckpoint(subscriptionId));
-  }
-
-  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
-    return this.#run(() => this.#subscriptions.saveCheckpoint(subscriptionId, position, fence));
-  }
-
-  addDeadLetter(record: DeadLetterRecord): Promise<void> {
-    return this.#run(() => this.#subscriptions.addDeadLetter(record));
-  }
-
-  listDeadLetters(subscriptionId: string): Promise<DeadLetterRecord[]> {
-    return this.#run(() => this.#subscriptions.listDeadLetters(subscriptionId));
-  }
-
-  deleteDeadLetter(id: string): Promise<void> {
-    return this.#run(() => this.#subscriptions.deleteDeadLetter(id));
-  }
-
-  readEvents(eventIds: readonly string[]): Promise<EventRecord[]> {
-    return this.#run(() => tuplesToEventRecords(this.#statements.eventsByIds.all(JSON.stringify(eventIds))));
+    return this.#run(() => saveSnapshot(this.#statements, snapshot));
   }
 
   async close(): Promise<void> {
@@ -211,27 +127,8 @@ export class SqliteAdapter implements StorageAdapter {
     });
   }
 
-  #readStream(aggregateId: string, query: ReadStreamQuery): EventRecord[] {
-    return tuplesToEventRecords(
-      this.#statements.readStream.all(aggregateId, query.fromVersion, query.toVersion ?? MAX_AGGREGATE_VERSION),
-    );
-  }
-
-  #query(sql: string, params: readonly unknown[]): Record<string, unknown>[] {
-    let statement = this.#queries.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare<Record<string, unknown>>(sql);
-      if (this.#queries.size > 200) this.#queries.clear();
-      this.#queries.set(sql, statement);
-    }
-    if (statement.reader) return statement.all(...params);
-    statement.run(...params);
-    return [];
-  }
-
-  #streamInfo(aggregateId: string): { version: number; aggregateType: string } | null {
-    const row = this.#statements.streamInfo.get(aggregateId);
-    return row ? { version: row.aggregate_version, aggregateType: row.aggregate_type } : null;
+  protected call<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#run(fn) as Promise<T>;
   }
 
   /** Runs a synchronous call under the lock. */
@@ -251,14 +148,6 @@ export class SqliteAdapter implements StorageAdapter {
     } catch (error) {
       if (!isBusy(error) || this.#busyTimeoutMs === 0) throw classifySqliteError(error);
       return retryWhileBusy(fn, this.#busyTimeoutMs).catch((final: unknown) => Promise.reject(classifySqliteError(final)));
-    }
-  }
-
-  #guard<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw classifySqliteError(error);
     }
   }
 }

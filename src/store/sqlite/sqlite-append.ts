@@ -1,5 +1,5 @@
-import type { AppendBatch, EventRecord } from '../adapter.js';
-import { checkAggregateType, firstVersion, resolveRejectedAppend, storedRecord, versionMatches } from '../append-rules.js';
+import type { AppendBatch, EventRecord } from '../event-log.js';
+import { checkAggregateType, firstVersion, resolveRejectedAppend, storedRecord, versionMatches } from '../sql/append-rules.js';
 import { tuplesToEventRecords } from '../sql/event-row.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteStatements } from './sqlite-statements.js';

@@ -1,4 +1,5 @@
 import { EVENT_COLUMNS, type EventTuple } from '../sql/event-row.js';
+import type { SnapshotRow } from '../sql/snapshot-row.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 
 /** Every statement the adapter runs, prepared once per connection. */
@@ -14,7 +15,7 @@ export interface SqliteStatements {
   readAllByAggregateType: SqliteStatement<EventTuple>;
   readAllByBoth: SqliteStatement<EventTuple>;
   lastPosition: SqliteStatement<{ position: number | null }>;
-  loadSnapshot: SqliteStatement<{ aggregate_id: string; aggregate_type: string; aggregate_version: number; snapshot_version: number; state: string }>;
+  loadSnapshot: SqliteStatement<SnapshotRow>;
   saveSnapshot: SqliteStatement;
   begin: SqliteStatement;
   commit: SqliteStatement;

@@ -1,6 +1,5 @@
-import type { EventRecord } from '../../store/adapter.js';
-import type { DurableSubscription } from './durable-subscription.js';
-import type { DeliveryOutcome } from './deliver.js';
+import type { EventRecord } from '../../store/event-log.js';
+import type { DeliveryContext, DeliveryOutcome } from './delivery-context.js';
 import { StopDelivery } from './subscription-errors.js';
 
 /**
@@ -8,12 +7,12 @@ import { StopDelivery } from './subscription-errors.js';
  * checkpoint, or coalesces it with the next batches' (see DurableSubscription). A handler that
  * returns without a promise is not awaited: the batch runs without a promise hop per event.
  */
-export async function deliverEachThenCheckpoint(records: readonly EventRecord[], subscription: DurableSubscription): Promise<bigint | null> {
+export async function deliverEachThenCheckpoint(records: readonly EventRecord[], ctx: DeliveryContext): Promise<void> {
   let last: bigint | null = null;
   try {
     for (const record of records) {
-      if (subscription.stopRequested) break;
-      let outcome = subscription.deliver(record);
+      if (ctx.isStopping()) break;
+      let outcome = ctx.deliver(record);
       if (outcome instanceof Promise) outcome = await outcome;
       if (outcome.kind === 'stopping') break;
       if (outcome.kind === 'stop') throw new StopDelivery(outcome.error);
@@ -21,9 +20,8 @@ export async function deliverEachThenCheckpoint(records: readonly EventRecord[],
     }
   } finally {
     // Whatever was handled before a stop or failure counts, so it is not delivered again.
-    if (last !== null) subscription.handled(last);
+    if (last !== null) ctx.handled(last);
   }
-  return last;
 }
 
 /**
@@ -32,15 +30,15 @@ export async function deliverEachThenCheckpoint(records: readonly EventRecord[],
  * handled (or parked) count as handled, so the checkpoint never passes an event that was not; a
  * stop (`onError: 'stop'`) or an error then ends the batch as it does for one event at a time.
  */
-export async function deliverConcurrently(records: readonly EventRecord[], subscription: DurableSubscription): Promise<bigint | null> {
+export async function deliverConcurrently(records: readonly EventRecord[], ctx: DeliveryContext): Promise<void> {
   const outcomes = new Array<DeliveryOutcome | undefined>(records.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < records.length && failure === undefined && !subscription.stopRequested) {
+    while (next < records.length && failure === undefined && !ctx.isStopping()) {
       const i = next++;
       try {
-        const outcome = await subscription.deliver(records[i] as EventRecord);
+        const outcome = await ctx.deliver(records[i] as EventRecord);
         outcomes[i] = outcome;
         if (outcome.kind === 'stop' || outcome.kind === 'stopping') return;
       } catch (error) {
@@ -48,7 +46,7 @@ export async function deliverConcurrently(records: readonly EventRecord[], subsc
       }
     }
   };
-  const workers = Math.min(subscription.options.concurrency, records.length);
+  const workers = Math.min(ctx.options.concurrency, records.length);
   await Promise.all(Array.from({ length: workers }, worker));
   let last: bigint | null = null;
   let stop: Error | undefined;
@@ -61,8 +59,7 @@ export async function deliverConcurrently(records: readonly EventRecord[], subsc
     }
     last = (records[i] as EventRecord).globalPosition;
   }
-  if (last !== null) subscription.handled(last);
+  if (last !== null) ctx.handled(last);
   if (failure !== undefined) throw failure.error;
   if (stop !== undefined) throw new StopDelivery(stop);
-  return last;
 }

@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Aggregate } from '../../core/aggregate.js';
+import { causedBy, stampMetadata } from '../../core/causation.js';
 import { isEventualiError } from '../../core/errors.js';
 import type { Event, EventMetadata } from '../../core/event.js';
-import type { EventRecord } from '../../store/adapter.js';
-import type { DeadLetterRecord } from '../../store/subscription-storage.js';
-import type { DurableSubscription } from './durable-subscription.js';
+import type { EventRecord } from '../../store/event-log.js';
+import type { DeadLetterRecord } from '../../store/coordination.js';
+import type { DeliveryContext, DeliveryOutcome, Invoke } from './delivery-context.js';
 import { RetryFromCheckpoint, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { HandlerContext } from './subscription-options.js';
-
-/** What became of one event. */
-export type DeliveryOutcome =
-  | { kind: 'handled' }
-  | { kind: 'dead-lettered'; record: DeadLetterRecord }
-  /** Gave up, and the subscription's `onError` is 'stop'. */
-  | { kind: 'stop'; error: Error }
-  /** Gave up, and parking was not asked for (a dead-letter replay). */
-  | { kind: 'failed'; error: Error }
-  /** stop() was called while the event waited for a retry: it is not handled. */
-  | { kind: 'stopping' };
 
 export interface DeliveryControl {
   attempts: number;
@@ -26,19 +16,6 @@ export interface DeliveryControl {
   park?: boolean;
   isStopping(): boolean;
   sleep(ms: number): Promise<void>;
-}
-
-/** Metadata for events caused by `event`: same correlation id, `event` as the cause. */
-export function causedBy(event: Event): EventMetadata {
-  const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.eventId;
-  return { correlationId, causationId: event.eventId };
-}
-
-/** Stamps correlation and causation ids on the aggregate's new events that have none. */
-export function stampMetadata(aggregate: Aggregate, metadata: EventMetadata): void {
-  for (const event of aggregate.getUncommittedEvents()) {
-    if (event.metadata.correlationId === undefined) event.metadata = { ...metadata, ...event.metadata };
-  }
 }
 
 /**
@@ -68,9 +45,6 @@ export function handlerContext(subscriptionId: string, event: Event, attempt: nu
   return new SubscriptionHandlerContext(subscriptionId, event, attempt, host);
 }
 
-/** Runs the handler (or a projection's transaction) for one event: a value when it finished synchronously, or a promise. */
-export type Invoke = (event: Event, attempt: number) => unknown;
-
 const HANDLED: DeliveryOutcome = Object.freeze({ kind: 'handled' });
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -83,43 +57,41 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * most of a catch-up's cost with a cheap handler.
  */
 export function deliverWithRetries(
-  subscription: DurableSubscription,
-  host: SubscriptionHost,
+  ctx: DeliveryContext,
   record: EventRecord,
   control: DeliveryControl,
   invoke: Invoke,
 ): DeliveryOutcome | Promise<DeliveryOutcome> {
   let event: Event;
   try {
-    event = host.registry.decode(record);
+    event = ctx.host.registry.decode(record);
   } catch (error) {
     // A row that does not decode will not decode on a retry either.
-    return giveUp(subscription, host, record, toError(error), 1, control.park ?? true);
+    return giveUp(ctx, record, toError(error), 1, control.park ?? true);
   }
   let result: unknown;
   try {
     result = invoke(event, 1);
     if (!isThenable(result)) return HANDLED;
   } catch (thrown) {
-    return retryAfterFailure(subscription, host, record, event, control, invoke, thrown);
+    return retryAfterFailure(ctx, record, event, control, invoke, thrown);
   }
   return Promise.resolve(result).then(
     () => HANDLED,
-    (thrown: unknown) => retryAfterFailure(subscription, host, record, event, control, invoke, thrown),
+    (thrown: unknown) => retryAfterFailure(ctx, record, event, control, invoke, thrown),
   );
 }
 
 /** After the first attempt failed with `firstError`: the retries, then parks or stops. */
 async function retryAfterFailure(
-  subscription: DurableSubscription,
-  host: SubscriptionHost,
+  ctx: DeliveryContext,
   record: EventRecord,
   event: Event,
   control: DeliveryControl,
   invoke: Invoke,
   firstError: unknown,
 ): Promise<DeliveryOutcome> {
-  const { options } = subscription;
+  const { options } = ctx;
   const park = control.park ?? true;
   let thrown = firstError;
   for (let attempt = 1; ; attempt++) {
@@ -128,9 +100,9 @@ async function retryAfterFailure(
     // The store could not be reached: not the event's fault, so it is never parked or stopped
     // on; the subscription reads it again from its checkpoint once the store answers.
     const retryFromCheckpoint = !retryHere && park && isEventualiError(error, 'CONNECTION');
-    subscription.emitError(error, { event, attempt, willRetry: retryHere || retryFromCheckpoint });
+    ctx.reportError(error, { event, attempt, willRetry: retryHere || retryFromCheckpoint });
     if (retryFromCheckpoint) throw new RetryFromCheckpoint(error);
-    if (!retryHere) return giveUp(subscription, host, record, error, attempt, park);
+    if (!retryHere) return giveUp(ctx, record, error, attempt, park);
     await control.sleep(Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (attempt - 1)));
     if (control.isStopping()) return { kind: 'stopping' };
     try {
@@ -143,18 +115,17 @@ async function retryAfterFailure(
 }
 
 async function giveUp(
-  subscription: DurableSubscription,
-  host: SubscriptionHost,
+  ctx: DeliveryContext,
   record: EventRecord,
   error: Error,
   attempts: number,
   park: boolean,
 ): Promise<DeliveryOutcome> {
   if (!park) return { kind: 'failed', error };
-  if (subscription.options.onError === 'stop') return { kind: 'stop', error };
+  if (ctx.options.onError === 'stop') return { kind: 'stop', error };
   const letter: DeadLetterRecord = {
     id: randomUUID(),
-    subscriptionId: subscription.id,
+    subscriptionId: ctx.id,
     globalPosition: record.globalPosition,
     eventId: record.eventId,
     eventType: record.eventType,
@@ -162,7 +133,7 @@ async function giveUp(
     attempts,
     failedAt: new Date(),
   };
-  await host.adapter.addDeadLetter(letter);
-  subscription.emit('dead-letter', letter);
+  await ctx.host.adapter.addDeadLetter(letter);
+  ctx.reportDeadLetter(letter);
   return { kind: 'dead-lettered', record: letter };
 }

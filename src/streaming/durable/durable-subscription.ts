@@ -4,11 +4,12 @@ import { EventEmitter } from 'eventemitter3';
 import { isEventualiError, StoreClosedError } from '../../core/errors.js';
 import { letEventLoopTurn } from '../../core/event-loop.js';
 import { checkTimerMs } from '../../core/limits.js';
-import { checkPositiveInteger } from '../../core/store-options.js';
+import { checkPositiveInteger } from '../../core/checks.js';
 import type { Event } from '../../core/event.js';
-import type { DeadLetterRecord } from '../../store/subscription-storage.js';
-import type { EventRecord } from '../../store/adapter.js';
-import { deliverWithRetries, handlerContext, type DeliveryControl, type DeliveryOutcome, type Invoke } from './deliver.js';
+import type { DeadLetterRecord } from '../../store/coordination.js';
+import type { EventRecord } from '../../store/event-log.js';
+import { deliverWithRetries, handlerContext, type DeliveryControl } from './deliver.js';
+import type { BatchDelivery, DeliveryContext, DeliveryMode, DeliveryOutcome, DeliveryPlan, ErrorInfo, Invoke } from './delivery-context.js';
 import { deliverConcurrently, deliverEachThenCheckpoint } from './batch-delivery.js';
 import { Lease } from './lease.js';
 import { LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
@@ -37,9 +38,6 @@ export interface DurableSubscriptionEvents {
   /** Delivery ended: by stop(), or (with `reason`) by a handler failing with `onError: 'stop'`. */
   stopped: [reason?: Error];
 }
-
-/** @internal delivers one read page; returns the last position handled (the loop stores the checkpoint, unless the delivery did). */
-export type BatchDelivery = (records: readonly EventRecord[], subscription: DurableSubscription) => Promise<bigint | null>;
 
 const IDLE_POLL_MIN_MS = 5;
 /**
@@ -78,26 +76,48 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   /** Failures to reach the store in a row, for the backoff before trying again. */
   #failures = 0;
 
+  readonly options: ResolvedSubscriptionOptions;
+  readonly #host: SubscriptionHost;
+  /** What this subscription's parts (delivery, replay, a projection's batches) are given. */
+  readonly #ctx: DeliveryContext;
+  readonly #deliverBatch: BatchDelivery;
   readonly #invoke: Invoke;
+  readonly #beforeFollow: (() => Promise<void>) | undefined;
   /** The delivery control of the run loop (all attempts, then park), made once. */
   #retrying: DeliveryControl | undefined;
-  /** @internal runs once each time this instance becomes active, before reading (projection setup). */
-  beforeFollow: (() => Promise<void>) | undefined;
 
-  /** @internal */
-  constructor(
-    private readonly host: SubscriptionHost,
-    readonly options: ResolvedSubscriptionOptions,
-    private readonly deliverBatch: BatchDelivery = options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint,
-    invoke?: Invoke,
-  ) {
+  /**
+   * Made by `store.subscribe()` (and, through ProjectionRunner, `store.projection()`): `plan` is how
+   * a kind of subscription delivers, given the context its parts share.
+   */
+  constructor(host: SubscriptionHost, options: ResolvedSubscriptionOptions, plan?: (ctx: DeliveryContext) => DeliveryPlan) {
     super();
     this.id = options.id;
+    this.options = options;
+    this.#host = host;
     this.#lease = new Lease(host.adapter, `subscription:${options.id}`, this.owner, options.leaseTtlMs, {
       lost: () => this.#becameInactive(),
-      error: (error) => this.emitError(error, { willRetry: true }),
+      error: (error) => this.#reportError(error, { willRetry: true }),
     });
-    this.#invoke = invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
+    this.#ctx = {
+      id: options.id,
+      options,
+      host,
+      fence: { name: this.#lease.name, owner: this.owner },
+      isStopping: () => this.#stopRequested,
+      deliver: (record, mode) => this.#deliver(record, mode),
+      handled: (position) => {
+        this.#position = position;
+      },
+      checkpoint: (position) => this.#checkpoint(position),
+      checkpointed: (position) => this.#checkpointed(position),
+      reportError: (error, info) => this.#reportError(error, info),
+      reportDeadLetter: (record) => this.emit('dead-letter', record),
+    };
+    const chosen = plan?.(this.#ctx) ?? {};
+    this.#deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
+    this.#invoke = chosen.invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
+    this.#beforeFollow = chosen.beforeFollow;
   }
 
   get state(): SubscriptionState {
@@ -119,11 +139,11 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** Begins delivery (waiting for the lease if another instance holds it). Calling it while running does nothing. */
   async start(): Promise<void> {
-    if (this.host.isClosed()) throw new StoreClosedError();
+    if (this.#host.isClosed()) throw new StoreClosedError();
     if (this.#loop) return;
     this.#stopRequested = false;
     this.#state = 'standby';
-    this.#unsubscribeHint = this.host.onCommit(() => this.#signal.hint());
+    this.#unsubscribeHint = this.#host.onCommit(() => this.#signal.hint());
     this.#loop = this.#run().finally(() => {
       this.#unsubscribeHint?.();
       this.#unsubscribeHint = undefined;
@@ -167,7 +187,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
    */
   async lag(max = 10_000): Promise<number> {
     checkPositiveInteger('max', max);
-    const records = await this.host.adapter.readAll({
+    const records = await this.#host.adapter.readAll({
       after: this.#position,
       limit: max,
       eventTypes: this.options.eventTypes,
@@ -178,7 +198,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** Dead letters parked by this subscription, oldest first. */
   listDeadLetters(): Promise<DeadLetterRecord[]> {
-    return this.host.adapter.listDeadLetters(this.id);
+    return this.#host.adapter.listDeadLetters(this.id);
   }
 
   /**
@@ -186,49 +206,34 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
    * many were handled and how many still fail.
    */
   replayDeadLetters(): Promise<{ handled: number; failed: number }> {
-    return replayDeadLetters(this, this.host.adapter);
+    return replayDeadLetters(this.#ctx);
   }
 
-  /** @internal delivers one event with the subscription's retry policy; no promise when the handler returned none. */
-  deliver(record: EventRecord, options?: { retries: boolean; park: boolean }): DeliveryOutcome | Promise<DeliveryOutcome> {
-    const control = options ? this.#control(options.retries ? this.options.attempts : 1, options.park) : (this.#retrying ??= this.#control(this.options.attempts, true));
-    return deliverWithRetries(this, this.host, record, control, this.#invoke);
+  /** Delivers one event with the subscription's retry policy (or `mode`); no promise when the handler returned none. */
+  #deliver(record: EventRecord, mode?: DeliveryMode): DeliveryOutcome | Promise<DeliveryOutcome> {
+    const control = mode ? this.#control(mode.retries ? this.options.attempts : 1, mode.park) : (this.#retrying ??= this.#control(this.options.attempts, true));
+    return deliverWithRetries(this.#ctx, record, control, this.#invoke);
   }
 
   #control(attempts: number, park: boolean): DeliveryControl {
     return { attempts, park, isStopping: () => this.#stopRequested, sleep: (ms) => this.#signal.sleep(ms, Infinity) };
   }
 
-  /** @internal stores the checkpoint now, fenced by this instance's lease. */
-  async checkpoint(position: bigint): Promise<void> {
+  /** Stores the checkpoint now, fenced by this instance's lease. */
+  async #checkpoint(position: bigint): Promise<void> {
     await this.#saveCheckpoint(position);
-    this.checkpointed(position);
+    this.#checkpointed(position);
   }
 
-  /** @internal records a checkpoint written by the caller inside its own transaction. */
-  checkpointed(position: bigint): void {
+  /** Records a checkpoint stored now (loaded, or written by a projection inside its own transaction). */
+  #checkpointed(position: bigint): void {
     this.#position = position;
     this.#checkpoints.stored(position);
   }
 
-  /** @internal records events as handled; the loop stores the checkpoint for them (see CheckpointWriter). */
-  handled(position: bigint): void {
-    this.#position = position;
-  }
-
   async #saveCheckpoint(position: bigint): Promise<void> {
-    const saved = await this.host.adapter.saveCheckpoint(this.id, position, { name: this.#lease.name, owner: this.owner });
+    const saved = await this.#host.adapter.saveCheckpoint(this.id, position, { name: this.#lease.name, owner: this.owner });
     if (!saved) throw new LeaseLostError(this.id);
-  }
-
-  /** @internal the lease this instance must hold for a checkpoint to count. */
-  get fence(): { name: string; owner: string } {
-    return { name: this.#lease.name, owner: this.owner };
-  }
-
-  /** @internal */
-  get stopRequested(): boolean {
-    return this.#stopRequested;
   }
 
   async #run(): Promise<void> {
@@ -249,7 +254,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
           if (isEventualiError(error, 'CONNECTION')) {
             // Setting up (projection setup, loading or writing the first checkpoint) could not
             // reach the store: try again, keeping the lease while it can be renewed.
-            this.emitError(toError(error), { willRetry: true });
+            this.#reportError(toError(error), { willRetry: true });
             await this.#backOff();
             continue;
           }
@@ -259,28 +264,28 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       }
     } catch (error) {
       failure = toError(error);
-      this.emitError(failure, { willRetry: false });
+      this.#reportError(failure, { willRetry: false });
     } finally {
       await this.#storeBeforeLeaving();
       await this.#giveUpLease();
       this.#state = failure ? 'failed' : 'stopped';
       this.#waiters.rejectAll(new SubscriptionError(this.id, 'stopped before catching up', { cause: failure }));
-      this.host.release(this.id);
+      this.#host.release(this.id);
       this.emit('stopped', failure);
     }
   }
 
   /** Delivers events while this instance holds the lease. */
   async #follow(): Promise<void> {
-    const { adapter } = this.host;
+    const { adapter } = this.#host;
     await this.#checkpoints.restart();
-    await this.beforeFollow?.();
+    await this.#beforeFollow?.();
     const stored = await adapter.loadCheckpoint(this.id);
     if (stored === null) {
       const from = this.options.from;
-      await this.checkpoint(from === 'start' ? 0n : from === 'end' ? await adapter.globalPosition() : from);
+      await this.#checkpoint(from === 'start' ? 0n : from === 'end' ? await adapter.globalPosition() : from);
     } else {
-      this.checkpointed(stored);
+      this.#checkpointed(stored);
     }
     this.#state = 'catching-up';
     let idleMs = IDLE_POLL_MIN_MS;
@@ -293,16 +298,16 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       try {
         page = await reader.read(this.#position);
       } catch (error) {
-        this.emitError(toError(error), { willRetry: true });
+        this.#reportError(toError(error), { willRetry: true });
         await this.#backOff();
         continue;
       }
       const { records, readAt, readMs } = page;
       const more = records.length === this.options.batchSize;
-      if (page.skipTo !== undefined) this.handled(page.skipTo);
+      if (page.skipTo !== undefined) this.#position = page.skipTo;
       try {
         this.#checkpoints.throwFailure();
-        if (records.length > 0) await this.deliverBatch(records, this);
+        if (records.length > 0) await this.#deliverBatch(records, this.#ctx);
         // Caught up with someone waiting: stored before the waiter hears of it. Otherwise coalesced.
         if (!more && this.#waiters.size > 0) await this.#checkpoints.writeNow(this.#position);
         else this.#checkpoints.writeSoon(this.#position);
@@ -310,7 +315,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         if (error instanceof StopDelivery || error instanceof LeaseLostError) throw error;
         // A checkpoint or dead-letter write failed, or a handler could not reach the store: what
         // is not handled yet is read again after the last handled event, at least once.
-        if (!(error instanceof RetryFromCheckpoint)) this.emitError(toError(error), { willRetry: true });
+        if (!(error instanceof RetryFromCheckpoint)) this.#reportError(toError(error), { willRetry: true });
         await this.#backOff();
         continue;
       }
@@ -348,7 +353,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       await this.#checkpoints.writeNow(this.#position);
     } catch (error) {
       // Not stored: the next active instance delivers these events again (at least once).
-      if (!(error instanceof LeaseLostError)) this.emitError(toError(error), { willRetry: false });
+      if (!(error instanceof LeaseLostError)) this.#reportError(toError(error), { willRetry: false });
     }
   }
 
@@ -383,14 +388,14 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     if (was) this.#becameInactive();
   }
 
-  /** @internal reports an error to the 'error' listeners; without one, to the store's warning path. */
-  emitError(error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }): void {
+  /** Reports an error to the 'error' listeners; without one, to the store's warning path. */
+  #reportError(error: Error, info: ErrorInfo): void {
     if (this.listenerCount('error') > 0) {
       this.emit('error', error, info);
       return;
     }
     const { event, attempt, willRetry } = info;
     const what = event ? `handler failed on ${event.eventType} ${event.eventId} (attempt ${attempt ?? 1})` : 'failed';
-    this.host.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error);
+    this.#host.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error);
   }
 }

@@ -1,4 +1,4 @@
-import type { SubscriptionStorage } from '../../store/subscription-storage.js';
+import type { SubscriptionStorage } from '../../store/coordination.js';
 import { toError } from './subscription-errors.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { EventRecord, StorageAdapter } from '../../store/adapter.js';
+import type { EventRecord } from '../../store/event-log.js';
+import type { StorageAdapter } from '../../store/adapter.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 
 /** How often an idle filtered subscription moves its position past the events its filters skip. */

@@ -3,7 +3,7 @@ import type { Event, EventDefinition, EventMetadata } from '../../core/event.js'
 import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
-import { checkOptionsObject, checkPositiveInteger } from '../../core/store-options.js';
+import { checkOptionsObject, checkPositiveInteger } from '../../core/checks.js';
 
 /** Where a subscription with no stored checkpoint starts. */
 export type SubscriptionStart = 'start' | 'end' | bigint;

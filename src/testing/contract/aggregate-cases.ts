@@ -1,6 +1,6 @@
 import type { ContractTestApi } from './test-api.js';
 import { ConcurrencyError, MissingEventHandlerError } from '../../core/errors.js';
-import { EventStore } from '../../core/event-store.js';
+import { EventStore } from '../../event-store/event-store.js';
 import { Account, AccountV2, Deposited, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';
 

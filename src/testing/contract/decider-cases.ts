@@ -1,7 +1,7 @@
 import type { ContractTestApi } from './test-api.js';
 import { defineDecider } from '../../core/decider.js';
 import { ConcurrencyError } from '../../core/errors.js';
-import { EventStore } from '../../core/event-store.js';
+import { EventStore } from '../../event-store/event-store.js';
 import { Deposited, Renamed, uid } from './fixtures.js';
 import { interleaved, Ledger, LedgerError, ledgerDefinition, type LedgerCommand } from './ledger.js';
 import type { OpenStore } from './open-store.js';

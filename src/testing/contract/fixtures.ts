@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Aggregate } from '../../core/aggregate.js';
 import { defineEvent, type EventOf } from '../../core/event.js';
-import { EventStore } from '../../core/event-store.js';
+import { EventStore } from '../../event-store/event-store.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
-import type { NewEventRecord, StorageAdapter } from '../../store/adapter.js';
+import type { EventRecord, NewEventRecord } from '../../store/event-log.js';
+import type { StorageAdapter } from '../../store/adapter.js';
 
 /** Builds a fresh adapter for one test; the suite closes it afterwards. */
 export type AdapterFactory = () => StorageAdapter | Promise<StorageAdapter>;
@@ -67,6 +68,11 @@ export const uid = (prefix = 'acc'): string => `${prefix}-${randomUUID()}`;
 /** A raw record, as an older (or broken) writer would have stored it. */
 export function rawRecord(eventType: string, data: string, schemaVersion = 1): NewEventRecord {
   return { eventId: randomUUID(), eventType, schemaVersion, timestamp: new Date(), metadata: '{}', data };
+}
+
+/** Appends one raw record as a new ContractAccount stream, past the store's encoding (as an older writer would have). */
+export function appendRaw(adapter: StorageAdapter, aggregateId: string, record: NewEventRecord): Promise<EventRecord[]> {
+  return adapter.append({ aggregateId, aggregateType: 'ContractAccount', expectedVersion: 0, events: [record] });
 }
 
 /** Opens a store over a fresh adapter, with every fixture event registered. */

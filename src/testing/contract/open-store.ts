@@ -1,4 +1,4 @@
-import type { EventStore } from '../../core/event-store.js';
+import type { EventStore } from '../../event-store/event-store.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
 import type { StorageAdapter } from '../../store/adapter.js';
 

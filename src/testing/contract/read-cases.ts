@@ -1,7 +1,7 @@
 import type { ContractTestApi } from './test-api.js';
-import { EventStore } from '../../core/event-store.js';
+import { EventStore } from '../../event-store/event-store.js';
 import type { Event } from '../../core/event.js';
-import { Account, Deposited, Renamed, gate, rawRecord, uid } from './fixtures.js';
+import { Account, Deposited, Renamed, appendRaw, gate, rawRecord, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';
 
 export function readCases(open: OpenStore, { it, expect }: ContractTestApi): void {
@@ -105,12 +105,7 @@ export function readCases(open: OpenStore, { it, expect }: ContractTestApi): voi
   it('upcasts events stored at an older schema version', async () => {
     const { store, adapter } = await open();
     const id = uid();
-    await adapter.append({
-      aggregateId: id,
-      aggregateType: 'ContractAccount',
-      expectedVersion: 0,
-      events: [rawRecord('ContractRenamed', JSON.stringify({ name: 'Ann Lee' }), 1)],
-    });
+    await appendRaw(adapter, id, rawRecord('ContractRenamed', JSON.stringify({ name: 'Ann Lee' }), 1));
     await store.append('ContractAccount', id, 1, [Renamed.create({ firstName: 'Bo', lastName: 'Ng' })]);
     const events = await store.loadEvents(id);
     expect(events.map((e) => e.data)).toEqual([
@@ -125,12 +120,7 @@ export function readCases(open: OpenStore, { it, expect }: ContractTestApi): voi
   it('throws UnknownEventTypeError for an unregistered type, or returns it raw when asked', async () => {
     const { store, adapter } = await open();
     const id = uid();
-    await adapter.append({
-      aggregateId: id,
-      aggregateType: 'ContractAccount',
-      expectedVersion: 0,
-      events: [rawRecord('ContractMystery', '{"x":1}')],
-    });
+    await appendRaw(adapter, id, rawRecord('ContractMystery', '{"x":1}'));
     await expect(store.loadEvents(id)).rejects.toMatchObject({ code: 'UNKNOWN_EVENT_TYPE', eventType: 'ContractMystery' });
     const raw = new EventStore(adapter, { unknownEvents: 'raw' });
     const [event] = await raw.loadEvents(id);
@@ -155,23 +145,13 @@ export function readCases(open: OpenStore, { it, expect }: ContractTestApi): voi
       expect(await store.getAggregateVersion(id)).toBe(0);
     }
     const other = uid();
-    const [badShape] = await adapter.append({
-      aggregateId: other,
-      aggregateType: 'ContractAccount',
-      expectedVersion: 0,
-      events: [rawRecord('ContractDeposited', '{"amount":"ten"}')],
-    });
+    const [badShape] = await appendRaw(adapter, other, rawRecord('ContractDeposited', '{"amount":"ten"}'));
     await expect(store.load(Account, other)).rejects.toMatchObject({
       code: 'EVENT_DESERIALIZATION',
       globalPosition: badShape!.globalPosition,
     });
     const future = uid();
-    await adapter.append({
-      aggregateId: future,
-      aggregateType: 'ContractAccount',
-      expectedVersion: 0,
-      events: [rawRecord('ContractDeposited', '{"amount":1}', 7)],
-    });
+    await appendRaw(adapter, future, rawRecord('ContractDeposited', '{"amount":1}', 7));
     await expect(store.loadEvents(future)).rejects.toMatchObject({ code: 'EVENT_DESERIALIZATION' });
   });
 

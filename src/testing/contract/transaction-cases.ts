@@ -1,6 +1,6 @@
 import type { ContractTestApi } from './test-api.js';
 import { ConcurrencyError } from '../../core/errors.js';
-import { defineProjection } from '../../streaming/projection.js';
+import { defineProjection } from '../../projections/projection.js';
 import { Account, Deposited, gate, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';
 

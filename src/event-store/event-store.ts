@@ -1,0 +1,345 @@
+import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
+import type { StorageAdapter } from '../store/adapter.js';
+import { MemoryAdapter } from '../store/memory/memory-adapter.js';
+import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import { aggregateInternals } from '../core/aggregate.js';
+import type { Decider, DeciderEventOf } from '../core/decider.js';
+import { InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import type { Event, EventDefinition, NewEvent } from '../core/event.js';
+import { checkId } from '../core/event.js';
+import { EventRegistry } from '../core/event-registry.js';
+import { InFlightCalls } from '../core/in-flight-calls.js';
+import { checkSaveOptions, updateAggregate } from './aggregate-commands.js';
+import type { CommandHost, HandleOptions, SaveOptions, UpdateOptions } from './command-options.js';
+import { handleCommand, loadDeciderState, type HandleResult, type LoadedState } from './decider-operations.js';
+import { openAdapter } from './open-adapter.js';
+import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
+import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
+import { checkOptionsObject, checkPositiveInteger, checkStringList } from '../core/checks.js';
+import type { EventStoreOptions } from '../core/store-options.js';
+import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
+import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
+import { Transaction, type TransactionScope } from './transaction.js';
+import type { EventStreamer } from '../streaming/live/event-streamer.js';
+import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import type { ProjectionRunner } from '../projections/projection-runner.js';
+import type { Projection } from '../projections/projection.js';
+import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+
+export interface ReadAllOptions {
+  /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
+  fromPosition?: bigint;
+  /** At most this many events (default 1000). */
+  limit?: number;
+  eventTypes?: readonly string[];
+  aggregateTypes?: readonly string[];
+}
+
+export interface LoadEventsOptions {
+  /** Inclusive (default 1). */
+  fromVersion?: number;
+  /** Inclusive (default: the last). */
+  toVersion?: number;
+}
+
+const DEFAULT_READ_LIMIT = 1000;
+
+/** Streaming options of a store. */
+export interface StreamingOptions {
+  /** Publish every committed event to this in-process streamer, after commit, in commit order. */
+  streamer?: EventStreamer;
+}
+
+/**
+ * The event store: saves and loads aggregates, reads the store-wide log.
+ *
+ * @example
+ * const store = await EventStore.create('sqlite://./data/events.db');
+ * const user = new User();
+ * user.register('ann', 'ann@example.com');
+ * await store.save(user);
+ * const again = await store.load(User, user.id);
+ */
+export class EventStore {
+  readonly #ctx: StoreContext;
+  readonly #runtime: StoreRuntime;
+  readonly #commands: CommandHost;
+  /** Every call in flight, which close() lets settle before it closes the adapter. */
+  readonly #calls = new InFlightCalls();
+  #closing: Promise<void> | undefined;
+
+  /** Opens a store from a URL: `memory:`, `sqlite::memory:`, `sqlite://path.db`, `postgresql://…`. */
+  static async create(url: string, options: CreateStoreOptions & StreamingOptions = {}): Promise<EventStore> {
+    checkStoreOptions(options);
+    const adapter = await openAdapter(url, options);
+    return new EventStore(adapter, options);
+  }
+
+  /** A store over an adapter you built (see `eventuali/sqlite` and `eventuali/postgres`). */
+  constructor(adapter: StorageAdapter = new MemoryAdapter(), options: EventStoreOptions & StreamingOptions = {}) {
+    checkStoreOptions(options);
+    const onWarning = options.onWarning;
+    this.#ctx = {
+      adapter,
+      registry: new EventRegistry({ validate: options.validateOnRead ?? true }, options.unknownEvents ?? 'error'),
+      snapshotEvery: options.snapshotEvery,
+      inlineProjections: [],
+      warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
+    };
+    this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
+    this.#commands = {
+      ctx: this.#ctx,
+      load: (cls, id) => this.load(cls, id),
+      save: (aggregate) => this.save(aggregate),
+      append: (type, id, expected, events) => this.append(type, id, expected, events),
+    };
+  }
+
+  /**
+   * The storage adapter this store runs on: for what is built on top of the store (sagas take
+   * their coordinator leases through it) and for read models in the same database.
+   */
+  get adapter(): StorageAdapter {
+    return this.#ctx.adapter;
+  }
+
+  /** True once `close()` was called. */
+  get isClosed(): boolean {
+    return this.#calls.closed;
+  }
+
+  /** The storage adapter's declared capabilities. */
+  get capabilities(): StorageAdapter['capabilities'] {
+    return this.#ctx.adapter.capabilities;
+  }
+
+  /** Registers event definitions so reads can decode their types (save registers what it writes). */
+  register(...definitions: EventDefinition[]): this {
+    this.#checkOpen();
+    for (const definition of definitions) this.#ctx.registry.register(definition);
+    return this;
+  }
+
+  /**
+   * Appends the aggregate's uncommitted events, expecting the version it was loaded at, then marks
+   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first,
+   * or, given `expectedVersion`, when the aggregate was loaded at another version.
+   */
+  save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkSaveOptions(aggregate, options);
+      if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
+      const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
+      await this.#runtime.afterCommit([committed]);
+      return committed.events;
+    });
+  }
+
+  /** Appends events to an aggregate without an Aggregate class. */
+  append(
+    aggregateType: string,
+    aggregateId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly (NewEvent | Event)[],
+  ): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      if (this.#ctx.inlineProjections.length > 0) {
+        return this.#transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
+      }
+      const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
+      await this.#runtime.afterCommit([{ events: stored }]);
+      return stored;
+    });
+  }
+
+  /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
+  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
+    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId));
+  }
+
+  /**
+   * Loads, runs `command`, saves; on a conflict reloads and runs it again, at most `maxRetries` more
+   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events
+   * (unless `createIfMissing`); given `expectedVersion`, `ConcurrencyError` when it is at another.
+   */
+  async update<T extends Aggregate>(
+    cls: AggregateClass<T>,
+    aggregateId: string,
+    command: (aggregate: T) => unknown,
+    options?: UpdateOptions,
+  ): Promise<T> {
+    return updateAggregate(this.#commands, cls, aggregateId, command, options);
+  }
+
+  /**
+   * Runs a command through a decider: loads the stream's state (a missing stream is version 0 in
+   * `initialState()`), runs `decide`, appends its events expecting that version. On a conflict it
+   * loads and decides again, at most `maxRetries` more times; given `expectedVersion`, a stream at
+   * another version is a `ConcurrencyError` and nothing is written.
+   *
+   * @example
+   * const { events, version, state } = await store.handle(Cart, cartId, { type: 'Confirm' }, { expectedVersion: 3 });
+   */
+  handle<C, S, E extends readonly EventDefinition[]>(
+    decider: Decider<C, S, E>,
+    aggregateId: string,
+    command: NoInfer<C>,
+    options?: HandleOptions,
+  ): Promise<HandleResult<S, DeciderEventOf<E>>> {
+    return this.#calls.run(() => handleCommand(this.#commands, decider, aggregateId, command, options));
+  }
+
+  /**
+   * A decider's stream state and version, from its snapshot and events; `null` when it has no events.
+   *
+   * @example
+   * const loaded = await store.loadState(Cart, cartId); // { state, version } | null
+   */
+  loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
+    return this.#calls.run(() => loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId));
+  }
+
+  /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */
+  loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      checkOptionsObject('loadEvents options', options);
+      const fromVersion = options.fromVersion ?? 1;
+      checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
+      if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
+      const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
+      return this.#ctx.registry.decodeAll(records);
+    });
+  }
+
+  /** Events of every aggregate of one type, in log order. */
+  async loadEventsByType(aggregateType: string, options: Omit<ReadAllOptions, 'aggregateTypes'> = {}): Promise<Event[]> {
+    checkId('aggregate type', aggregateType);
+    checkOptionsObject('loadEventsByType options', options);
+    return this.readAll({ ...options, aggregateTypes: [aggregateType] });
+  }
+
+  /**
+   * The store-wide log in order, after `fromPosition`. Never skips an event that commits late; on
+   * PostgreSQL, events of transactions still in flight are not visible yet.
+   */
+  readAll(options: ReadAllOptions = {}): Promise<Event[]> {
+    return this.#calls.run(async () => {
+      checkOptionsObject('readAll options', options);
+      const after = options.fromPosition ?? 0n;
+      if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
+        throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
+      }
+      const limit = options.limit ?? DEFAULT_READ_LIMIT;
+      checkPositiveInteger('limit', limit);
+      checkStringList('eventTypes', options.eventTypes);
+      checkStringList('aggregateTypes', options.aggregateTypes);
+      const records = await this.#ctx.adapter.readAll({
+        after,
+        limit,
+        eventTypes: options.eventTypes,
+        aggregateTypes: options.aggregateTypes,
+      });
+      return this.#ctx.registry.decodeAll(records);
+    });
+  }
+
+  /** Position of the last event in log order that readers can see (`0n` when empty). */
+  getGlobalPosition(): Promise<bigint> {
+    return this.#calls.run(() => this.#ctx.adapter.globalPosition());
+  }
+
+  /** The aggregate's current version; 0 when it has no events. */
+  getAggregateVersion(aggregateId: string): Promise<number> {
+    return this.#calls.run(async () => {
+      checkId('aggregate id', aggregateId);
+      return (await this.#ctx.adapter.streamInfo(aggregateId))?.version ?? 0;
+    });
+  }
+
+  /**
+   * Runs `fn` in one transaction: everything it saves commits together or not at all. An error
+   * thrown inside is rethrown as is, after the rollback. Once an operation through `tx` has
+   * failed, the transaction is rollback-only: later operations and the commit reject with that
+   * first failure, even when `fn` caught it.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    // Every write waits for the inline projections' setup (and fails with its error).
+    if (this.#ctx.inlineProjections.length > 0) await this.#runtime.inlineSetup;
+    const committed: Committed[] = [];
+    let result: T;
+    try {
+      result = await this.#ctx.adapter.transaction(async (session: StorageSession) => {
+        const scope: TransactionScope = { open: true, failure: undefined };
+        let value: T;
+        try {
+          value = await fn(new Transaction(this.#ctx, session, committed, scope));
+        } finally {
+          scope.open = false;
+        }
+        // Rollback-only: an operation failed, even if fn caught its error.
+        if (scope.failure) throw scope.failure.error;
+        return value;
+      });
+    } catch (error) {
+      // Rolled back: the aggregates saved in it hold their events as uncommitted again.
+      for (const { saved } of committed.reverse()) {
+        if (saved) aggregateInternals().uncommit(saved.aggregate, saved.pending);
+      }
+      throw error;
+    }
+    await this.#runtime.afterCommit(committed);
+    return result;
+  }
+
+  /**
+   * A durable subscription: catches up from `from` (or its stored checkpoint), then follows live.
+   * Call `start()` on the handle to begin. One active instance per id across processes.
+   */
+  subscribe(options: SubscriptionOptions): DurableSubscription {
+    this.#checkOpen();
+    return this.#runtime.subscribe(options);
+  }
+
+  /**
+   * Runs a projection on a durable subscription named after it. With a read model in the store's
+   * database, each batch's writes and the checkpoint commit together. Call `start()` to begin.
+   */
+  projection(projection: Projection, options: ProjectionOptions = {}): ProjectionRunner {
+    this.#checkOpen();
+    return this.#runtime.projection(projection, options);
+  }
+
+  /**
+   * Runs a projection inside every append's transaction from now on: the read model is never
+   * behind the events. Its `setup` runs first; saves then always use a transaction (one more
+   * round trip on PostgreSQL).
+   */
+  addInlineProjection(projection: Projection): this {
+    this.#checkOpen();
+    this.#runtime.addInlineProjection(projection);
+    return this;
+  }
+
+  /**
+   * Closes the store: later calls throw `StoreClosedError`; the calls made before settle first
+   * (they complete, or reject with their own error), then its subscriptions stop and the adapter
+   * closes. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#calls.close();
+      await this.#runtime.close();
+      await this.#ctx.adapter.close();
+    })();
+    return this.#closing;
+  }
+
+  #checkOpen(): void {
+    if (this.#calls.closed) throw new StoreClosedError();
+  }
+}

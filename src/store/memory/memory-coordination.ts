@@ -1,0 +1,51 @@
+import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+
+/** @internal leases, checkpoints and dead letters of the memory adapter. */
+export class MemorySubscriptions {
+  readonly #leases = new Map<string, { owner: string; expiresAt: number }>();
+  readonly #checkpoints = new Map<string, bigint>();
+  readonly #deadLetters = new Map<string, DeadLetterRecord>();
+
+  acquireLease(name: string, owner: string, ttlMs: number): boolean {
+    const now = Date.now();
+    const lease = this.#leases.get(name);
+    if (lease && lease.owner !== owner && lease.expiresAt >= now) return false;
+    this.#leases.set(name, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  leaseHolder(name: string): string | null {
+    const lease = this.#leases.get(name);
+    return lease && lease.expiresAt >= Date.now() ? lease.owner : null;
+  }
+
+  releaseLease(name: string, owner: string): void {
+    if (this.#leases.get(name)?.owner === owner) this.#leases.delete(name);
+  }
+
+  holds(fence: LeaseFence | undefined): boolean {
+    return fence === undefined || this.#leases.get(fence.name)?.owner === fence.owner;
+  }
+
+  loadCheckpoint(subscriptionId: string): bigint | null {
+    return this.#checkpoints.get(subscriptionId) ?? null;
+  }
+
+  saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): boolean {
+    if (!this.holds(fence)) return false;
+    this.#checkpoints.set(subscriptionId, position);
+    return true;
+  }
+
+  addDeadLetter(record: DeadLetterRecord): void {
+    this.#deadLetters.set(record.id, { ...record });
+  }
+
+  listDeadLetters(subscriptionId: string): DeadLetterRecord[] {
+    return [...this.#deadLetters.values()].filter((r) => r.subscriptionId === subscriptionId);
+  }
+
+  deleteDeadLetter(id: string): void {
+    this.#deadLetters.delete(id);
+  }
+}

@@ -1,0 +1,16 @@
+import { checkIdentifier, checkPositiveInteger } from '../../core/checks.js';
+import type { EventStoreOptions } from '../../core/store-options.js';
+
+/** Options of PostgreSQL stores. */
+export interface PostgresStoreOptions extends EventStoreOptions {
+  /** Schema holding the store's tables (default `eventuali`); a plain identifier. */
+  schema?: string;
+  /** Largest number of pooled connections (default 10), for stores opened from a URL. */
+  poolSize?: number;
+}
+
+/** Checks the PostgreSQL settings among a store's options. */
+export function checkPostgresOptions(options: Record<string, unknown>): void {
+  if (options.schema !== undefined) checkIdentifier('schema', options.schema);
+  if (options.poolSize !== undefined) checkPositiveInteger('poolSize', options.poolSize);
+}
