@@ -1,7 +1,18 @@
+import { registerBuiltInEvents } from './event-store/built-in-events.js';
+import { SAGA_EVENTS } from './saga/saga-events.js';
+
+// The library's own event types (saga transitions) are known to every store, through the store's
+// hook for layers above it: a process that reads saga streams without a coordinator decodes them.
+registerBuiltInEvents(SAGA_EVENTS);
+
 export { Aggregate, aggregateTypeOf } from './core/aggregate.js';
 export type { AggregateClass } from './core/aggregate.js';
+export type { AggregateEvents, CheckedAggregateClass } from './core/aggregate-events.js';
+export type { Schema, SchemaInput, SchemaOutput } from './core/schema.js';
+export type { StandardSchemaV1 } from './core/standard-schema.js';
 export { defineEvent, MAX_ID_LENGTH } from './core/event.js';
 export type {
+  CreateArgs,
   CreateEventOptions,
   DefineEventOptions,
   Event,
@@ -9,6 +20,8 @@ export type {
   EventDefinition,
   EventMetadata,
   EventOf,
+  MetadataInput,
+  MetadataOf,
   NewEvent,
   Upcaster,
 } from './core/event.js';
@@ -29,7 +42,7 @@ export {
   StoreClosedError,
   UnknownEventTypeError,
 } from './core/errors.js';
-export type { ErrorCode } from './core/errors.js';
+export type { ErrorCode, ValidationIssue } from './core/errors.js';
 export { EventStore } from './event-store/event-store.js';
 export type { LoadEventsOptions, ReadAllOptions } from './event-store/event-store.js';
 export type { HandleOptions, SaveOptions, UpdateOptions } from './event-store/command-options.js';
@@ -66,6 +79,7 @@ export { DurableSubscription } from './streaming/durable/durable-subscription.js
 export type { DurableSubscriptionEvents, SubscriptionState } from './streaming/durable/durable-subscription.js';
 export { SubscriptionError } from './streaming/durable/subscription-errors.js';
 export type {
+  EventUnion,
   HandlerContext,
   OnHandlerError,
   RetryOptions,
@@ -86,9 +100,16 @@ export type { StreamingOptions } from './event-store/event-store.js';
 export type { ProjectionOptions } from './event-store/store-runtime.js';
 export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/coordination.js';
 export { defineSaga } from './saga/define-saga.js';
-export type { SagaDefinition, SagaOptions, SagaStepDefinition, StepContext } from './saga/define-saga.js';
+export type { ResultOf, SagaDefinition, SagaOptions, SagaStepDefinition, SagaSteps, StepContext, StepResults } from './saga/define-saga.js';
 export { SagaCoordinator } from './saga/saga-coordinator.js';
-export type { SagaCoordinatorEvents, SagaCoordinatorOptions, StartOptions } from './saga/saga-coordinator.js';
+export type {
+  AnySagaDefinition,
+  SagaCoordinatorEvents,
+  SagaCoordinatorOptions,
+  SagaStartInput,
+  StartOnOptions,
+  StartOptions,
+} from './saga/saga-coordinator.js';
 export { SagaError } from './saga/saga-errors.js';
 export type { SagaErrorCode } from './saga/saga-errors.js';
 export {

@@ -1,12 +1,13 @@
 import { uuidv7 } from './uuid-v7.js';
 import { MissingEventHandlerError } from './errors.js';
-import { checkId, definitionOf, markValidated, type Event, type NewEvent } from './event.js';
+import { checkId, definitionOf, markValidated, type Event, type EventDefinition, type NewEvent } from './event.js';
 
 /** The constructor shape the store needs to rebuild an aggregate. */
 export interface AggregateClass<T extends Aggregate = Aggregate> {
   new (id?: string): T;
   readonly aggregateType?: string;
   readonly snapshotVersion?: number;
+  readonly events?: readonly EventDefinition[];
   readonly name: string;
 }
 
@@ -54,6 +55,12 @@ export abstract class Aggregate {
   static readonly aggregateType?: string;
   /** Bump when the aggregate's state shape changes: snapshots taken with another version are ignored. */
   static readonly snapshotVersion: number = 1;
+  /**
+   * The events this aggregate applies (`static override readonly events = [A, B] as const`). Opt-in:
+   * with it, `store.load`/`update` check the `apply<Name>` methods at compile time, and loading
+   * registers the definitions with the store.
+   */
+  static readonly events?: readonly EventDefinition[];
 
   #id: string;
   #version = 0;

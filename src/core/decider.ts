@@ -1,21 +1,28 @@
-import type { z } from 'zod';
 import { describeValue, InvalidArgumentError, MissingEventHandlerError } from './errors.js';
-import { checkId, definitionOf, markValidated, type Event, type EventDefinition, type EventMetadata, type NewEvent } from './event.js';
+import {
+  checkId,
+  definitionOf,
+  markValidated,
+  validMetadata,
+  type Event,
+  type EventDefinition,
+  type EventMetadata,
+  type EventOf,
+  type MetadataOf,
+  type NewEvent,
+} from './event.js';
+import type { SchemaOutput } from './schema.js';
 
 /** An event definition a decider lists: any `defineEvent(...)` result. */
 type AnyDefinition = EventDefinition;
 
 /** The envelope of one of a decider's events, as `evolve` receives it: a union over `events`. */
-export type DeciderEventOf<TEvents extends readonly AnyDefinition[]> = TEvents[number] extends infer D
-  ? D extends EventDefinition<infer T, infer S>
-    ? Event<T, z.output<S>>
-    : never
-  : never;
+export type DeciderEventOf<TEvents extends readonly AnyDefinition[]> = EventOf<TEvents[number]>;
 
 /** A new event of one of a decider's events, as `decide` returns it (`X.create(...)`). */
 export type DecidedEventOf<TEvents extends readonly AnyDefinition[]> = TEvents[number] extends infer D
-  ? D extends EventDefinition<infer T, infer S>
-    ? NewEvent<T, z.output<S>>
+  ? D extends EventDefinition<infer T, infer S, infer M>
+    ? NewEvent<T, SchemaOutput<S>, MetadataOf<M>>
     : never
   : never;
 
@@ -142,8 +149,9 @@ export function decideEvents(decider: Decider, command: unknown, state: unknown,
   return events;
 }
 
+/** A copy of the event with the call's metadata under its own, checked again by its metadata schema. */
 function withMetadata(event: NewEvent, definition: EventDefinition, metadata: EventMetadata): NewEvent {
-  const copy: NewEvent = { ...event, metadata: { ...metadata, ...event.metadata } };
+  const copy: NewEvent = { ...event, metadata: validMetadata(definition, { ...metadata, ...event.metadata }) };
   markValidated(copy, definition);
   return copy;
 }

@@ -1,5 +1,3 @@
-import type { z } from 'zod';
-
 /** Every error code the library throws. A caller branches on these, never on message text. */
 export const ERROR_CODES = [
   'CONCURRENCY_CONFLICT',
@@ -80,12 +78,33 @@ export class DuplicateEventError extends EventualiError {
   }
 }
 
-/** Event data failed its zod schema. `issues` are zod's. */
+/**
+ * One reason a value failed its schema: zod's issue as zod gives it; another library's (valibot,
+ * arktype…) as plain data: its message, its path as keys, its code when it has one.
+ */
+export interface ValidationIssue {
+  readonly message: string;
+  /** Keys from the root to the failing value (`[]` for the root). */
+  readonly path: PropertyKey[];
+  /** The library's issue code, when it gives one (zod's `too_small`…). */
+  readonly code?: string | undefined;
+}
+
+/** " at a.b: message" of the first issue, for error messages. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  const first = issues[0];
+  const where = first && first.path.length > 0 ? ` at ${first.path.map(String).join('.')}` : '';
+  return `${where}: ${first?.message ?? 'invalid'}`;
+}
+
+/** Event data (or metadata: `part`) failed its definition's schema. `issues` are the schema library's. */
 export class EventValidationError extends EventualiError {
-  constructor(readonly eventType: string, readonly issues: z.core.$ZodIssue[]) {
-    const first = issues[0];
-    const where = first && first.path.length > 0 ? ` at ${first.path.map(String).join('.')}` : '';
-    super('EVENT_VALIDATION', `Invalid ${eventType} data${where}: ${first?.message ?? 'invalid'}`);
+  constructor(
+    readonly eventType: string,
+    readonly issues: ValidationIssue[],
+    readonly part: 'data' | 'metadata' = 'data',
+  ) {
+    super('EVENT_VALIDATION', `Invalid ${eventType} ${part}${describeIssues(issues)}`);
   }
 }
 

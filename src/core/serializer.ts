@@ -1,18 +1,29 @@
 import type { EventRecord, NewEventRecord } from './event-record.js';
-import { describeValue, EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
-import type { Event, EventDefinition, EventMetadata, NewEvent } from './event.js';
+import { describeIssues, describeValue, EventDeserializationError, EventValidationError, InvalidArgumentError } from './errors.js';
+import { validMetadata, type Event, type EventDefinition, type EventMetadata, type NewEvent } from './event.js';
 import { checkPlainObject, checkStorableJson, checkTimestamp } from './limits.js';
-import { safeParseData } from './parse-data.js';
+import { isZodSchema, validateValue, type Schema } from './schema.js';
 import { compileReviver, type Reviver } from './json-reviver.js';
 
 /** @internal a definition with what encoding and decoding need, compiled once. */
 export interface CompiledDefinition {
   definition: EventDefinition;
+  /** Revives the Dates and bigints of a zod data schema; null for other schemas and those without. */
   reviver: Reviver | null;
+  /** The same for the metadata schema. */
+  metadataReviver: Reviver | null;
 }
 
 export function compileDefinition(definition: EventDefinition): CompiledDefinition {
-  return { definition, reviver: compileReviver(definition.schema) };
+  return {
+    definition,
+    reviver: reviverOf(definition.schema),
+    metadataReviver: definition.metadataSchema === undefined ? null : reviverOf(definition.metadataSchema),
+  };
+}
+
+function reviverOf(schema: Schema): Reviver | null {
+  return isZodSchema(schema) ? compileReviver(schema) : null;
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {
@@ -62,15 +73,27 @@ export function appendedData(event: NewEvent | Event, definition: EventDefinitio
     );
   }
   if (definition) return event.data;
-  const result = safeParseData(current.schema, event.data, 'event data');
-  if (!result.success) throw new EventValidationError(event.eventType, result.error.issues);
+  const result = validateValue(current.schema, event.data, 'event data');
+  if (!result.success) throw new EventValidationError(event.eventType, result.issues);
   return result.data;
 }
 
-/** Serializes an event for the adapter, with the data `appendedData` returned. */
-export function encodeEvent(event: NewEvent | Event, data: unknown): NewEventRecord {
-  checkTimestamp('timestamp', event.timestamp);
+/**
+ * The metadata an appended event stores: its own, checked by its definition's metadata schema
+ * unless create() did (a handler context or the store may have added keys since, which the
+ * schema let through then). Throws `EventValidationError`.
+ */
+export function appendedMetadata(event: NewEvent | Event, definition: EventDefinition | undefined, compiled: CompiledDefinition | undefined): EventMetadata {
   const metadata = event.metadata ?? {};
+  checkPlainObject('metadata', metadata);
+  const current = definition ?? compiled?.definition;
+  if (definition || current?.metadataSchema === undefined) return metadata;
+  return validMetadata(current, metadata);
+}
+
+/** Serializes an event for the adapter, with the data and metadata `appendedData` and `appendedMetadata` returned. */
+export function encodeEvent(event: NewEvent | Event, data: unknown, metadata: EventMetadata = event.metadata ?? {}): NewEventRecord {
+  checkTimestamp('timestamp', event.timestamp);
   checkPlainObject('metadata', metadata);
   return {
     eventId: event.eventId,
@@ -89,7 +112,7 @@ export interface DecodeOptions {
 
 /** Turns a stored record into the envelope, upcasting old versions. Throws EventDeserializationError. */
 export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, options: DecodeOptions): Event {
-  const { definition, reviver } = compiled;
+  const { definition, reviver, metadataReviver } = compiled;
   let data: unknown;
   let metadata: EventMetadata;
   try {
@@ -102,21 +125,29 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
     data = upcast(record, definition, data);
   }
   if (reviver) data = reviver(data);
+  if (metadataReviver) metadata = metadataReviver(metadata) as EventMetadata;
   if (options.validate) {
-    const result = safeParseData(definition.schema, data, 'stored data');
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
-      throw new EventDeserializationError(
-        record.globalPosition,
-        record.eventType,
-        `fails its schema${where}: ${issue?.message ?? 'invalid'}`,
-        { cause: new EventValidationError(record.eventType, result.error.issues) },
-      );
-    }
+    const result = validateValue(definition.schema, data, 'stored data');
+    if (!result.success) throw failsSchema(record, 'its schema', result.issues, 'data');
     data = result.data;
+    if (definition.metadataSchema !== undefined) {
+      const checked = validateValue(definition.metadataSchema, metadata, 'stored metadata');
+      if (!checked.success) throw failsSchema(record, 'its metadata schema', checked.issues, 'metadata');
+      if (typeof checked.data === 'object' && checked.data !== null) metadata = { ...metadata, ...(checked.data as EventMetadata) };
+    }
   }
   return envelope(record, definition.version, metadata, data);
+}
+
+function failsSchema(
+  record: EventRecord,
+  schema: string,
+  issues: EventValidationError['issues'],
+  part: EventValidationError['part'],
+): EventDeserializationError {
+  return new EventDeserializationError(record.globalPosition, record.eventType, `fails ${schema}${describeIssues(issues)}`, {
+    cause: new EventValidationError(record.eventType, issues, part),
+  });
 }
 
 /** The envelope of a stored record, with its schema version, metadata and data as decoded. */

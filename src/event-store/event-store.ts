@@ -2,6 +2,7 @@ import type { ExpectedVersion, StorageSession } from '../store/event-log.js';
 import type { StorageAdapter } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
 import type { Aggregate, AggregateClass } from '../core/aggregate.js';
+import type { CheckedAggregateClass } from '../core/aggregate-events.js';
 import { aggregateInternals } from '../core/aggregate.js';
 import type { Decider, DeciderEventOf } from '../core/decider.js';
 import { InvalidArgumentError, StoreClosedError } from '../core/errors.js';
@@ -10,6 +11,7 @@ import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
 import { InFlightCalls } from '../core/in-flight-calls.js';
 import { checkSaveOptions, updateAggregate } from './aggregate-commands.js';
+import { builtInEvents } from './built-in-events.js';
 import type { CommandHost, HandleOptions, SaveOptions, UpdateOptions } from './command-options.js';
 import { handleCommand, loadDeciderState, type HandleResult, type LoadedState } from './decider-operations.js';
 import { openAdapter } from './open-adapter.js';
@@ -86,10 +88,11 @@ export class EventStore {
       inlineProjections: [],
       warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
     };
+    for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
     this.#commands = {
       ctx: this.#ctx,
-      load: (cls, id) => this.load(cls, id),
+      load: (cls, id) => this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, id)),
       save: (aggregate) => this.save(aggregate),
       append: (type, id, expected, events) => this.append(type, id, expected, events),
     };
@@ -152,9 +155,12 @@ export class EventStore {
     });
   }
 
-  /** Rebuilds an aggregate from its snapshot and events; `null` when it has no events. */
-  load<T extends Aggregate>(cls: AggregateClass<T>, aggregateId: string): Promise<T | null> {
-    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, aggregateId));
+  /**
+   * Rebuilds an aggregate from its snapshot and events; `null` when it has no events. A class with
+   * `static readonly events = [...] as const` has its handlers checked at compile time.
+   */
+  load<C extends AggregateClass>(cls: C & CheckedAggregateClass<C>, aggregateId: string): Promise<InstanceType<C> | null> {
+    return this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls as AggregateClass<InstanceType<C>>, aggregateId));
   }
 
   /**
@@ -162,13 +168,13 @@ export class EventStore {
    * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events
    * (unless `createIfMissing`); given `expectedVersion`, `ConcurrencyError` when it is at another.
    */
-  async update<T extends Aggregate>(
-    cls: AggregateClass<T>,
+  async update<C extends AggregateClass>(
+    cls: C & CheckedAggregateClass<C>,
     aggregateId: string,
-    command: (aggregate: T) => unknown,
+    command: (aggregate: InstanceType<C>) => unknown,
     options?: UpdateOptions,
-  ): Promise<T> {
-    return updateAggregate(this.#commands, cls, aggregateId, command, options);
+  ): Promise<InstanceType<C>> {
+    return updateAggregate(this.#commands, cls as AggregateClass<InstanceType<C>>, aggregateId, command, options);
   }
 
   /**
@@ -298,9 +304,10 @@ export class EventStore {
 
   /**
    * A durable subscription: catches up from `from` (or its stored checkpoint), then follows live.
-   * Call `start()` on the handle to begin. One active instance per id across processes.
+   * Call `start()` on the handle to begin. One active instance per id across processes. Given
+   * `events: [A, B]`, its handler gets `EventOf<A> | EventOf<B>`.
    */
-  subscribe(options: SubscriptionOptions): DurableSubscription {
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription {
     this.#checkOpen();
     return this.#runtime.subscribe(options);
   }

@@ -3,9 +3,9 @@ import type { StorageAdapter } from '../store/adapter.js';
 import { aggregateInternals, aggregateTypeOf, type Aggregate, type AggregateClass } from '../core/aggregate.js';
 import { AggregateTypeMismatchError, describeValue, InvalidArgumentError } from '../core/errors.js';
 import { MAX_AGGREGATE_VERSION } from '../core/limits.js';
-import { checkId, definitionOf, type Event, type NewEvent } from '../core/event.js';
+import { checkId, definitionOf, type Event, type EventMetadata, type NewEvent } from '../core/event.js';
 import type { EventRegistry } from '../core/event-registry.js';
-import { appendedData, encodeEvent, envelope } from '../core/serializer.js';
+import { appendedData, appendedMetadata, encodeEvent, envelope } from '../core/serializer.js';
 import type { Projection } from '../projections/projection.js';
 import type { ProjectionSession } from '../store/coordination.js';
 import { runInlineProjections } from '../projections/inline-projections.js';
@@ -62,6 +62,7 @@ export async function appendEvents(
   }
   const seen = new Set<string>();
   const data: unknown[] = [];
+  const metadata: EventMetadata[] = [];
   const records = pending.map((event) => {
     if (typeof event !== 'object' || event === null) throw new InvalidArgumentError('events', 'holds a non-object');
     checkId('eventId', event.eventId);
@@ -71,14 +72,16 @@ export async function appendEvents(
     // have registered its type by hand.
     const definition = definitionOf(event);
     if (definition) ctx.registry.register(definition);
-    const value = appendedData(event, definition, definition ? undefined : ctx.registry.get(event.eventType));
+    const compiled = definition ? undefined : ctx.registry.get(event.eventType);
+    const value = appendedData(event, definition, compiled);
     data.push(value);
-    return encodeEvent(event, value);
+    metadata.push(appendedMetadata(event, definition, compiled));
+    return encodeEvent(event, value, metadata[metadata.length - 1]);
   });
   const stored = await session.append({ aggregateId, aggregateType, expectedVersion, events: records });
   const events = ownEnvelopes
     ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record))
-    : stored.map((record, i) => envelopeOf(pending[i] as NewEvent | Event, record, data[i]));
+    : stored.map((record, i) => envelope(record, (pending[i] as NewEvent | Event).schemaVersion, metadata[i] ?? {}, data[i]));
   if (ctx.inlineProjections.length > 0) await runInlineProjections(ctx.inlineProjections, session as StorageSession & Partial<ProjectionSession>, events);
   return events;
 }
@@ -88,11 +91,6 @@ function completeEnvelope(event: Event, record: EventRecord): Event {
   event.aggregateVersion = record.aggregateVersion;
   event.timestamp = record.timestamp;
   return event;
-}
-
-/** The envelope of an appended event, holding what the store holds: the parsed data, plain metadata. */
-function envelopeOf(event: NewEvent | Event, record: EventRecord, data: unknown): Event {
-  return envelope(record, event.schemaVersion, event.metadata ?? {}, data);
 }
 
 /** Appends an aggregate's uncommitted events, expecting the version it was loaded at. */
@@ -132,6 +130,7 @@ export async function loadAggregate<T extends Aggregate>(
   aggregateId: string,
 ): Promise<T | null> {
   checkId('aggregate id', aggregateId);
+  if (Array.isArray(cls.events)) ctx.registry.registerAll(cls.events);
   const aggregateType = aggregateTypeOf(cls);
   const snapshot = ctx.snapshotEvery === undefined ? null : await readSnapshot(ctx, cls, aggregateType, aggregateId);
   if (snapshot) {

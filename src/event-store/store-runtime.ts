@@ -7,12 +7,12 @@ import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { Projection } from '../projections/projection.js';
 import type { Aggregate } from '../core/aggregate.js';
 import { InvalidArgumentError, UnknownEventTypeError } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import type { Event, EventDefinition } from '../core/event.js';
 import { writeSnapshot, type Committed, type StoreContext } from './store-operations.js';
 
 /** Options of `store.projection()`: a subscription's, less what the projection decides. */
 /** A projection's options: a subscription's, except what the projection defines (and `concurrency`: a projection applies its events in log order). */
-export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes' | 'aggregateTypes' | 'concurrency'>;
+export type ProjectionOptions = Omit<SubscriptionOptions, 'id' | 'handle' | 'events' | 'eventTypes' | 'aggregateTypes' | 'concurrency'>;
 
 /**
  * @internal what a store runs besides reads and writes: what follows a commit (snapshots, wake-ups,
@@ -57,7 +57,7 @@ export class StoreRuntime {
     return this.#inlineSetup;
   }
 
-  subscribe(options: SubscriptionOptions): DurableSubscription {
+  subscribe<D extends readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription {
     const resolved = resolveSubscriptionOptions(options);
     const { registry } = this.#ctx;
     for (const definition of resolved.definitions) registry.register(definition);

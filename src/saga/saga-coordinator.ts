@@ -9,6 +9,7 @@ import { EventStore } from '../event-store/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import { checkTimerMs } from '../core/limits.js';
+import { validateValue } from '../core/schema.js';
 import { uuidv7 } from '../core/uuid-v7.js';
 import { checkSagaTimers, type SagaDefinition } from './define-saga.js';
 import { reviveInput } from './saga-input.js';
@@ -19,8 +20,16 @@ import { Lease } from '../streaming/durable/lease.js';
 import { SagaInstance, type SagaState, type SagaStatus } from './saga-instance.js';
 import { runSaga } from './saga-runner.js';
 
-export interface SagaCoordinatorOptions {
-  sagas: readonly SagaDefinition[];
+/** Any defined saga, whatever its input and name. */
+export type AnySagaDefinition = SagaDefinition<any, string, any>;
+
+/** What `start(name, input)` takes as input for the saga named `N` of `TSagas`. */
+export type SagaStartInput<TSagas extends readonly AnySagaDefinition[], N extends string> =
+  Extract<TSagas[number], { readonly name: N }> extends SagaDefinition<any, string, infer I> ? I : never;
+
+export interface SagaCoordinatorOptions<TSagas extends readonly AnySagaDefinition[] = readonly AnySagaDefinition[]> {
+  /** The sagas this coordinator runs: `start()` takes their names and inputs, checked at compile time. */
+  sagas: TSagas;
   /** How long this coordinator counts as alive without renewing its lease (default 5000; an integer from 100 to 2^31-1 ms). */
   leaseTtlMs?: number;
   /**
@@ -53,7 +62,7 @@ export interface StartOptions {
 const START_ON_CONCURRENCY = 16;
 
 /** Options of `startOn`: the subscription's (where to start, retries…), plus which saga. */
-export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'eventTypes'> {
+export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'events' | 'eventTypes'> {
   subscriptionId: string;
   /** The saga to start (may be left out when the coordinator has one saga). */
   saga?: string;
@@ -70,7 +79,7 @@ export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle
  * const sagaId = await coordinator.start('order-processing', { orderId }, { sagaId: `order-${orderId}-saga` });
  * const state = await coordinator.waitFor(sagaId, { timeoutMs: 10_000 });
  */
-export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
+export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] = readonly AnySagaDefinition[]> extends EventEmitter<SagaCoordinatorEvents> {
   /** Identifies this coordinator in the lease table and in the sagas it owns. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   readonly #store: EventStore;
@@ -84,7 +93,7 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
   #recovering: NodeJS.Timeout | undefined;
   #alive: Promise<void> | undefined;
 
-  constructor(store: EventStore, options: SagaCoordinatorOptions) {
+  constructor(store: EventStore, options: SagaCoordinatorOptions<TSagas>) {
     super();
     if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'is not an eventuali EventStore');
     this.#store = store;
@@ -128,19 +137,19 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
    * Starts a saga and resolves with its id once the start is stored (not when the saga ends). A
    * repeated start with the same `sagaId` resolves with it and runs nothing twice.
    */
-  async start(name: string, input: unknown, options: StartOptions = {}): Promise<string> {
+  async start<const N extends TSagas[number]['name']>(name: N, input: SagaStartInput<TSagas, N>, options: StartOptions = {}): Promise<string> {
     this.#checkRunning();
     const definition = this.#sagas.get(name);
     if (!definition) {
       throw new SagaError('SAGA_UNKNOWN', `No saga named ${JSON.stringify(name)} is defined here`, { sagaName: name });
     }
-    let parsed = input;
+    let parsed: unknown = input;
     if (definition.input) {
-      const result = definition.input.safeParse(input);
+      const result = validateValue(definition.input, input, `input of saga ${name}`);
       if (!result.success) {
-        throw new SagaError('SAGA_INPUT', `Invalid input for saga ${name}: ${result.error.issues[0]?.message ?? ''}`, {
+        throw new SagaError('SAGA_INPUT', `Invalid input for saga ${name}: ${result.issues[0]?.message ?? ''}`, {
           sagaName: name,
-          issues: result.error.issues,
+          issues: result.issues,
         });
       }
       parsed = result.data;
@@ -265,7 +274,8 @@ export class SagaCoordinator extends EventEmitter<SagaCoordinatorEvents> {
       handle: async (event: Event) => {
         const { sagaId, input } = map(event as EventOf<D>);
         const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.eventId;
-        await this.start(sagaName, input, {
+        // The map's input is checked by the saga's schema at run time (the saga is named by a string).
+        await this.start(sagaName, input as never, {
           sagaId: sagaId ?? `${sagaName}:${event.eventId}`,
           correlationId,
           causationId: event.eventId,

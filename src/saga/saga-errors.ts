@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { EventualiError } from '../core/errors.js';
+import { EventualiError, type ValidationIssue } from '../core/errors.js';
 
 /** The saga codes of `SagaError`. */
 export type SagaErrorCode = 'SAGA_UNKNOWN' | 'SAGA_INPUT' | 'SAGA_DEFINITION' | 'SAGA_STOPPED' | 'SAGA_TIMEOUT';
@@ -12,7 +11,7 @@ export class SagaError extends EventualiError {
   constructor(
     code: SagaErrorCode,
     message: string,
-    readonly details: { sagaId?: string; sagaName?: string; step?: string; issues?: z.core.$ZodIssue[] } = {},
+    readonly details: { sagaId?: string; sagaName?: string; step?: string; issues?: ValidationIssue[] } = {},
     options?: { cause?: unknown },
   ) {
     super(code, message, options);

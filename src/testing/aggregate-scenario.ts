@@ -1,5 +1,6 @@
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import { aggregateInternals, type Aggregate, type AggregateClass } from '../core/aggregate.js';
+import type { CheckedAggregateClass } from '../core/aggregate-events.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Event, NewEvent } from '../core/event.js';
 import { matchesError, type ErrorClass, type ErrorPredicate } from './error-matcher.js';
@@ -131,6 +132,6 @@ export class AggregateScenario<T extends Aggregate> {
  *   .when((user) => user.changeEmail('b@x.io'));
  * outcome.expectEvents({ eventType: 'UserEmailChanged', data: { oldEmail: 'a@x.io', newEmail: 'b@x.io' } });
  */
-export function scenario<T extends Aggregate>(cls: AggregateClass<T>, id?: string): AggregateScenario<T> {
-  return new AggregateScenario(cls, id);
+export function scenario<C extends AggregateClass>(cls: C & CheckedAggregateClass<C>, id?: string): AggregateScenario<InstanceType<C>> {
+  return new AggregateScenario(cls as AggregateClass<InstanceType<C>>, id);
 }

@@ -7,6 +7,7 @@ import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
+import { schemaCases } from './contract/schema-cases.js';
 import { transactionCases } from './contract/transaction-cases.js';
 import type { ContractTestApi } from './contract/test-api.js';
 
@@ -15,8 +16,9 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
 
 /**
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
- * idempotent retries, global order, serialization, upcasting, snapshots, transactions (rollback-only
- * after a failed operation, inline projections), and a close that settles every call in flight. Run it in
+ * idempotent retries, global order, serialization, upcasting, metadata and Standard Schema
+ * validation, snapshots, transactions (rollback-only after a failed operation, inline
+ * projections), and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
  *
@@ -40,6 +42,7 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('append', () => appendCases(open, runner));
     describe('read', () => readCases(open, runner));
     describe('aggregates', () => aggregateCases(open, runner));
+    describe('schemas', () => schemaCases(open, runner));
     describe('transactions', () => transactionCases(open, runner));
     describe('close', () => closeCases(open, runner));
     describe('deciders', () => deciderCases(open, runner));

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, EventStore } from '../../src/index.js';
 import { main as aggregates } from '../../docs/examples/aggregates.js';
+import { main as aggregateEvents } from '../../docs/examples/aggregate-events.js';
 import { main as concurrency } from '../../docs/examples/concurrency.js';
 import { main as deciders } from '../../docs/examples/deciders.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as events } from '../../docs/examples/events.js';
+import { main as eventSchemas } from '../../docs/examples/event-schemas.js';
 import { main as expectedVersion } from '../../docs/examples/expected-version.js';
 import { main as gettingStarted } from '../../docs/examples/getting-started.js';
 import { main as http } from '../../docs/examples/http.js';
@@ -18,11 +20,14 @@ import { main as quickStart } from '../../docs/examples/quick-start.js';
 import { main as readAll } from '../../docs/examples/read-all.js';
 import { main as sagaOrder } from '../../docs/examples/saga-order.js';
 import { main as sagaRecover } from '../../docs/examples/saga-recover.js';
+import { main as sagaTyped } from '../../docs/examples/saga-typed.js';
 import { main as snapshots } from '../../docs/examples/snapshots.js';
+import { main as standardSchema } from '../../docs/examples/standard-schema.js';
 import { main as streamingDurable } from '../../docs/examples/streaming-durable.js';
 import { main as streamingInstances } from '../../docs/examples/streaming-instances.js';
 import { main as streamingLive } from '../../docs/examples/streaming-live.js';
 import { main as streamingProjections } from '../../docs/examples/streaming-projections.js';
+import { main as streamingTyped } from '../../docs/examples/streaming-typed.js';
 import { main as transactions } from '../../docs/examples/transactions.js';
 import { main as upcasting } from '../../docs/examples/upcasting.js';
 import {
@@ -164,6 +169,8 @@ describe('docs: every example runs', () => {
       'quick-start', 'read-all', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',
+      // typed edges
+      'aggregate-events', 'event-schemas', 'saga-typed', 'standard-schema', 'streaming-typed',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
   });
@@ -185,6 +192,20 @@ describe('docs: every example runs', () => {
       causationId: true,
     });
     expect(result.invalid.map((issue) => issue.split(':')[0])).toEqual(['customerId', 'totalCents', 'items']);
+  });
+
+  it('typed edges: metadata schemas, Standard Schema, listed aggregate events, typed subscriptions and sagas', async () => {
+    expect(await eventSchemas(`sqlite://${sqliteFile('event-schemas.db')}`)).toEqual({
+      opening: 'c-1 opened by client-7 (web), request request-1',
+      refused: 'metadata: clientId',
+    });
+    expect(await standardSchema(`sqlite://${sqliteFile('standard-schema.db')}`)).toEqual({ carrier: 'dhl', stars: [5] });
+    expect(await aggregateEvents(`sqlite://${sqliteFile('aggregate-events.db')}`)).toEqual({ items: { book: 2, pen: 1 }, version: 2 });
+    expect(await streamingTyped(`sqlite://${sqliteFile('streaming-typed.db')}`)).toEqual(['+3050 o-1', 'refund o-1: damaged']);
+    expect(await sagaTyped('memory:')).toEqual({
+      status: 'completed',
+      results: { bookCarrier: { trackingId: 'trk-o-1' }, printLabel: { label: 'trk-o-1 / 900 g' } },
+    });
   });
 
   it('upcasting', async () => {

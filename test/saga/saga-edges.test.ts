@@ -1,4 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineEvent, defineProjection, defineSaga, EventStore, EventStreamer, SagaCoordinator, type SagaStepDefinition } from '../../src/index.js';
 
@@ -292,5 +295,25 @@ describe('streaming edge cases', () => {
     expect(saved).toHaveLength(1);
     expect(warnings.join()).toContain('not published');
     await store.close();
+  });
+});
+
+describe('saga event types', () => {
+  it('are decoded by a store that runs no coordinator (the library registers its own event types)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eventuali-saga-types-'));
+    const url = `sqlite://${join(dir, 'events.db')}`;
+    const writer = await EventStore.create(url);
+    const coordinator = new SagaCoordinator(writer, { sagas: [defineSaga('typed', { steps: [{ name: 'a', execute: () => 1 }] })] });
+    const id = await coordinator.start('typed', null);
+    await coordinator.waitFor(id, { timeoutMs: 10_000 });
+    await coordinator.stop();
+    await writer.close();
+
+    const reader = await EventStore.create(url); // no coordinator, no register(), unknownEvents: 'error'
+    const types = (await reader.readAll()).map((event) => event.eventType);
+    expect(types).toContain('eventuali.SagaStarted');
+    expect(types).toContain('eventuali.SagaCompleted');
+    await reader.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -93,6 +93,23 @@ describe('store.handle() on the memory store', () => {
     await store.close();
   });
 
+  it('checks the merged metadata against the event\'s metadata schema, writing nothing when it fails', async () => {
+    const Tagged = defineEvent('DecTagged', z.object({}), { metadata: z.object({ clientId: z.string().optional() }) });
+    const Tagging = defineDecider({
+      streamType: 'DecTagging',
+      events: [Tagged],
+      initialState: () => 0,
+      evolve: (n: number) => n + 1,
+      decide: () => Tagged.create({}),
+    });
+    const store = new EventStore();
+    await expect(store.handle(Tagging, 't-1', null, { metadata: { clientId: 5 } })).rejects.toMatchObject({ code: 'EVENT_VALIDATION' });
+    expect(await store.getAggregateVersion('t-1')).toBe(0);
+    const ok = await store.handle(Tagging, 't-1', null, { metadata: { clientId: 'web', correlationId: 'c-1' } });
+    expect(ok.events[0]!.metadata).toEqual({ clientId: 'web', correlationId: 'c-1' });
+    await store.close();
+  });
+
   it('gives decide a fresh initial state for every new stream', async () => {
     const store = new EventStore();
     await store.handle(Cart, 'a', { type: 'add', sku: 'book', quantity: 1 });

@@ -1,5 +1,5 @@
 import { describeValue, InvalidArgumentError } from '../../core/errors.js';
-import type { Event, EventDefinition, EventMetadata } from '../../core/event.js';
+import type { Event, EventDefinition, EventMetadata, EventOf } from '../../core/event.js';
 import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
@@ -31,17 +31,25 @@ export interface RetryOptions {
   maxBackoffMs?: number;
 }
 
-export interface SubscriptionOptions {
+/** The envelope union of some event definitions: `EventOf<A> | EventOf<B>` for `[A, B]`. */
+export type EventUnion<D extends readonly EventDefinition[]> = EventOf<D[number]>;
+
+export interface SubscriptionOptions<D extends readonly EventDefinition[] = readonly EventDefinition[]> {
   /** Names the subscription: its checkpoint, lease and dead letters are stored under it. */
   id: string;
   /** Where to begin when no checkpoint is stored (default 'start'). Ignored once one is. */
   from?: SubscriptionStart;
+  /**
+   * Only these events, by definition (registered with the store): `handle` gets their typed union,
+   * `EventOf<A> | EventOf<B>`, instead of `Event`. Give `events` or `eventTypes`, not both.
+   */
+  events?: D;
   /** Only these event types (names or definitions; a definition is registered with the store). */
   eventTypes?: readonly (string | EventDefinition)[];
   aggregateTypes?: readonly string[];
   /** Events read per query (default 100). The checkpoint is stored at most every 250 ms while events keep coming. */
   batchSize?: number;
-  handle: (event: Event, ctx: HandlerContext) => unknown;
+  handle: (event: EventUnion<D>, ctx: HandlerContext) => unknown;
   retry?: RetryOptions;
   /** After the retries: park the event in the dead-letter table and go on (default), or stop. */
   onError?: OnHandlerError;
@@ -65,7 +73,7 @@ export interface ResolvedSubscriptionOptions {
   definitions: EventDefinition[];
   aggregateTypes: string[] | undefined;
   batchSize: number;
-  handle: SubscriptionOptions['handle'];
+  handle: (event: Event, ctx: HandlerContext) => unknown;
   attempts: number;
   backoffMs: number;
   maxBackoffMs: number;
@@ -78,7 +86,7 @@ export interface ResolvedSubscriptionOptions {
 /** Highest `concurrency`: more handlers at once than this is a mistake, not a setting. */
 const MAX_CONCURRENCY = 1000;
 
-export function resolveSubscriptionOptions(options: SubscriptionOptions): ResolvedSubscriptionOptions {
+export function resolveSubscriptionOptions<D extends readonly EventDefinition[]>(options: SubscriptionOptions<D>): ResolvedSubscriptionOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
   checkId('subscription id', options.id);
   const from = options.from ?? 'start';
@@ -88,6 +96,19 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
   if (typeof options.handle !== 'function') throw new InvalidArgumentError('handle', 'must be a function');
   const definitions: EventDefinition[] = [];
   let eventTypes: string[] | undefined;
+  if (options.events !== undefined) {
+    if (options.eventTypes !== undefined) throw new InvalidArgumentError('events', 'give events or eventTypes, not both');
+    if (!Array.isArray(options.events) || options.events.length === 0) {
+      throw new InvalidArgumentError('events', 'must be a non-empty array of event definitions');
+    }
+    eventTypes = options.events.map((entry: unknown) => {
+      if (typeof entry === 'object' && entry !== null && typeof (entry as EventDefinition).type === 'string' && typeof (entry as EventDefinition).create === 'function') {
+        definitions.push(entry as EventDefinition);
+        return (entry as EventDefinition).type;
+      }
+      throw new InvalidArgumentError('events', `holds ${describeValue(entry)}, not an event definition (defineEvent)`);
+    });
+  }
   if (options.eventTypes !== undefined) {
     if (!Array.isArray(options.eventTypes) || options.eventTypes.length === 0) {
       throw new InvalidArgumentError('eventTypes', 'must be a non-empty array of event types or definitions');
@@ -124,7 +145,7 @@ export function resolveSubscriptionOptions(options: SubscriptionOptions): Resolv
     definitions,
     aggregateTypes,
     batchSize: options.batchSize ?? 100,
-    handle: options.handle,
+    handle: options.handle as ResolvedSubscriptionOptions['handle'],
     attempts: options.retry?.attempts ?? 3,
     backoffMs: options.retry?.backoffMs ?? 100,
     maxBackoffMs: options.retry?.maxBackoffMs ?? 5000,

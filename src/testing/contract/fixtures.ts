@@ -6,6 +6,7 @@ import { EventStore } from '../../event-store/event-store.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
 import type { EventRecord, NewEventRecord } from '../../store/event-log.js';
 import type { StorageAdapter } from '../../store/adapter.js';
+import type { StandardSchemaV1 } from '../../core/standard-schema.js';
 
 /** Builds a fresh adapter for one test; the suite closes it afterwards. */
 export type AdapterFactory = () => StorageAdapter | Promise<StorageAdapter>;
@@ -20,6 +21,30 @@ export const Renamed = defineEvent(
   z.object({ firstName: z.string(), lastName: z.string() }),
   { version: 2, upcast: { 1: (old) => splitName(old as { name: string }) } },
 );
+
+/** An event whose metadata has a schema: a client id, and when the client sent it (a Date). */
+export const Tagged = defineEvent('ContractTagged', z.object({ tag: z.string() }), {
+  metadata: z.object({ clientId: z.string().min(1), sentAt: z.date().optional() }),
+});
+
+/**
+ * A Standard Schema v1 schema written by hand (no library): the suite checks the store runs any
+ * such schema, not only zod's. Accepts `{ label: string }` and trims the label.
+ */
+export const labelSchema: StandardSchemaV1<{ label: string }, { label: string }> = {
+  '~standard': {
+    version: 1,
+    vendor: 'eventuali-contract',
+    validate(value) {
+      const label = (value as { label?: unknown } | null)?.label;
+      if (typeof value !== 'object' || value === null || typeof label !== 'string' || label.trim() === '') {
+        return { issues: [{ message: 'label must be a non-empty string', path: [{ key: 'label' }] }] };
+      }
+      return { value: { label: label.trim() } };
+    },
+  },
+};
+export const Labelled = defineEvent('ContractLabelled', labelSchema, { metadata: labelSchema });
 
 function splitName(old: { name: string }): { firstName: string; lastName: string } {
   const [firstName = '', lastName = ''] = old.name.split(' ');
@@ -66,8 +91,8 @@ export class AccountV2 extends Account {
 export const uid = (prefix = 'acc'): string => `${prefix}-${randomUUID()}`;
 
 /** A raw record, as an older (or broken) writer would have stored it. */
-export function rawRecord(eventType: string, data: string, schemaVersion = 1): NewEventRecord {
-  return { eventId: randomUUID(), eventType, schemaVersion, timestamp: new Date(), metadata: '{}', data };
+export function rawRecord(eventType: string, data: string, schemaVersion = 1, metadata = '{}'): NewEventRecord {
+  return { eventId: randomUUID(), eventType, schemaVersion, timestamp: new Date(), metadata, data };
 }
 
 /** Appends one raw record as a new ContractAccount stream, past the store's encoding (as an older writer would have). */
@@ -81,7 +106,7 @@ export async function openStore(
   options: EventStoreOptions = {},
 ): Promise<{ store: EventStore; adapter: StorageAdapter }> {
   const adapter = await factory();
-  const store = new EventStore(adapter, options).register(AccountOpened, Deposited, Renamed);
+  const store = new EventStore(adapter, options).register(AccountOpened, Deposited, Renamed, Tagged, Labelled);
   return { store, adapter };
 }
 
