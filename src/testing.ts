@@ -4,3 +4,9 @@ export { AggregateScenario, ScenarioOutcome, scenario } from './testing/aggregat
 export type { ErrorPredicate, ExpectedEvent, ExpectEventsOptions } from './testing/aggregate-scenario.js';
 export { DeciderOutcome, DeciderScenario, deciderScenario } from './testing/decider-scenario.js';
 export type { ErrorExpectation } from './testing/error-matcher.js';
+export { nodeTestApi } from './testing/contract/node-test-api.js';
+export type { RunnerWithoutExpect } from './testing/contract/node-test-api.js';
+export { assertExpect } from './testing/contract/assert-expect.js';
+export type { AssertExpectation, AssertMatchers, AsyncExpectation } from './testing/contract/assert-expect.js';
+export { SagaOutcome, SagaScenario, sagaScenario } from './testing/saga-scenario.js';
+export type { SagaCall, StepFakes } from './testing/saga-scenario.js';

@@ -8,7 +8,8 @@ import { defineEvent } from '../core/event.js';
  */
 const json = z.unknown();
 
-export const SagaStarted = defineEvent('eventuali.SagaStarted', z.object({ name: z.string(), input: json, owner: z.string() }));
+// A saga started without input (undefined) is stored without the key: optional, or it would not read back.
+export const SagaStarted = defineEvent('eventuali.SagaStarted', z.object({ name: z.string(), input: json.optional(), owner: z.string() }));
 /** Another coordinator took over an unfinished saga whose coordinator died. */
 export const SagaResumed = defineEvent('eventuali.SagaResumed', z.object({ owner: z.string() }));
 export const SagaStepCompleted = defineEvent('eventuali.SagaStepCompleted', z.object({ step: z.string(), result: json }));

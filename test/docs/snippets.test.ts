@@ -171,6 +171,7 @@ describe('docs: every example runs', () => {
       'transactions', 'upcasting', 'user',
       // typed edges
       'aggregate-events', 'event-schemas', 'saga-typed', 'standard-schema', 'streaming-typed',
+      'counting-adapter.node-test', 'saga-order.spec',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
   });

@@ -3,3 +3,4 @@
 import '../../docs/examples/bank-account.spec.js';
 import '../../docs/examples/cart.spec.js';
 import '../../docs/examples/counting-adapter.spec.js';
+import '../../docs/examples/saga-order.spec.js';

@@ -77,6 +77,19 @@ describe('saga edge cases', () => {
     await second.stop();
   });
 
+  it('reads back a saga started without input (undefined, no schema)', async () => {
+    const store = await EventStore.create('memory:');
+    const saga = defineSaga('no-input', { steps: [{ name: 'a', execute: (ctx) => ctx.input === undefined }] });
+    const coordinator = new SagaCoordinator(store, { sagas: [saga] });
+    const id = await coordinator.start('no-input', undefined);
+    await coordinator.waitFor(id);
+    // Its SagaStarted was stored without `input`; reading the saga back failed to decode it.
+    expect(await coordinator.get(id)).toMatchObject({ status: 'completed', input: undefined, results: { a: true } });
+    expect((await coordinator.list({ name: 'no-input' })).map((s) => s.status)).toEqual(['completed']);
+    await coordinator.stop();
+    await store.close();
+  });
+
   it('startOn takes subscription options such as from: end', async () => {
     const store = (await EventStore.create('memory:')).register(Noted);
     await store.append('Note', 'n-1', 0, [Noted.create({ n: 1 })]);

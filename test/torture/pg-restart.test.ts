@@ -183,6 +183,12 @@ describe('faults: the PostgreSQL server stopped and started again mid-run', () =
         expect(stored.map((e) => e.eventId), aggregateId).toEqual(ids);
         written += ids.length;
       }
+      // The log readers see stops before the oldest transaction still open (DESIGN §3), and the
+      // projection keeps opening batch transactions: one that took its transaction id before the
+      // writers' last appends hides them until it commits. The subscription delivering every
+      // acknowledged event shows the log has passed them; only then is it read whole.
+      const acknowledged = [...streams.values()].flat();
+      await until(() => acknowledged.every((id) => deliveries.has(id)), 'the subscription delivered every acknowledged event', 60_000);
       const integrity = await checkIntegrity(store, { increasingPositions: false });
       expect(integrity.problems).toEqual([]);
       // The subscription and the projection caught up: every Noted event once in the read model.

@@ -1,7 +1,8 @@
 /**
  * The test-runner functions the contract suite calls. Pass vitest's (`import * as vitest from
- * 'vitest'`) or jest's globals: the suite imports no runner itself, so `eventuali/testing` loads
- * in any runner and in CommonJS.
+ * 'vitest'`) or jest's globals, or `nodeTestApi(test)` for node:test (`import * as test from
+ * 'node:test'`): the suite imports no runner itself, so `eventuali/testing` loads in any runner
+ * and in CommonJS.
  */
 export interface ContractTestApi {
   describe(name: string, fn: () => void): void;
