@@ -33,6 +33,7 @@ import { httpOrders } from './workloads/example-system/http-orders.js';
 import { httpUsers } from './workloads/example-system/http-users.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
+import { deciderHandle } from './workloads/store/decider-handle.js';
 import { loadSnapshot } from './workloads/store/load-snapshot.js';
 import { loadStream } from './workloads/store/load-stream.js';
 import { pythonShapes } from './workloads/store/python-shapes.js';
@@ -46,7 +47,7 @@ import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
-  ...[saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory],
+  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   ...[httpUsers, httpOrders],
