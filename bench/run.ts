@@ -34,6 +34,7 @@ import { httpUsers } from './workloads/example-system/http-users.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
 import { readModels } from './workloads/projections/read-models.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
+import { deciderHandle } from './workloads/store/decider-handle.js';
 import { loadSnapshot } from './workloads/store/load-snapshot.js';
 import { loadStream } from './workloads/store/load-stream.js';
 import { pythonShapes } from './workloads/store/python-shapes.js';
@@ -47,7 +48,7 @@ import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
-  ...[saveOne, saveBatch, loadStream, loadSnapshot, pythonShapes, readAllMemory],
+  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   readModels,

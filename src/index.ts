@@ -44,7 +44,11 @@ export {
 } from './core/errors.js';
 export type { ErrorCode, ValidationIssue } from './core/errors.js';
 export { EventStore } from './event-store/event-store.js';
-export type { LoadEventsOptions, ReadAllOptions, UpdateOptions } from './event-store/event-store.js';
+export type { LoadEventsOptions, ReadAllOptions } from './event-store/event-store.js';
+export type { HandleOptions, SaveOptions, UpdateOptions } from './event-store/command-options.js';
+export { defineDecider } from './core/decider.js';
+export type { CommandOf, Decider, DeciderDefinition, DeciderEventOf, DecidedEventOf, Decision, StateOf } from './core/decider.js';
+export type { HandleResult, LoadedState } from './event-store/decider-operations.js';
 export type { UnknownEventsPolicy } from './core/event-registry.js';
 export type { CreateStoreOptions } from './event-store/store-options.js';
 export type { EventStoreOptions } from './core/store-options.js';

@@ -133,10 +133,10 @@ export class EventDeserializationError extends EventualiError {
   }
 }
 
-/** An aggregate applied an event it has no `apply<EventType>` method for. */
+/** An aggregate applied an event it has no `apply<EventType>` method for (or a decider's stream holds an event it does not list). */
 export class MissingEventHandlerError extends EventualiError {
-  constructor(readonly aggregateType: string, readonly eventType: string) {
-    super('MISSING_EVENT_HANDLER', `${aggregateType} has no method apply${eventType}(event)`);
+  constructor(readonly aggregateType: string, readonly eventType: string, message = `${aggregateType} has no method apply${eventType}(event)`) {
+    super('MISSING_EVENT_HANDLER', message);
   }
 }
 

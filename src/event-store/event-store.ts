@@ -3,13 +3,17 @@ import type { StorageAdapter } from '../store/adapter.js';
 import { MemoryAdapter } from '../store/memory/memory-adapter.js';
 import type { Aggregate, AggregateClass } from '../core/aggregate.js';
 import type { CheckedAggregateClass } from '../core/aggregate-events.js';
-import { aggregateInternals, aggregateTypeOf } from '../core/aggregate.js';
-import { AggregateNotFoundError, ConcurrencyError, InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { aggregateInternals } from '../core/aggregate.js';
+import type { Decider, DeciderEventOf } from '../core/decider.js';
+import { InvalidArgumentError, StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, NewEvent } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
 import { InFlightCalls } from '../core/in-flight-calls.js';
+import { checkSaveOptions, updateAggregate } from './aggregate-commands.js';
 import { builtInEvents } from './built-in-events.js';
+import type { CommandHost, HandleOptions, SaveOptions, UpdateOptions } from './command-options.js';
+import { handleCommand, loadDeciderState, type HandleResult, type LoadedState } from './decider-operations.js';
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
@@ -43,11 +47,6 @@ export interface LoadEventsOptions {
   toVersion?: number;
 }
 
-export interface UpdateOptions {
-  /** How many more times to reload and rerun the command after a conflict (default 3). */
-  maxRetries?: number;
-}
-
 const DEFAULT_READ_LIMIT = 1000;
 
 /** Streaming options of a store. */
@@ -69,6 +68,7 @@ export interface StreamingOptions {
 export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
+  readonly #commands: CommandHost;
   readonly #readModels: ReadModelKeeper;
   /** Every call in flight, which close() lets settle before it closes the adapter. */
   readonly #calls = new InFlightCalls();
@@ -94,6 +94,12 @@ export class EventStore {
     };
     for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
+    this.#commands = {
+      ctx: this.#ctx,
+      load: (cls, id) => this.#calls.run(() => loadAggregate(this.#ctx, this.#ctx.adapter, cls, id)),
+      save: (aggregate) => this.save(aggregate),
+      append: (type, id, expected, events) => this.append(type, id, expected, events),
+    };
     this.#readModels = new ReadModelKeeper({
       adapter,
       registry: this.#ctx.registry,
@@ -131,10 +137,12 @@ export class EventStore {
 
   /**
    * Appends the aggregate's uncommitted events, expecting the version it was loaded at, then marks
-   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first.
+   * them committed. Throws `ConcurrencyError` (nothing written) when another writer got there first,
+   * or, given `expectedVersion`, when the aggregate was loaded at another version.
    */
-  save(aggregate: Aggregate): Promise<Event[]> {
+  save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
     return this.#calls.run(async () => {
+      checkSaveOptions(aggregate, options);
       if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
       const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
       await this.#runtime.afterCommit([committed]);
@@ -169,27 +177,44 @@ export class EventStore {
 
   /**
    * Loads, runs `command`, saves; on a conflict reloads and runs it again, at most `maxRetries` more
-   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events.
+   * times. Returns the saved aggregate. Throws `AggregateNotFoundError` when it has no events
+   * (unless `createIfMissing`); given `expectedVersion`, `ConcurrencyError` when it is at another.
    */
   async update<C extends AggregateClass>(
     cls: C & CheckedAggregateClass<C>,
     aggregateId: string,
     command: (aggregate: InstanceType<C>) => unknown,
-    options: UpdateOptions = {},
+    options?: UpdateOptions,
   ): Promise<InstanceType<C>> {
-    const maxRetries = options.maxRetries ?? 3;
-    checkPositiveInteger('maxRetries', maxRetries, { allowZero: true });
-    for (let attempt = 0; ; attempt++) {
-      const aggregate = await this.load(cls, aggregateId);
-      if (!aggregate) throw new AggregateNotFoundError(aggregateTypeOf(cls), aggregateId);
-      await command(aggregate);
-      try {
-        await this.save(aggregate);
-        return aggregate;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= maxRetries) throw error;
-      }
-    }
+    return updateAggregate(this.#commands, cls as AggregateClass<InstanceType<C>>, aggregateId, command, options);
+  }
+
+  /**
+   * Runs a command through a decider: loads the stream's state (a missing stream is version 0 in
+   * `initialState()`), runs `decide`, appends its events expecting that version. On a conflict it
+   * loads and decides again, at most `maxRetries` more times; given `expectedVersion`, a stream at
+   * another version is a `ConcurrencyError` and nothing is written.
+   *
+   * @example
+   * const { events, version, state } = await store.handle(Cart, cartId, { type: 'Confirm' }, { expectedVersion: 3 });
+   */
+  handle<C, S, E extends readonly EventDefinition[]>(
+    decider: Decider<C, S, E>,
+    aggregateId: string,
+    command: NoInfer<C>,
+    options?: HandleOptions,
+  ): Promise<HandleResult<S, DeciderEventOf<E>>> {
+    return this.#calls.run(() => handleCommand(this.#commands, decider, aggregateId, command, options));
+  }
+
+  /**
+   * A decider's stream state and version, from its snapshot and events; `null` when it has no events.
+   *
+   * @example
+   * const loaded = await store.loadState(Cart, cartId); // { state, version } | null
+   */
+  loadState<C, S, E extends readonly EventDefinition[]>(decider: Decider<C, S, E>, aggregateId: string): Promise<LoadedState<S> | null> {
+    return this.#calls.run(() => loadDeciderState(this.#ctx, this.#ctx.adapter, decider, aggregateId));
   }
 
   /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */

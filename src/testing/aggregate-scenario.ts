@@ -1,8 +1,11 @@
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import { aggregateInternals, type Aggregate, type AggregateClass } from '../core/aggregate.js';
 import type { CheckedAggregateClass } from '../core/aggregate-events.js';
-import { isEventualiError, type ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { Event, NewEvent } from '../core/event.js';
+import { matchesError, type ErrorClass, type ErrorPredicate } from './error-matcher.js';
+
+export type { ErrorPredicate } from './error-matcher.js';
 
 /** What a command is expected to record: the event type and its data (and metadata, compared only when asked). */
 export interface ExpectedEvent {
@@ -15,15 +18,6 @@ export interface ExpectedEvent {
 export interface ExpectEventsOptions {
   /** Compare each event's metadata too (an expected event without metadata expects `{}`). Default false. */
   metadata?: boolean;
-}
-
-/** A check of the error a command threw: true when it is the expected one. */
-export type ErrorPredicate = (error: unknown) => boolean;
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-function isErrorClass(expected: ErrorClass | ErrorPredicate): expected is ErrorClass {
-  return expected === Error || (typeof expected.prototype === 'object' && expected.prototype instanceof Error);
 }
 
 /** What a command did: the events it applied, or the error it threw. Assertions throw AssertionError. */
@@ -60,21 +54,16 @@ export class ScenarioOutcome<T extends Aggregate> {
   }
 
   /**
-   * Asserts the command threw: an eventuali error `code`, an error class, a message pattern, or a
-   * predicate `(error) => boolean` that returns true for it. Nothing is applied when a command
-   * throws, so no events are expected either.
+   * Asserts the command threw: a `code` (an eventuali error code or your error's own `code`), an
+   * error class, a message pattern, or a predicate `(error) => boolean` that returns true for it.
+   * Nothing is applied when a command throws, so no events are expected either.
    */
   expectError(expected?: ErrorCode | ErrorClass | ErrorPredicate | RegExp): this {
     if (this.error === undefined) {
       throw new AssertionError({ message: `Expected the command to throw, but it applied ${this.events.length} event(s)` });
     }
     const error = this.error;
-    const ok =
-      expected === undefined ||
-      (typeof expected === 'string' && isEventualiError(error, expected)) ||
-      (expected instanceof RegExp && error instanceof Error && expected.test(error.message)) ||
-      (typeof expected === 'function' && (isErrorClass(expected) ? error instanceof expected : expected(error) === true));
-    if (!ok) {
+    if (!matchesError(error, expected)) {
       throw new AssertionError({ message: `The command threw ${String(error)}, not ${String(expected)}`, actual: error, expected });
     }
     return this;

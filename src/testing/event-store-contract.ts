@@ -3,6 +3,8 @@ import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { closeCases } from './contract/close-cases.js';
+import { commandOptionCases } from './contract/command-option-cases.js';
+import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
 import { readModelCases } from './contract/read-model-cases.js';
@@ -44,6 +46,8 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('schemas', () => schemaCases(open, runner));
     describe('transactions', () => transactionCases(open, runner));
     describe('close', () => closeCases(open, runner));
+    describe('deciders', () => deciderCases(open, runner));
+    describe('update and save options', () => commandOptionCases(open, runner));
     describe('read models', () => readModelCases(open, runner));
   });
 }

@@ -6,9 +6,11 @@ import { ERROR_CODES, EventStore } from '../../src/index.js';
 import { main as aggregates } from '../../docs/examples/aggregates.js';
 import { main as aggregateEvents } from '../../docs/examples/aggregate-events.js';
 import { main as concurrency } from '../../docs/examples/concurrency.js';
+import { main as deciders } from '../../docs/examples/deciders.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as events } from '../../docs/examples/events.js';
 import { main as eventSchemas } from '../../docs/examples/event-schemas.js';
+import { main as expectedVersion } from '../../docs/examples/expected-version.js';
 import { main as gettingStarted } from '../../docs/examples/getting-started.js';
 import { main as http } from '../../docs/examples/http.js';
 import { main as httpFastify } from '../../docs/examples/http-fastify.js';
@@ -163,10 +165,10 @@ describe('docs: every example runs', () => {
 
   it('has a test for each example file', () => {
     const tested = [
-      'aggregates', 'bank-account', 'bank-account.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'errors', 'events', 'getting-started', 'http', 'http-fastify', 'idempotency', 'opening-stores', 'order-events', 'quick-start', 'read-all',
-      'read-models', 'read-models.spec', 'saga-order',
-      'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live', 'streaming-projections',
+      'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
+      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'opening-stores', 'order-events',
+      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'streaming-projections',
       'transactions', 'upcasting', 'user',
       // typed edges
       'aggregate-events', 'event-schemas', 'saga-typed', 'standard-schema', 'streaming-typed',
@@ -252,6 +254,22 @@ describe('docs: every example runs', () => {
       balanceCents: 250,
       storedEvents: ['AccountOpened', 'MoneyDeposited'],
     });
+  });
+
+  it('deciders', async () => {
+    expect(await deciders('sqlite::memory:')).toEqual({
+      shopped: { version: 2, status: 'Confirmed' },
+      stale: 412,
+      malformed: 400,
+      fresh: { status: 200, headers: { etag: 'W/"3"' } },
+      refused: 'CartError',
+      metadata: { correlationId: 'req-7', userId: 'ann' },
+      cart2: { version: 3, state: { status: 'Confirmed', items: { pen: { quantity: 2, priceCents: 200 } } } },
+    });
+  });
+
+  it('expectedVersion and createIfMissing on classes', async () => {
+    expect(await expectedVersion('sqlite::memory:')).toEqual({ stale: 1, version: 3, balanceCents: 300 });
   });
 
   it('transactions', async () => {
