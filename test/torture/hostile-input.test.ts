@@ -202,9 +202,17 @@ describe('hostile input through the public API', () => {
 });
 
 let subscriptions = 0;
+/** String(value), or a stand-in for a value that has none (an object whose toString is not callable). */
+function printable(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unprintable';
+  }
+}
 /** A subscription with hostile options: refused with a typed error, or it runs and stops cleanly, reporting only typed errors. */
 async function subscribeOnce(store: EventStore, kind: string, options: unknown): Promise<void> {
-  const opts = typeof options === 'object' && options !== null ? { ...options, id: `${String((options as { id?: unknown }).id)}-${++subscriptions}`, handle: () => undefined } : options;
+  const opts = typeof options === 'object' && options !== null ? { ...options, id: `${printable((options as { id?: unknown }).id)}-${++subscriptions}`, handle: () => undefined } : options;
   const sub = await counted(() => store.subscribe(opts as never));
   if (!sub.ok) return;
   const untyped: string[] = [];
