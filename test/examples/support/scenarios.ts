@@ -135,3 +135,53 @@ export async function checkRestartMidSaga(system: TestSystem): Promise<void> {
     expect(await product(api, gadget)).toMatchObject({ available: 5, reserved: 0, committed: 0 });
   }
 }
+
+/**
+ * `If-Match` on the order's update routes, through the gateway: `GET /orders/:id` carries the
+ * order's ETag; a write with the current one succeeds (200, the new ETag); with a stale one it is
+ * 412 and nothing is written; cancel without one is 428 (ship and deliver take it optionally); a
+ * malformed one is 400.
+ */
+export async function checkIfMatch(api: ApiClient): Promise<void> {
+  const user = await registerUser(api);
+  const item = unique('etag');
+  await stockProduct(api, item, 2);
+  const placed = await placeOrder(api, user.user_id, [{ product_id: item, quantity: 1, price: '3.00' }]);
+  const path = `/api/orders/${placed.body.order_id}`;
+  const confirmed = await settledOrder(api, placed.body.order_id);
+  expect(confirmed.status).toBe('confirmed');
+  const read = await api.call<OrderView>('GET', path, { expect: 200 });
+  expect(read.etag).toBe(`W/"${read.body.version}"`);
+  const stale = `W/"${read.body.version - 1}"`;
+
+  // Stale: 412, the versions named, nothing written.
+  const refused = expectClientError(
+    await api.call('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: stale }),
+    412,
+    'precondition_failed',
+  );
+  expect(refused.details).toEqual({ expected_version: read.body.version - 1, actual_version: read.body.version });
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'stale' }, ifMatch: stale }), 412, 'precondition_failed');
+  // Required on cancel: 428 without it; malformed: 400 naming If-Match. Neither writes.
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'no header' } }), 428, 'precondition_required');
+  const malformed = expectClientError(await api.call('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: 'version 3' }), 400, 'invalid_request');
+  expect(malformed.message).toMatch(/If-Match/);
+  const unchanged = await api.call<OrderView>('GET', path, { expect: 200 });
+  expect(unchanged.body).toMatchObject({ status: 'confirmed', version: read.body.version });
+  expect(unchanged.etag).toBe(read.etag);
+
+  // Current: 200 and the new ETag, which the next write uses; ship and deliver also work without one.
+  const shipped = await api.call<OrderView>('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: read.etag ?? '', expect: 200 });
+  expect(shipped.body).toMatchObject({ status: 'shipped', version: read.body.version + 1 });
+  expect(shipped.etag).toBe(`W/"${read.body.version + 1}"`);
+  const delivered = await api.call<OrderView>('POST', `${path}/deliver`, { body: { delivered_to: 'Alice' }, expect: 200 });
+  expect(delivered.etag).toBe(`W/"${read.body.version + 2}"`);
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'late' }, ifMatch: shipped.etag ?? '' }), 412, 'precondition_failed');
+  expect((await orderEvents(api, placed.body.order_id)).map((e) => e.event_type)).toEqual([
+    'OrderPlaced',
+    'PaymentProcessed',
+    'OrderConfirmed',
+    'OrderShipped',
+    'OrderDelivered',
+  ]);
+}
