@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
 import { Id, Text, parseInput } from '../shared/validation.js';
-import type { Product } from './product.js';
-import type { Reservation } from './reservation.js';
-import type { StockKeeper } from './stock-keeper.js';
+import type { LoadedProduct, LoadedReservation, StockKeeper } from './stock-keeper.js';
 
 const ProductId = Id.max(100);
 const Quantity = z.number().int().min(1).max(1_000_000);
@@ -20,23 +18,23 @@ const ReserveBody = z.object({
 });
 const OrderBody = z.object({ order_id: Id });
 
-export function productResponse(product: Product) {
+export function productResponse({ state, version }: LoadedProduct) {
   return {
-    product_id: product.productId,
-    name: product.name,
-    available: product.available,
-    reserved: product.reserved,
-    committed: product.committed,
-    version: product.version,
+    product_id: state.productId,
+    name: state.name,
+    available: state.available,
+    reserved: state.reserved,
+    committed: state.committed,
+    version,
   };
 }
 
-export function reservationResponse(reservation: Reservation) {
+export function reservationResponse({ state, version }: LoadedReservation) {
   return {
-    order_id: reservation.orderId,
-    status: reservation.status,
-    items: reservation.items.map((i) => ({ product_id: i.productId, quantity: i.quantity })),
-    version: reservation.version,
+    order_id: state.orderId,
+    status: state.status,
+    items: state.items.map((i) => ({ product_id: i.productId, quantity: i.quantity })),
+    version,
   };
 }
 
