@@ -26,7 +26,6 @@ export class StockKeeper {
 
   constructor(private readonly store: EventStore) {}
 
-  // #elide … product(), reservation() and stock()
   product(productId: string): Promise<LoadedProduct | null> {
     return this.store.loadState(Product, productStreamId(productId));
   }
@@ -35,6 +34,7 @@ export class StockKeeper {
     return this.store.loadState(Reservation, reservationStreamId(orderId));
   }
 
+  // #elide … stock(): one stream, so store.handle(Product, productStreamId(productId), { type: 'Stock', … })
   /** Adds stock, creating the product the first time (a stream with no events is version 0). */
   stock(productId: string, name: string, quantity: number, metadata: EventMetadata): Promise<{ product: LoadedProduct; created: boolean }> {
     return this.#exclusive([productStreamId(productId)], async () => {

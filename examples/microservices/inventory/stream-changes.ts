@@ -1,3 +1,4 @@
+// #region stream-changes
 import type { Decider, DeciderEventOf, Event, EventDefinition, EventStore, LoadedState, NewEvent } from '../shared/eventuali.js';
 
 /** One stream's part of a command over several streams: the events its decider decided, at the version it was loaded. */
@@ -56,3 +57,4 @@ export function appendTogether(store: EventStore, changes: readonly StreamChange
     return stored;
   });
 }
+// #endregion

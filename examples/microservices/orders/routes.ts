@@ -28,9 +28,11 @@ const PlaceOrderBody = z.object({
 });
 // #endregion
 
+// #region update-bodies
 const ShipBody = z.object({ tracking_number: Text(100), carrier: Text(100) });
 const DeliverBody = z.object({ delivered_to: Text(200) });
 const CancelBody = z.object({ reason: Text(500), cancelled_by: Text(100).default('customer') });
+// #endregion
 
 // #region routes-head
 /**

@@ -1,3 +1,4 @@
+// #region preconditions
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseIfMatch, toEtag } from './eventuali-http.js';
 
@@ -28,3 +29,4 @@ export function withEtag<T>(reply: FastifyReply, version: number, body: T): T {
   reply.header('etag', toEtag(version));
   return body;
 }
+// #endregion
