@@ -32,6 +32,7 @@ import type { BenchContext, Workload } from './lib/workload.js';
 import { httpOrders } from './workloads/example-system/http-orders.js';
 import { httpUsers } from './workloads/example-system/http-users.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
+import { readModels } from './workloads/projections/read-models.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
 import { deciderHandle } from './workloads/store/decider-handle.js';
 import { loadSnapshot } from './workloads/store/load-snapshot.js';
@@ -50,6 +51,7 @@ const WORKLOADS: readonly Workload[] = [
   ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
+  readModels,
   ...[httpUsers, httpOrders],
   peerComparison,
 ];

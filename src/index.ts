@@ -96,6 +96,30 @@ export type {
   ProjectionHandlers,
   ProjectionSetupContext,
 } from './projections/projection.js';
+export { defineReadModel, isReadModel } from './projections/define-read-model.js';
+export type { DocumentOf, ReadModel, ReadModelDefinition } from './projections/define-read-model.js';
+export type {
+  CountDocumentsOptions,
+  DocumentOrderBy,
+  DocumentWaitOptions,
+  DocumentWhere,
+  FieldOperators,
+  FindDocumentsOptions,
+} from './projections/document-query.js';
+export { ReadModelDocuments } from './projections/read-model-documents.js';
+export { InlineReadModel } from './projections/read-model-keeper.js';
+export type { ReadModelOptions } from './projections/read-model-keeper.js';
+export { DocumentValidationError, ReadModelTimeoutError } from './projections/read-model-errors.js';
+export { DOCUMENT_FIELD } from './store/documents.js';
+export type {
+  DocumentCollection,
+  DocumentCondition,
+  DocumentOrder,
+  DocumentQuery,
+  DocumentScalar,
+  DocumentStorage,
+  DocumentWriter,
+} from './store/documents.js';
 export type { StreamingOptions } from './event-store/event-store.js';
 export type { ProjectionOptions } from './event-store/store-runtime.js';
 export type { DeadLetterRecord, LeaseFence, ProjectionSession, SqlQuery, SubscriptionStorage } from './store/coordination.js';

@@ -10,3 +10,5 @@ export { assertExpect } from './testing/contract/assert-expect.js';
 export type { AssertExpectation, AssertMatchers, AsyncExpectation } from './testing/contract/assert-expect.js';
 export { SagaOutcome, SagaScenario, sagaScenario } from './testing/saga-scenario.js';
 export type { SagaCall, StepFakes } from './testing/saga-scenario.js';
+export { ReadModelScenario, readModelScenario } from './testing/read-model-scenario.js';
+export type { ExpectedError, ReadModelScenarioOptions } from './testing/read-model-scenario.js';

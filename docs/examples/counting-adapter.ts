@@ -15,6 +15,7 @@ export function countingAdapter(inner: StorageAdapter): StorageAdapter & { reado
     streamInfo: (id) => session.streamInfo(id),
     query: (sql, params) => session.query(sql, params),
     client: session.client,
+    documents: session.documents, // read models' document writes
     saveCheckpoint: (id, position, fence) => session.saveCheckpoint(id, position, fence),
   });
   return new Proxy(inner, {

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'SAGA_DEFINITION',
   'SAGA_STOPPED',
   'SAGA_TIMEOUT',
+  'DOCUMENT_VALIDATION',
+  'READ_MODEL_TIMEOUT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

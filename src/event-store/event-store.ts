@@ -27,6 +27,9 @@ import type { DurableSubscription } from '../streaming/durable/durable-subscript
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import type { Projection } from '../projections/projection.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+import { isReadModel, type ReadModel } from '../projections/define-read-model.js';
+import type { ReadModelDocuments } from '../projections/read-model-documents.js';
+import { ReadModelKeeper, type InlineReadModel, type ReadModelOptions } from '../projections/read-model-keeper.js';
 
 export interface ReadAllOptions {
   /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
@@ -66,6 +69,7 @@ export class EventStore {
   readonly #ctx: StoreContext;
   readonly #runtime: StoreRuntime;
   readonly #commands: CommandHost;
+  readonly #readModels: ReadModelKeeper;
   /** Every call in flight, which close() lets settle before it closes the adapter. */
   readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
@@ -96,6 +100,14 @@ export class EventStore {
       save: (aggregate) => this.save(aggregate),
       append: (type, id, expected, events) => this.append(type, id, expected, events),
     };
+    this.#readModels = new ReadModelKeeper({
+      adapter,
+      registry: this.#ctx.registry,
+      runProjection: (projection, projectionOptions) => this.#runtime.projection(projection, projectionOptions),
+      addInlineProjection: (projection) => this.#runtime.addInlineProjection(projection),
+      inlineSetup: () => this.#runtime.inlineSetup,
+      call: (fn) => this.#calls.run(fn),
+    });
   }
 
   /**
@@ -316,9 +328,27 @@ export class EventStore {
    * Runs a projection on a durable subscription named after it. With a read model in the store's
    * database, each batch's writes and the checkpoint commit together. Call `start()` to begin.
    */
-  projection(projection: Projection, options: ProjectionOptions = {}): ProjectionRunner {
+  projection(projection: Projection, options?: ProjectionOptions): ProjectionRunner;
+  /**
+   * Keeps a read model's documents (`defineReadModel`): on a durable subscription named after it,
+   * committed with its checkpoint, or with `{ inline: true }` inside every append's transaction.
+   */
+  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions & { inline?: false }): ProjectionRunner;
+  projection(model: ReadModel<unknown, never>, options: ReadModelOptions & { inline: true }): InlineReadModel;
+  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions): ProjectionRunner | InlineReadModel;
+  projection(projection: Projection | ReadModel<unknown, never>, options: ReadModelOptions = {}): ProjectionRunner | InlineReadModel {
     this.#checkOpen();
+    if (isReadModel(projection)) return this.#readModels.keep(projection, options);
     return this.#runtime.projection(projection, options);
+  }
+
+  /**
+   * A read model's documents in this store: `get`, `find`, `count`, with `waitFor` to read your own
+   * writes from an async projection.
+   */
+  documents<Doc>(model: ReadModel<Doc, never>): ReadModelDocuments<Doc> {
+    this.#checkOpen();
+    return this.#readModels.documents(model);
   }
 
   /**

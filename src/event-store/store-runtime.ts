@@ -88,7 +88,7 @@ export class StoreRuntime {
     this.#ctx.inlineProjections.push(projection);
     // Its setup runs in a transaction of its own; writes wait for it (and fail with its error).
     const setup = this.#inlineSetup.then(() =>
-      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client })).catch((error: unknown) => {
+      this.#ctx.adapter.transaction((session) => projection.setup({ query: session.query, client: session.client, documents: session.documents })).catch((error: unknown) => {
         this.#ctx.warn(`the setup of inline projection ${projection.name} failed; every write of this store rejects with its error`, error);
         throw error;
       }),

@@ -99,6 +99,8 @@ const RULES: Record<ErrorCode, CodeRule> = {
   STORE_CLOSED: { status: 503, title: 'Service unavailable', serverDetail: UNAVAILABLE },
   CONNECTION: { status: 503, title: 'Service unavailable', serverDetail: UNAVAILABLE },
   SAGA_STOPPED: { status: 503, title: 'Service unavailable', serverDetail: 'The service is shutting down; try again later.' },
+  // A read model's projection had not caught up with the client's own write in time.
+  READ_MODEL_TIMEOUT: { status: 503, title: 'Service unavailable', serverDetail: 'The data is not up to date yet; try again shortly.' },
   UNKNOWN_EVENT_TYPE: { status: 500, title: 'Unknown stored event type', serverDetail: SERVER_FAULT },
   EVENT_DESERIALIZATION: { status: 500, title: 'Stored event does not decode', serverDetail: SERVER_FAULT },
   MISSING_EVENT_HANDLER: { status: 500, title: 'Missing event handler', serverDetail: SERVER_FAULT },
@@ -106,6 +108,7 @@ const RULES: Record<ErrorCode, CodeRule> = {
   SUBSCRIPTION: { status: 500, title: 'Subscription error', serverDetail: SERVER_FAULT },
   STREAM_OVERFLOW: { status: 500, title: 'Stream overflow', serverDetail: SERVER_FAULT },
   SAGA_DEFINITION: { status: 500, title: 'Invalid saga definition', serverDetail: SERVER_FAULT },
+  DOCUMENT_VALIDATION: { status: 500, title: 'Invalid read-model document', serverDetail: SERVER_FAULT },
 };
 
 /**

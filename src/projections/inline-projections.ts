@@ -14,7 +14,7 @@ export async function runInlineProjections(
   session: StorageSession & Partial<ProjectionSession>,
   events: readonly Event[],
 ): Promise<void> {
-  const { query, client } = session;
+  const { query, client, documents } = session;
   if (!query) throw new InvalidArgumentError('inline projection', 'needs a transaction: save through the store, not the adapter');
   for (const projection of projections) {
     for (const event of events) {
@@ -27,6 +27,7 @@ export async function runInlineProjections(
         save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in an inline projection')),
         query,
         client: client ?? null,
+        documents,
       });
     }
   }

@@ -40,6 +40,7 @@ function projectionContext(ctx: DeliveryContext, event: Event, attempt: number, 
     save: () => Promise.reject(new InvalidArgumentError('ctx.save', 'is not available in a projection: use store.subscribe() for reactions that save')),
     query: session.query,
     client: session.client,
+    documents: session.documents,
   };
 }
 
@@ -53,9 +54,14 @@ async function deliverBatch(projection: Projection, ctx: DeliveryContext, record
   const { adapter, registry } = ctx.host;
   try {
     await adapter.transaction(async (session) => {
-      for (const record of records) {
-        const event = registry.decode(record);
-        await applyEvent(projection, event, projectionContext(ctx, event, 1, session));
+      if (projection.handleBatch) {
+        const events = records.map((record) => registry.decode(record)).filter((e) => projection.handlerFor(e.eventType));
+        if (events.length > 0) await projection.handleBatch(events, projectionContext(ctx, events[0]!, 1, session));
+      } else {
+        for (const record of records) {
+          const event = registry.decode(record);
+          await applyEvent(projection, event, projectionContext(ctx, event, 1, session));
+        }
       }
       await checkpointIn(ctx, session, last);
     });

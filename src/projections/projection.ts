@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkId, type Event, type EventDefinition, type EventOf } from '../core/event.js';
+import type { DocumentWriter } from '../store/documents.js';
 import type { ProjectionSession, SqlQuery } from '../store/coordination.js';
 import type { HandlerContext } from '../streaming/durable/subscription-options.js';
 
@@ -9,12 +10,15 @@ export interface ProjectionContext extends HandlerContext {
   query: SqlQuery;
   /** The driver's connection in that transaction (better-sqlite3 Database, pg PoolClient; null on memory). */
   readonly client: unknown;
+  /** Read models' document writes in that transaction (what `defineReadModel` projections use). */
+  readonly documents: DocumentWriter | undefined;
 }
 
 /** What `setup` and `reset` get: the transaction. */
 export interface ProjectionSetupContext {
   query: SqlQuery;
   readonly client: unknown;
+  readonly documents: DocumentWriter | undefined;
 }
 
 export type ProjectionHandler<E extends Event = Event> = (event: E, ctx: ProjectionContext) => unknown;
@@ -42,6 +46,12 @@ export interface Projection {
   readonly definitions: readonly EventDefinition[];
   readonly eventTypes: readonly string[];
   handlerFor(eventType: string): ProjectionHandler | undefined;
+  /**
+   * Handles a batch of its events at once, in log order, instead of `handlerFor` per event (read
+   * models load and write a batch's documents in one go). A failing batch is retried event by
+   * event through `handlerFor`.
+   */
+  handleBatch?(events: readonly Event[], ctx: ProjectionContext): Promise<void>;
   setup(ctx: ProjectionSetupContext): Promise<void>;
   reset(ctx: ProjectionSetupContext): Promise<void>;
 }
@@ -93,5 +103,5 @@ export function defineProjection<const D extends readonly EventDefinition[]>(def
 
 /** @internal */
 export function setupContext(session: ProjectionSession): ProjectionSetupContext {
-  return { query: session.query, client: session.client };
+  return { query: session.query, client: session.client, documents: session.documents };
 }

@@ -1,10 +1,12 @@
 import type { SubscriptionStorage, ProjectionSession } from './coordination.js';
 import type { EventLog, StorageSession } from './event-log.js';
 import type { SnapshotStorage } from './snapshots.js';
+import type { DocumentStorage } from './documents.js';
 
 /**
- * The storage port, whole: the event log (`event-log.ts`), snapshots (`snapshots.ts`) and
- * coordination (`coordination.ts`: leases, checkpoints, dead letters). Adapters store plain
+ * The storage port, whole: the event log (`event-log.ts`), snapshots (`snapshots.ts`),
+ * coordination (`coordination.ts`: leases, checkpoints, dead letters) and read models' documents
+ * (`documents.ts`). Adapters store plain
  * records: validation, upcasting and (de)serialization happen once, in core. Every adapter passes
  * the contract suite in `eventuali/testing`.
  */
@@ -26,6 +28,8 @@ export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorag
   readonly capabilities: AdapterCapabilities;
   /** Runs `fn` in one database transaction: everything appended in it commits together or not at all. */
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T>;
+  /** Read models' documents (`documents.ts`; the built-in adapters all keep them); absent, read models refuse to run. */
+  readonly documents?: DocumentStorage | undefined;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

@@ -1,4 +1,5 @@
 import type { EventRecord } from '../core/event-record.js';
+import type { DocumentWriter } from './documents.js';
 
 /**
  * What durable subscriptions, projections and sagas keep in the store besides events: leases (one
@@ -57,5 +58,7 @@ export interface ProjectionSession {
   query: SqlQuery;
   /** The driver's connection in the transaction (better-sqlite3 Database, pg PoolClient); null on memory. */
   readonly client: unknown;
+  /** Read models' document writes in the transaction (on adapters that keep documents). */
+  readonly documents?: DocumentWriter | undefined;
   saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean>;
 }

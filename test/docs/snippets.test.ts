@@ -18,6 +18,7 @@ import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
 import { main as readAll } from '../../docs/examples/read-all.js';
+import { inlineCarts, main as readModels } from '../../docs/examples/read-models.js';
 import { main as sagaOrder } from '../../docs/examples/saga-order.js';
 import { main as sagaRecover } from '../../docs/examples/saga-recover.js';
 import { main as sagaTyped } from '../../docs/examples/saga-typed.js';
@@ -166,7 +167,7 @@ describe('docs: every example runs', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
       'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'opening-stores', 'order-events',
-      'quick-start', 'read-all', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',
       // typed edges
@@ -319,6 +320,20 @@ describe('docs: every example runs', () => {
       refused: true,
       u4Stored: false,
     });
+  });
+
+  it('read models', async () => {
+    for (const url of ['memory:', `sqlite://${sqliteFile('read-models.db')}`]) {
+      expect(await readModels(url)).toEqual({
+        cart: { clientId: 'c-1', status: 'Open', items: 1, totalCents: 450, openedAt: new Date('2026-01-02T10:00:00Z') },
+        confirmed: [1200, 300],
+        perClient: 2,
+        abandoned: null,
+        afterRebuild: 3,
+        late: 'timed out',
+      });
+      expect(await inlineCarts(url)).toBe('Open');
+    }
   });
 
   it('several subscription instances', async () => {

@@ -3,4 +3,5 @@
 import '../../docs/examples/bank-account.spec.js';
 import '../../docs/examples/cart.spec.js';
 import '../../docs/examples/counting-adapter.spec.js';
+import '../../docs/examples/read-models.spec.js';
 import '../../docs/examples/saga-order.spec.js';

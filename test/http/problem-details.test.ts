@@ -5,6 +5,7 @@ import {
   AggregateTypeMismatchError,
   ConcurrencyError,
   ConnectionError,
+  DocumentValidationError,
   DuplicateEventError,
   ERROR_CODES,
   EventDeserializationError,
@@ -12,6 +13,7 @@ import {
   InvalidArgumentError,
   MissingDriverError,
   MissingEventHandlerError,
+  ReadModelTimeoutError,
   SagaError,
   StoreClosedError,
   StreamOverflowError,
@@ -45,6 +47,8 @@ const errors: Record<ErrorCode, () => EventualiError> = {
   SAGA_DEFINITION: () => new SagaError('SAGA_DEFINITION', 'Saga x: no steps', { sagaName: 'x' }),
   SAGA_STOPPED: () => new SagaError('SAGA_STOPPED', 'This coordinator is stopped'),
   SAGA_TIMEOUT: () => new SagaError('SAGA_TIMEOUT', 'Saga s-1 did not finish within 100 ms', { sagaId: 's-1' }),
+  DOCUMENT_VALIDATION: () => new DocumentValidationError('carts', 'c-1', issues),
+  READ_MODEL_TIMEOUT: () => new ReadModelTimeoutError('carts', 7n, 2000),
 };
 
 const expectedStatus: Record<ErrorCode, number> = {
@@ -67,6 +71,8 @@ const expectedStatus: Record<ErrorCode, number> = {
   SAGA_DEFINITION: 500,
   SAGA_STOPPED: 503,
   SAGA_TIMEOUT: 504,
+  DOCUMENT_VALIDATION: 500,
+  READ_MODEL_TIMEOUT: 503,
 };
 
 describe('toHttpError', () => {

@@ -5,6 +5,7 @@ import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches
 import { AsyncLock } from '../async-lock.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLog, type StagedLog } from './memory-log.js';
 import { MemorySubscriptions } from './memory-coordination.js';
 
@@ -18,6 +19,7 @@ export class MemoryAdapter implements StorageAdapter {
   readonly #snapshots = new Map<string, Map<number, SnapshotRecord>>();
   readonly #lock = new AsyncLock();
   readonly #subscriptions = new MemorySubscriptions();
+  readonly documents = new MemoryDocuments(this);
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return this.#lock.run(() => {
@@ -48,6 +50,7 @@ export class MemoryAdapter implements StorageAdapter {
     return this.#lock.run(async () => {
       const staged = this.#log.stage();
       const checkpoints: [string, bigint][] = [];
+      const documents = this.documents.stage();
       const session: TransactionSession = {
         append: async (batch) => appendTo(staged, batch),
         readStream: async (aggregateId, query) => staged.readStream(aggregateId, query),
@@ -56,6 +59,7 @@ export class MemoryAdapter implements StorageAdapter {
           throw new InvalidArgumentError('query', 'the memory adapter has no SQL: keep a memory read model in your own objects');
         },
         client: null,
+        documents,
         saveCheckpoint: async (subscriptionId, position, fence) => {
           if (!this.#subscriptions.holds(fence)) return false;
           checkpoints.push([subscriptionId, position]);
@@ -64,6 +68,7 @@ export class MemoryAdapter implements StorageAdapter {
       };
       const result = await fn(session);
       staged.commit();
+      documents.commit();
       for (const [subscriptionId, position] of checkpoints) this.#subscriptions.saveCheckpoint(subscriptionId, position);
       return result;
     });

@@ -16,6 +16,9 @@ import { PostgresSession } from './postgres-session.js';
 import { loadSnapshot, saveSnapshot } from './postgres-snapshots.js';
 import { prepareStatements, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresPool } from './postgres-types.js';
+import type { DocumentStorage } from '../documents.js';
+import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js';
+import { postgresDocuments, postgresHandled } from './postgres-documents.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -62,6 +65,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly #coordinationStatements: CoordinationStatements;
   protected readonly coordination: PostgresCoordination;
   readonly #wakeups: PostgresWakeups;
+  readonly #documents: DocumentDialect;
+  readonly documents: DocumentStorage;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
@@ -86,6 +91,12 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     this.#statements = prepareStatements(init.schema);
     this.#coordinationStatements = coordinationStatements(init.schema);
     this.coordination = new PostgresCoordination(init.pool, this.#coordinationStatements);
+    this.#documents = postgresDocuments(init.schema);
+    this.documents = new SqlDocumentReader(
+      this.#documents,
+      (sql, params) => this.#call(async () => (await this.#pool.query({ text: sql, values: [...params] })).rows),
+      (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
+    );
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }
@@ -126,7 +137,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
 
   async #transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T> {
     const held = await HeldConnection.take(this.#pool).catch(this.#reject);
-    const session = new PostgresSession(held.client, this.#statements, this.#coordinationStatements, this.#classify);
+    const session = new PostgresSession(held.client, this.#statements, this.#coordinationStatements, this.#classify, this.#documents);
     let destroy = false;
     try {
       await session.begin().catch(this.#reject);

@@ -6,6 +6,8 @@ import { PostgresCoordination, type CoordinationStatements } from './postgres-co
 import { appendToStream, diagnose, resolveRejection } from './postgres-append.js';
 import { readStream, streamInfo } from './postgres-read.js';
 import type { PostgresStatements } from './postgres-statements.js';
+import type { DocumentWriter } from '../documents.js';
+import { SqlDocumentWriter, type DocumentDialect } from '../sql/sql-documents.js';
 import type { PostgresPoolClient, PostgresQueryable, PostgresQueryConfig, PostgresQueryResult } from './postgres-types.js';
 
 /**
@@ -23,6 +25,8 @@ export class PostgresSession implements TransactionSession {
   #ended = false;
   /** The connection as the shared read/append functions see it: failures are remembered. */
   readonly #db: PostgresQueryable;
+  /** Read models' document writes, on this transaction's connection. */
+  readonly documents: DocumentWriter;
   readonly #coordination: PostgresCoordination;
 
   constructor(
@@ -30,8 +34,10 @@ export class PostgresSession implements TransactionSession {
     private readonly statements: PostgresStatements,
     coordination: CoordinationStatements,
     private readonly classify: (error: unknown) => unknown,
+    documents: DocumentDialect,
   ) {
     this.#db = { query: <Row>(config: PostgresQueryConfig) => this.#query<Row>(config) };
+    this.documents = new SqlDocumentWriter(documents, this.query);
     this.#coordination = new PostgresCoordination(this.#db, coordination);
   }
 

@@ -51,7 +51,7 @@ const SELECT_EVENT = EVENT_COLUMNS.split(', ')
  * (prepared transactions, ids the server hides) keep blocking. Transactions that start after the
  * snapshot have ids at or above its xmax, hence the bound.
  */
-const VISIBLE = `transaction_id < (
+export const VISIBLE = `transaction_id < (
   SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
   FROM pg_snapshot_xip(pg_current_snapshot()) AS x
   WHERE x::xid NOT IN (

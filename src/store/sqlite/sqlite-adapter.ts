@@ -10,10 +10,13 @@ import { classifySqliteError } from './sqlite-errors.js';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 import type { SqliteDatabase, SqliteTransactionFn } from './sqlite-types.js';
 import { SqliteCoordination } from './sqlite-coordination.js';
-import { guard, SqliteSession, type PreparedQueries } from './sqlite-session.js';
+import { guard, runPrepared, SqliteSession, type PreparedQueries } from './sqlite-session.js';
 import { SqlAdapter } from '../sql/sql-adapter.js';
 import { globalPosition, readAll, readStream, streamInfo } from './sqlite-read.js';
 import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
+import { handledInPositionOrder, type DocumentStorage } from '../documents.js';
+import { SqlDocumentReader } from '../sql/sql-documents.js';
+import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -40,6 +43,11 @@ export interface SqliteAdapterOptions {
  */
 export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities;
+  readonly documents: DocumentStorage = new SqlDocumentReader(
+    SQLITE_DOCUMENTS,
+    (sql, params) => this.#run(() => runPrepared(this.#db, this.#queries, sql, params)),
+    (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
+  );
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();

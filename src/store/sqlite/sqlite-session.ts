@@ -7,6 +7,9 @@ import { classifySqliteError } from './sqlite-errors.js';
 import { readStream, streamInfo } from './sqlite-read.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
+import type { DocumentWriter } from '../documents.js';
+import { SqlDocumentWriter } from '../sql/sql-documents.js';
+import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
 
 /** Your SQL's prepared statements, kept while the adapter lives (at most about 200). */
 export type PreparedQueries = Map<string, SqliteStatement<Record<string, unknown>>>;
@@ -40,23 +43,28 @@ export class SqliteSession implements TransactionSession {
 
   /** Runs your SQL (`?` placeholders) in the transaction: read-model writes commit with the events. */
   readonly query = async <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> =>
-    guard(() => this.#query(sql, params) as Row[]);
+    guard(() => runPrepared(this.client, this.queries, sql, params) as Row[]);
+
+  /** Read models' document writes, in the transaction. */
+  readonly documents: DocumentWriter = new SqlDocumentWriter(SQLITE_DOCUMENTS, this.query);
 
   async saveCheckpoint(subscriptionId: string, position: bigint, fence?: LeaseFence): Promise<boolean> {
     return guard(() => this.coordination.saveCheckpoint(subscriptionId, position, fence));
   }
 
-  #query(sql: string, params: readonly unknown[]): Record<string, unknown>[] {
-    let statement = this.queries.get(sql);
-    if (!statement) {
-      statement = this.client.prepare<Record<string, unknown>>(sql);
-      if (this.queries.size > 200) this.queries.clear();
-      this.queries.set(sql, statement);
-    }
-    if (statement.reader) return statement.all(...params);
-    statement.run(...params);
-    return [];
+}
+
+/** Runs SQL with the adapter's prepared statements (kept by text); rows of a reader, else none. */
+export function runPrepared(db: SqliteDatabase, queries: PreparedQueries, sql: string, params: readonly unknown[]): Record<string, unknown>[] {
+  let statement = queries.get(sql);
+  if (!statement) {
+    statement = db.prepare<Record<string, unknown>>(sql);
+    if (queries.size > 200) queries.clear();
+    queries.set(sql, statement);
   }
+  if (statement.reader) return statement.all(...params);
+  statement.run(...params);
+  return [];
 }
 
 /** Runs a synchronous call, throwing its failure as the adapter classifies it. */
