@@ -16,7 +16,7 @@ import {
 import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
 import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
-import { checkConcurrentOrders, checkIfMatch } from './support/scenarios.js';
+import { checkConcurrentOrders, checkIfMatch, checkProductList } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
 
 /**
@@ -126,6 +126,10 @@ describe('the microservices example on SQLite, through the gateway', () => {
 
   it('maps If-Match to the expected version: 200 with a current ETag, 412 stale, 428 when required and absent, 400 malformed', async () => {
     await checkIfMatch(system().api);
+  });
+
+  it('lists products from the read model, filtered and paged, and refuses bad parameters with 400', async () => {
+    await checkProductList(system().api);
   });
 
   it('creates one user for 20 identical registrations at once, and keeps usernames and emails unique', async () => {

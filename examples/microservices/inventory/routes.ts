@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { EventStore } from '../shared/eventuali.js';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
 import { Id, Text, parseInput } from '../shared/validation.js';
+import { ProductCatalog, type CatalogEntry } from './product-catalog.js';
 import type { LoadedProduct, LoadedReservation, StockKeeper } from './stock-keeper.js';
 
 const ProductId = Id.max(100);
@@ -18,6 +20,16 @@ const ReserveBody = z.object({
 });
 const OrderBody = z.object({ order_id: Id });
 
+// #region list-query
+/** `GET /inventory/products?name=…&min_available=…&limit=…&offset=…`: unknown parameters are a 400 too. */
+const ProductListQuery = z.strictObject({
+  name: Text(200).optional(),
+  min_available: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+// #endregion
+
 export function productResponse({ state, version }: LoadedProduct) {
   return {
     product_id: state.productId,
@@ -27,6 +39,10 @@ export function productResponse({ state, version }: LoadedProduct) {
     committed: state.committed,
     version,
   };
+}
+
+export function catalogResponse(entry: CatalogEntry) {
+  return { product_id: entry.productId, name: entry.name, available: entry.available, reserved: entry.reserved, committed: entry.committed };
 }
 
 export function reservationResponse({ state, version }: LoadedReservation) {
@@ -39,16 +55,30 @@ export function reservationResponse({ state, version }: LoadedReservation) {
 }
 
 /**
- * `POST /inventory/products`, `GET /inventory/products/:product_id`,
+ * `POST /inventory/products`, `GET /inventory/products` (the list, from the ProductCatalog read
+ * model: a little behind the writes), `GET /inventory/products/:product_id` (from the events),
  * `GET /inventory/reservations/:order_id`; and for the order service only (the gateway serves
  * `/inventory/…`, never `/internal/…`): `POST /internal/inventory/reserve`, `…/release`, `…/commit`.
  */
-export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeeper): void {
+export function registerInventoryRoutes(app: FastifyInstance, store: EventStore, keeper: StockKeeper): void {
   app.post('/inventory/products', async (request, reply) => {
     const body = parseInput(StockBody, request.body, 'body');
     const { product, created } = await keeper.stock(body.product_id, body.name, body.quantity, requestMetadata(request.id));
     return reply.status(created ? 201 : 200).send(productResponse(product));
   });
+
+  // #region list-products
+  app.get('/inventory/products', async (request) => {
+    const query = parseInput(ProductListQuery, request.query, 'query');
+    const where = { name: query.name, available: query.min_available === undefined ? undefined : { gte: query.min_available } };
+    const catalog = store.documents(ProductCatalog);
+    const [products, total] = await Promise.all([
+      catalog.find({ where, orderBy: { name: 'asc' }, limit: query.limit, offset: query.offset }),
+      catalog.count({ where }),
+    ]);
+    return { products: products.map(catalogResponse), total, limit: query.limit, offset: query.offset };
+  });
+  // #endregion
 
   app.get('/inventory/products/:product_id', async (request) => {
     const { product_id } = parseInput(z.object({ product_id: ProductId }), request.params, 'params');

@@ -185,3 +185,53 @@ export async function checkIfMatch(api: ApiClient): Promise<void> {
     'OrderDelivered',
   ]);
 }
+
+interface ProductListView {
+  products: { product_id: string; name: string; available: number; reserved: number; committed: number }[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * `GET /inventory/products`, served from the ProductCatalog read model: filters by name and
+ * minimum available stock, pages with limit and offset, and refuses bad parameters (400). The
+ * read model is a little behind the writes, so the test polls (bounded) until it shows them.
+ */
+export async function checkProductList(api: ApiClient): Promise<void> {
+  const name = unique('Catalog');
+  const [a, b, c] = [unique('cat-a'), unique('cat-b'), unique('cat-c')];
+  for (const [id, quantity] of [[a, 5], [b, 1], [c, 9]] as const) {
+    await api.call('POST', '/api/inventory/products', { body: { product_id: id, name, quantity }, expect: 201 });
+  }
+  const list = (query: string) => api.call<ProductListView>('GET', `/api/inventory/products?${query}`, { expect: 200 });
+  const named = `name=${encodeURIComponent(name)}`;
+  const all = await eventually('the catalog to show the three products', async () => {
+    const answer = (await list(named)).body;
+    return answer.total === 3 ? answer : undefined;
+  });
+  expect(all).toMatchObject({ total: 3, limit: 20, offset: 0 });
+  expect(all.products.map((p) => p.product_id).sort()).toEqual([a, b, c].sort());
+  expect(all.products.find((p) => p.product_id === a)).toEqual({ product_id: a, name, available: 5, reserved: 0, committed: 0 });
+
+  const plenty = (await list(`${named}&min_available=5`)).body;
+  expect(plenty.total).toBe(2);
+  expect(plenty.products.map((p) => p.product_id).sort()).toEqual([a, c].sort());
+  const first = (await list(`${named}&limit=2&offset=0`)).body;
+  const rest = (await list(`${named}&limit=2&offset=2`)).body;
+  expect(first).toMatchObject({ total: 3, limit: 2, offset: 0 });
+  expect(first.products).toHaveLength(2);
+  expect(rest).toMatchObject({ total: 3, limit: 2, offset: 2 });
+  expect(rest.products).toHaveLength(1);
+  expect(new Set([...first.products, ...rest.products].map((p) => p.product_id)).size).toBe(3);
+  expect((await list(`name=${encodeURIComponent(unique('nothing'))}`)).body).toEqual({ products: [], total: 0, limit: 20, offset: 0 });
+
+  // A restock shows up in the list too.
+  await api.call('POST', '/api/inventory/products', { body: { product_id: b, name, quantity: 10 }, expect: 200 });
+  await eventually('the catalog to show the restock', async () => ((await list(`${named}&min_available=11`)).body.total === 1 ? true : undefined));
+
+  for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'offset=-1', 'min_available=1.5', 'min_available=-2', 'colour=red', `name=${'x'.repeat(201)}`]) {
+    const body = expectClientError(await api.call('GET', `/api/inventory/products?${bad}`), 400, 'invalid_request');
+    expect(body.issues?.length, bad).toBeGreaterThan(0);
+  }
+}
