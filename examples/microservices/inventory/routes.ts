@@ -1,3 +1,4 @@
+// #region imports
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EventStore } from '../shared/eventuali.js';
@@ -6,6 +7,7 @@ import { NotFoundError } from '../shared/domain-error.js';
 import { Id, Text, parseInput } from '../shared/validation.js';
 import { ProductCatalog, type CatalogEntry } from './product-catalog.js';
 import type { LoadedProduct, LoadedReservation, StockKeeper } from './stock-keeper.js';
+// #endregion
 
 const ProductId = Id.max(100);
 const Quantity = z.number().int().min(1).max(1_000_000);
@@ -28,6 +30,10 @@ const ProductListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+export function catalogResponse(entry: CatalogEntry) {
+  return { product_id: entry.productId, name: entry.name, available: entry.available, reserved: entry.reserved, committed: entry.committed };
+}
 // #endregion
 
 export function productResponse({ state, version }: LoadedProduct) {
@@ -41,10 +47,6 @@ export function productResponse({ state, version }: LoadedProduct) {
   };
 }
 
-export function catalogResponse(entry: CatalogEntry) {
-  return { product_id: entry.productId, name: entry.name, available: entry.available, reserved: entry.reserved, committed: entry.committed };
-}
-
 export function reservationResponse({ state, version }: LoadedReservation) {
   return {
     order_id: state.orderId,
@@ -54,6 +56,7 @@ export function reservationResponse({ state, version }: LoadedReservation) {
   };
 }
 
+// #region routes-head
 /**
  * `POST /inventory/products`, `GET /inventory/products` (the list, from the ProductCatalog read
  * model: a little behind the writes), `GET /inventory/products/:product_id` (from the events),
@@ -61,6 +64,7 @@ export function reservationResponse({ state, version }: LoadedReservation) {
  * `/inventory/…`, never `/internal/…`): `POST /internal/inventory/reserve`, `…/release`, `…/commit`.
  */
 export function registerInventoryRoutes(app: FastifyInstance, store: EventStore, keeper: StockKeeper): void {
+// #endregion
   app.post('/inventory/products', async (request, reply) => {
     const body = parseInput(StockBody, request.body, 'body');
     const { product, created } = await keeper.stock(body.product_id, body.name, body.quantity, requestMetadata(request.id));
@@ -79,6 +83,8 @@ export function registerInventoryRoutes(app: FastifyInstance, store: EventStore,
     return { products: products.map(catalogResponse), total, limit: query.limit, offset: query.offset };
   });
   // #endregion
+// #region routes-end
+  // #elide … the other routes
 
   app.get('/inventory/products/:product_id', async (request) => {
     const { product_id } = parseInput(z.object({ product_id: ProductId }), request.params, 'params');
@@ -115,4 +121,6 @@ export function registerInventoryRoutes(app: FastifyInstance, store: EventStore,
     if (!reservation) throw new NotFoundError('Reservation for order', order_id);
     return reservationResponse(reservation);
   });
+  // #endelide
 }
+// #endregion

@@ -208,7 +208,8 @@ export async function checkProductList(api: ApiClient): Promise<void> {
   const named = `name=${encodeURIComponent(name)}`;
   const all = await eventually('the catalog to show the three products', async () => {
     const answer = (await list(named)).body;
-    return answer.total === 3 ? answer : undefined;
+    // find and count are two reads: the projection may write between them, so wait for both.
+    return answer.total === 3 && answer.products.length === 3 ? answer : undefined;
   });
   expect(all).toMatchObject({ total: 3, limit: 20, offset: 0 });
   expect(all.products.map((p) => p.product_id).sort()).toEqual([a, b, c].sort());
@@ -228,7 +229,11 @@ export async function checkProductList(api: ApiClient): Promise<void> {
 
   // A restock shows up in the list too.
   await api.call('POST', '/api/inventory/products', { body: { product_id: b, name, quantity: 10 }, expect: 200 });
-  await eventually('the catalog to show the restock', async () => ((await list(`${named}&min_available=11`)).body.total === 1 ? true : undefined));
+  const restocked = await eventually('the catalog to show the restock', async () => {
+    const answer = (await list(`${named}&min_available=11`)).body;
+    return answer.total === 1 && answer.products.length === 1 ? answer : undefined;
+  });
+  expect(restocked.products).toEqual([{ product_id: b, name, available: 11, reserved: 0, committed: 0 }]);
 
   for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'offset=-1', 'min_available=1.5', 'min_available=-2', 'colour=red', `name=${'x'.repeat(201)}`]) {
     const body = expectClientError(await api.call('GET', `/api/inventory/products?${bad}`), 400, 'invalid_request');
