@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
 import { checkJourney } from './support/journey.js';
-import { checkConcurrentOrders, checkRestartMidSaga } from './support/scenarios.js';
+import { checkConcurrentOrders, checkIfMatch, checkProductList, checkRestartMidSaga } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
 
 /**
@@ -17,6 +17,14 @@ const system = useSystem(async () => {
 describe('the microservices example on PostgreSQL, through the gateway', () => {
   it('runs the whole journey', async () => {
     await checkJourney(system().api);
+  });
+
+  it('maps If-Match to the expected version: 200 with a current ETag, 412 stale, 428 when required and absent, 400 malformed', async () => {
+    await checkIfMatch(system().api);
+  });
+
+  it('lists products from the read model, filtered and paged, and refuses bad parameters with 400', async () => {
+    await checkProductList(system().api);
   });
 
   it('creates one user for 20 identical registrations at once, and keeps usernames and emails unique', async () => {

@@ -16,7 +16,7 @@ import {
 import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
 import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
-import { checkConcurrentOrders } from './support/scenarios.js';
+import { checkConcurrentOrders, checkIfMatch, checkProductList } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
 
 /**
@@ -36,7 +36,7 @@ async function send(method: string, path: string, options: { body?: string; cont
   } catch {
     // kept as text: expectClientError then fails on it
   }
-  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id') };
+  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag') };
 }
 
 const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' });
@@ -108,11 +108,12 @@ describe('the microservices example on SQLite, through the gateway', () => {
     expect(await settledOrder(api, placed.body.order_id)).toMatchObject({ status: 'confirmed' });
     const orderPath = `/api/orders/${placed.body.order_id}`;
     expectClientError(await api.call('POST', `${orderPath}/deliver`, { body: { delivered_to: 'Bob' } }), 409, 'invalid_status');
-    const cancelled = await api.call<OrderView>('POST', `${orderPath}/cancel`, { body: { reason: 'changed my mind' }, expect: 200 });
+    const { etag } = await api.call('GET', orderPath, { expect: 200 });
+    const cancelled = await api.call<OrderView>('POST', `${orderPath}/cancel`, { body: { reason: 'changed my mind' }, ifMatch: etag ?? '', expect: 200 });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', refund_amount: '4.00', cancellation_reason: 'changed my mind' });
     const shipping = expectClientError(await api.call('POST', `${orderPath}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' } }), 409, 'invalid_status');
     expect(shipping.message).toBe('Cannot ship order in status: cancelled');
-    expectClientError(await api.call('POST', `${orderPath}/cancel`, { body: { reason: 'again' } }), 409, 'invalid_status');
+    expectClientError(await api.call('POST', `${orderPath}/cancel`, { body: { reason: 'again' }, ifMatch: cancelled.etag ?? '' }), 409, 'invalid_status');
 
 
     const userPath = `/api/users/${user.user_id}`;
@@ -121,6 +122,14 @@ describe('the microservices example on SQLite, through the gateway', () => {
     expectClientError(await api.call('POST', `${userPath}/deactivate`, { body: {} }), 409, 'already_inactive');
     expectClientError(await api.call('PUT', `${userPath}/email`, { body: { new_email: 'new@example.com' } }), 409, 'user_inactive');
     expectClientError(await api.call('PUT', `${userPath}/profile`, { body: { phone: '+1 555 0100' } }), 409, 'user_inactive');
+  });
+
+  it('maps If-Match to the expected version: 200 with a current ETag, 412 stale, 428 when required and absent, 400 malformed', async () => {
+    await checkIfMatch(system().api);
+  });
+
+  it('lists products from the read model, filtered and paged, and refuses bad parameters with 400', async () => {
+    await checkProductList(system().api);
   });
 
   it('creates one user for 20 identical registrations at once, and keeps usernames and emails unique', async () => {

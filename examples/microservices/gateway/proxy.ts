@@ -4,9 +4,9 @@ import { CORRELATION_HEADER } from '../shared/correlation.js';
 import { HttpPool, HttpTimeoutError, type HttpAnswer } from '../shared/http-pool.js';
 
 /** Request headers passed on to services; hop-by-hop ones (connection, host…) are not. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'authorization', 'idempotency-key', 'user-agent'];
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'authorization', 'idempotency-key', 'if-match', 'user-agent'];
 /** Response headers passed back to the client. */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'cache-control'];
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'cache-control', 'etag'];
 
 /** Why a call to a service did not get an answer. */
 export type ProxyFailure = 'unavailable' | 'timeout' | 'bad_gateway';

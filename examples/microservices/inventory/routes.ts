@@ -1,11 +1,13 @@
+// #region imports
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { EventStore } from '../shared/eventuali.js';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
 import { Id, Text, parseInput } from '../shared/validation.js';
-import type { Product } from './product.js';
-import type { Reservation } from './reservation.js';
-import type { StockKeeper } from './stock-keeper.js';
+import { ProductCatalog, type CatalogEntry } from './product-catalog.js';
+import type { LoadedProduct, LoadedReservation, StockKeeper } from './stock-keeper.js';
+// #endregion
 
 const ProductId = Id.max(100);
 const Quantity = z.number().int().min(1).max(1_000_000);
@@ -20,37 +22,69 @@ const ReserveBody = z.object({
 });
 const OrderBody = z.object({ order_id: Id });
 
-export function productResponse(product: Product) {
+// #region list-query
+/** `GET /inventory/products?name=…&min_available=…&limit=…&offset=…`: unknown parameters are a 400 too. */
+const ProductListQuery = z.strictObject({
+  name: Text(200).optional(),
+  min_available: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export function catalogResponse(entry: CatalogEntry) {
+  return { product_id: entry.productId, name: entry.name, available: entry.available, reserved: entry.reserved, committed: entry.committed };
+}
+// #endregion
+
+export function productResponse({ state, version }: LoadedProduct) {
   return {
-    product_id: product.productId,
-    name: product.name,
-    available: product.available,
-    reserved: product.reserved,
-    committed: product.committed,
-    version: product.version,
+    product_id: state.productId,
+    name: state.name,
+    available: state.available,
+    reserved: state.reserved,
+    committed: state.committed,
+    version,
   };
 }
 
-export function reservationResponse(reservation: Reservation) {
+export function reservationResponse({ state, version }: LoadedReservation) {
   return {
-    order_id: reservation.orderId,
-    status: reservation.status,
-    items: reservation.items.map((i) => ({ product_id: i.productId, quantity: i.quantity })),
-    version: reservation.version,
+    order_id: state.orderId,
+    status: state.status,
+    items: state.items.map((i) => ({ product_id: i.productId, quantity: i.quantity })),
+    version,
   };
 }
 
+// #region routes-head
 /**
- * `POST /inventory/products`, `GET /inventory/products/:product_id`,
+ * `POST /inventory/products`, `GET /inventory/products` (the list, from the ProductCatalog read
+ * model: a little behind the writes), `GET /inventory/products/:product_id` (from the events),
  * `GET /inventory/reservations/:order_id`; and for the order service only (the gateway serves
  * `/inventory/…`, never `/internal/…`): `POST /internal/inventory/reserve`, `…/release`, `…/commit`.
  */
-export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeeper): void {
+export function registerInventoryRoutes(app: FastifyInstance, store: EventStore, keeper: StockKeeper): void {
+// #endregion
   app.post('/inventory/products', async (request, reply) => {
     const body = parseInput(StockBody, request.body, 'body');
     const { product, created } = await keeper.stock(body.product_id, body.name, body.quantity, requestMetadata(request.id));
     return reply.status(created ? 201 : 200).send(productResponse(product));
   });
+
+  // #region list-products
+  app.get('/inventory/products', async (request) => {
+    const query = parseInput(ProductListQuery, request.query, 'query');
+    const where = { name: query.name, available: query.min_available === undefined ? undefined : { gte: query.min_available } };
+    const catalog = store.documents(ProductCatalog);
+    const [products, total] = await Promise.all([
+      catalog.find({ where, orderBy: { name: 'asc' }, limit: query.limit, offset: query.offset }),
+      catalog.count({ where }),
+    ]);
+    return { products: products.map(catalogResponse), total, limit: query.limit, offset: query.offset };
+  });
+  // #endregion
+// #region routes-end
+  // #elide … the other routes
 
   app.get('/inventory/products/:product_id', async (request) => {
     const { product_id } = parseInput(z.object({ product_id: ProductId }), request.params, 'params');
@@ -87,4 +121,6 @@ export function registerInventoryRoutes(app: FastifyInstance, keeper: StockKeepe
     if (!reservation) throw new NotFoundError('Reservation for order', order_id);
     return reservationResponse(reservation);
   });
+  // #endelide
 }
+// #endregion

@@ -1,133 +1,121 @@
 // #region reserve
-import type { EventMetadata, EventStore, Transaction } from '../shared/eventuali.js';
+import type { EventMetadata, EventStore, LoadedState } from '../shared/eventuali.js';
 import { DomainRuleError, NotFoundError } from '../shared/domain-error.js';
 import { KeyedLock } from '../shared/keyed-lock.js';
 import { retryOnConflict } from '../shared/retry.js';
 import type { StockLine } from './events.js';
-import { Product, productStreamId } from './product.js';
-import { Reservation, reservationStreamId } from './reservation.js';
+import { Product, productStreamId, type ProductState } from './product.js';
+import { Reservation, reservationStreamId, type ReservationState } from './reservation.js';
+import { appendTogether, decideOn, loadOrInitial } from './stream-changes.js';
+
+export type LoadedProduct = LoadedState<ProductState>;
+export type LoadedReservation = LoadedState<ReservationState>;
 
 /**
- * The inventory's commands. Reserving, releasing and committing change an order's reservation and
- * each of its products together, in one transaction: all of them or none. Each is idempotent per
- * order id, so a saga step that runs twice changes stock once. Within this process, commands on
- * the same products take turns (a lock per stream), so a rush of orders for one product does
- * not fail on version conflicts; another inventory process's writes are still caught by the
- * store's version check and retried.
+ * The inventory's commands, on the Product and Reservation deciders. Stocking a product is one
+ * stream: `store.handle()`. Reserving, releasing and committing change an order's reservation and
+ * each of its products together: each stream's decider decides, and the events are appended in
+ * one transaction, each stream at the version it was decided at: all of them or none. Each is
+ * idempotent per order id, so a saga step that runs twice changes stock once. Within this process,
+ * commands on the same products take turns (a lock per stream), so a rush of orders for one
+ * product does not fail on version conflicts; another inventory process's writes are still caught
+ * by the store's version check, and the command is decided again.
  */
 export class StockKeeper {
   readonly #locks = new KeyedLock();
 
   constructor(private readonly store: EventStore) {}
 
-  // #elide … product(), reservation() and stock()
-  product(productId: string): Promise<Product | null> {
-    return this.store.load(Product, productStreamId(productId));
+  product(productId: string): Promise<LoadedProduct | null> {
+    return this.store.loadState(Product, productStreamId(productId));
   }
 
-  reservation(orderId: string): Promise<Reservation | null> {
-    return this.store.load(Reservation, reservationStreamId(orderId));
+  reservation(orderId: string): Promise<LoadedReservation | null> {
+    return this.store.loadState(Reservation, reservationStreamId(orderId));
   }
 
-  /** Adds stock, creating the product the first time. */
-  stock(productId: string, name: string, quantity: number, metadata: EventMetadata): Promise<{ product: Product; created: boolean }> {
+  // #elide … stock(): one stream, so store.handle(Product, productStreamId(productId), { type: 'Stock', … })
+  /** Adds stock, creating the product the first time (a stream with no events is version 0). */
+  stock(productId: string, name: string, quantity: number, metadata: EventMetadata): Promise<{ product: LoadedProduct; created: boolean }> {
     return this.#exclusive([productStreamId(productId)], async () => {
-      const existing = await this.product(productId);
-      const product = existing ?? new Product(productStreamId(productId));
-      product.stock(productId, name, quantity, metadata);
-      await this.store.save(product);
-      return { product, created: existing === null };
+      const { state, version, events } = await this.store.handle(Product, productStreamId(productId), { type: 'Stock', productId, name, quantity, metadata });
+      return { product: { state, version }, created: version === events.length };
     });
   }
   // #endelide
 
   /** Moves the order's items from available to reserved, or fails (409) naming every shortage. */
-  reserve(orderId: string, lines: readonly StockLine[], metadata: EventMetadata): Promise<Reservation> {
+  reserve(orderId: string, lines: readonly StockLine[], metadata: EventMetadata): Promise<LoadedReservation> {
     const items = mergeLines(lines);
-    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], () =>
-      this.store.transaction(async (tx) => {
-        const reservation = (await tx.load(Reservation, reservationStreamId(orderId))) ?? new Reservation(reservationStreamId(orderId));
-        if (reservation.status === 'reserved' || reservation.status === 'committed') {
-          if (!sameLines(reservation.items, items)) {
-            throw new DomainRuleError(`Order ${orderId} already holds different stock`, 'reservation_mismatch');
-          }
-          return reservation; // a repeated request: already done
+    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], async () => {
+      const reservation = await loadOrInitial(this.store, Reservation, reservationStreamId(orderId));
+      const { status } = reservation.state;
+      if (status === 'reserved' || status === 'committed') {
+        if (!sameLines(reservation.state.items, items)) {
+          throw new DomainRuleError(`Order ${orderId} already holds different stock`, 'reservation_mismatch');
         }
-        if (reservation.status === 'released') {
-          throw new DomainRuleError(`Stock for order ${orderId} was released; it cannot be reserved again`, 'already_released');
-        }
-        const products = await loadProducts(tx, items);
-        const shortages = items
-          .map((line, i) => ({ product_id: line.productId, requested: line.quantity, available: products[i]!.available }))
-          .filter((s) => s.requested > s.available);
-        if (shortages.length > 0) {
-          const list = shortages.map((s) => `${s.product_id} (${s.requested} requested, ${s.available} available)`).join(', ');
-          throw new DomainRuleError(`Not enough stock for order ${orderId}: ${list}`, 'insufficient_stock', { shortages });
-        }
-        items.forEach((line, i) => products[i]!.reserve(orderId, line.quantity, metadata));
-        reservation.reserve(orderId, items, metadata);
-        await saveChanged(tx, [...products, reservation]);
-        return reservation;
-      }),
-    );
+        return reservation; // a repeated request: already done
+      }
+      if (status === 'released') {
+        throw new DomainRuleError(`Stock for order ${orderId} was released; it cannot be reserved again`, 'already_released');
+      }
+      const products = await this.#loadProducts(items);
+      const shortages = items
+        .map((line, i) => ({ product_id: line.productId, requested: line.quantity, available: products[i]!.state.available }))
+        .filter((s) => s.requested > s.available);
+      if (shortages.length > 0) {
+        const list = shortages.map((s) => `${s.product_id} (${s.requested} requested, ${s.available} available)`).join(', ');
+        throw new DomainRuleError(`Not enough stock for order ${orderId}: ${list}`, 'insufficient_stock', { shortages });
+      }
+      const held = decideOn(Reservation, reservationStreamId(orderId), reservation, { type: 'Reserve', orderId, items, metadata });
+      const stored = await appendTogether(this.store, [
+        ...items.map((line, i) => decideOn(Product, productStreamId(line.productId), products[i]!, { type: 'Reserve', orderId, quantity: line.quantity, metadata })),
+        held,
+      ]);
+      return held.after(stored.at(-1) ?? []);
+    });
   }
 
   // #elide … release() and commit(), which settle a reservation the same way
   /** Gives the order's reserved stock back (a saga compensation). */
-  release(orderId: string, metadata: EventMetadata): Promise<Reservation> {
-    return this.#settle(orderId, (reservation, products) => {
-      products.forEach((p) => p.release(orderId, metadata));
-      reservation.release(metadata);
-    });
+  release(orderId: string, metadata: EventMetadata): Promise<LoadedReservation> {
+    return this.#settle(orderId, 'Release', metadata);
   }
 
   /** The order's reserved stock leaves the warehouse (the order was confirmed). */
-  commit(orderId: string, metadata: EventMetadata): Promise<Reservation> {
-    return this.#settle(orderId, (reservation, products) => {
-      reservation.commit(metadata);
-      products.forEach((p) => p.commit(orderId, metadata));
-    });
+  commit(orderId: string, metadata: EventMetadata): Promise<LoadedReservation> {
+    return this.#settle(orderId, 'Commit', metadata);
   }
 
-  async #settle(orderId: string, change: (reservation: Reservation, products: Product[]) => void): Promise<Reservation> {
+  async #settle(orderId: string, type: 'Release' | 'Commit', metadata: EventMetadata): Promise<LoadedReservation> {
     // A reservation's products never change: read them first, to take their locks.
-    const items = (await this.reservation(orderId))?.items ?? [];
-    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], () =>
-      this.store.transaction(async (tx) => {
-        const reservation = await tx.load(Reservation, reservationStreamId(orderId));
-        if (!reservation) throw new NotFoundError('Reservation for order', orderId);
-        if (reservation.status !== 'reserved') {
-          change(reservation, []); // repeated: a no-op, or the rule error (release after commit…)
-          return reservation;
-        }
-        const products = await loadProducts(tx, reservation.items);
-        change(reservation, products);
-        await saveChanged(tx, [...products, reservation]);
-        return reservation;
-      }),
-    );
+    const items = (await this.reservation(orderId))?.state.items ?? [];
+    return this.#exclusive([reservationStreamId(orderId), ...items.map((line) => productStreamId(line.productId))], async () => {
+      const reservation = await this.reservation(orderId);
+      if (!reservation) throw new NotFoundError('Reservation for order', orderId);
+      const settled = decideOn(Reservation, reservationStreamId(orderId), reservation, { type, metadata });
+      if (reservation.state.status !== 'reserved') return reservation; // repeated: a no-op, or decide threw the rule error (release after commit…)
+      const products = await this.#loadProducts(reservation.state.items);
+      const stock = products.map((product, i) => decideOn(Product, productStreamId(reservation.state.items[i]!.productId), product, { type, orderId, metadata }));
+      const stored = await appendTogether(this.store, [...stock, settled]);
+      return settled.after(stored.at(-1) ?? []);
+    });
   }
   // #endelide
+
+  async #loadProducts(items: readonly StockLine[]): Promise<LoadedProduct[]> {
+    const products: LoadedProduct[] = [];
+    for (const line of items) {
+      const product = await this.product(line.productId);
+      if (!product) throw new NotFoundError('Product', line.productId);
+      products.push(product);
+    }
+    return products;
+  }
 
   /** `fn` while holding these streams' locks, run again when another process changed one of them meanwhile. */
   #exclusive<T>(streams: readonly string[], fn: () => Promise<T>): Promise<T> {
     return this.#locks.run(streams, () => retryOnConflict(fn));
-  }
-}
-
-async function loadProducts(tx: Transaction, items: readonly StockLine[]): Promise<Product[]> {
-  const products: Product[] = [];
-  for (const line of items) {
-    const product = await tx.load(Product, productStreamId(line.productId));
-    if (!product) throw new NotFoundError('Product', line.productId);
-    products.push(product);
-  }
-  return products;
-}
-
-async function saveChanged(tx: Transaction, aggregates: readonly (Product | Reservation)[]): Promise<void> {
-  for (const aggregate of aggregates) {
-    if (aggregate.getUncommittedEvents().length > 0) await tx.save(aggregate);
   }
 }
 

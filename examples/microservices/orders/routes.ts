@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EventStore, SagaCoordinator } from '../shared/eventuali.js';
 import { requestMetadata } from '../shared/correlation.js';
 import { NotFoundError } from '../shared/domain-error.js';
+import { expectedVersionOf, withEtag } from '../shared/preconditions.js';
 import { PriceInput } from '../shared/money.js';
 import { Id, IdParams, StorableString, Text, parseInput } from '../shared/validation.js';
 import { Order } from './order.js';
@@ -27,14 +28,17 @@ const PlaceOrderBody = z.object({
 });
 // #endregion
 
+// #region update-bodies
 const ShipBody = z.object({ tracking_number: Text(100), carrier: Text(100) });
 const DeliverBody = z.object({ delivered_to: Text(200) });
 const CancelBody = z.object({ reason: Text(500), cancelled_by: Text(100).default('customer') });
+// #endregion
 
 // #region routes-head
 /**
  * `POST /orders` (201; the saga then confirms or cancels the order), `GET /orders/:id`,
- * `GET /orders/:id/saga`, `GET /orders/:id/events`, `POST /orders/:id/ship|deliver|cancel`.
+ * `GET /orders/:id/saga`, `GET /orders/:id/events`, `POST /orders/:id/ship|deliver|cancel`
+ * (`If-Match` → expectedVersion: optional on ship and deliver, required on cancel).
  */
 export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coordinator: SagaCoordinator): void {
 // #endregion
@@ -67,7 +71,10 @@ export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coo
 // #region routes-end
   // #elide … the other routes
 
-  app.get('/orders/:id', async (request) => orderResponse(await loadOrder(store, parseInput(IdParams, request.params, 'params').id)));
+  app.get('/orders/:id', async (request, reply) => {
+    const order = await loadOrder(store, parseInput(IdParams, request.params, 'params').id);
+    return withEtag(reply, order.version, orderResponse(order));
+  });
 
   app.get('/orders/:id/saga', async (request) => {
     const order = await loadOrder(store, parseInput(IdParams, request.params, 'params').id);
@@ -82,23 +89,35 @@ export function registerOrderRoutes(app: FastifyInstance, store: EventStore, coo
     return { order_id: order.id, events: (await store.loadEvents(order.id)).map(eventResponse) };
   });
 
-  app.post('/orders/:id/ship', async (request) => {
+  // #region if-match
+  // If-Match → expectedVersion: a client that read the order at version 3 sends `If-Match: W/"3"`;
+  // an order that moved since is a ConcurrencyError before the command runs, answered 412 and
+  // nothing written. Cancelling refunds the payment, so it requires the header (428 without it);
+  // shipping and delivering take it when sent. Every answer carries the order's new ETag.
+  app.post('/orders/:id/ship', async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'params');
     const body = parseInput(ShipBody, request.body, 'body');
-    return orderResponse(await store.update(Order, id, (o) => o.ship(body.tracking_number, body.carrier, requestMetadata(request.id))));
+    const expectedVersion = expectedVersionOf(request, { required: false });
+    const order = await store.update(Order, id, (o) => o.ship(body.tracking_number, body.carrier, requestMetadata(request.id)), { expectedVersion });
+    return withEtag(reply, order.version, orderResponse(order));
   });
 
-  app.post('/orders/:id/deliver', async (request) => {
+  app.post('/orders/:id/deliver', async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'params');
     const body = parseInput(DeliverBody, request.body, 'body');
-    return orderResponse(await store.update(Order, id, (o) => o.deliver(body.delivered_to, requestMetadata(request.id))));
+    const expectedVersion = expectedVersionOf(request, { required: false });
+    const order = await store.update(Order, id, (o) => o.deliver(body.delivered_to, requestMetadata(request.id)), { expectedVersion });
+    return withEtag(reply, order.version, orderResponse(order));
   });
 
-  app.post('/orders/:id/cancel', async (request) => {
+  app.post('/orders/:id/cancel', async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'params');
     const body = parseInput(CancelBody, request.body, 'body');
-    return orderResponse(await store.update(Order, id, (o) => o.cancel(body.reason, body.cancelled_by, requestMetadata(request.id))));
+    const expectedVersion = expectedVersionOf(request, { required: true });
+    const order = await store.update(Order, id, (o) => o.cancel(body.reason, body.cancelled_by, requestMetadata(request.id)), { expectedVersion });
+    return withEtag(reply, order.version, orderResponse(order));
   });
+  // #endregion
   // #endelide
 }
 // #endregion

@@ -3,6 +3,8 @@ export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
   correlationId: string | null;
+  /** The `ETag` of the answer (a stream version, `W/"3"`), or null. */
+  etag: string | null;
 }
 
 /** The answer had another status than the step expected. */
@@ -20,10 +22,11 @@ export class ApiClient {
   async call<T = unknown>(
     method: string,
     path: string,
-    options: { body?: unknown; rawBody?: string; correlationId?: string; expect?: number | readonly number[] } = {},
+    options: { body?: unknown; rawBody?: string; correlationId?: string; ifMatch?: string; expect?: number | readonly number[] } = {},
   ): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
+    if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
     let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
@@ -36,7 +39,7 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text
     }
-    const answer: ApiAnswer<T> = { status: response.status, body: parsed as T, correlationId: response.headers.get('x-correlation-id') };
+    const answer: ApiAnswer<T> = { status: response.status, body: parsed as T, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag') };
     const expected = options.expect === undefined ? [] : typeof options.expect === 'number' ? [options.expect] : options.expect;
     if (expected.length > 0 && !expected.includes(answer.status)) throw new UnexpectedAnswerError(`${method} ${path}`, expected, answer);
     return answer;

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isEventualiError, type EventualiError } from './eventuali.js';
 import { toHttpError } from './eventuali-http.js';
 import { DomainRuleError, NotFoundError } from './domain-error.js';
+import { PreconditionRequiredError } from './preconditions.js';
 import { RequestValidationError } from './validation.js';
 
 /** The JSON body of every error answer. Never a stack trace. */
@@ -21,8 +22,11 @@ interface Mapped {
   details?: Record<string, unknown>;
 }
 
-/** HTTP status and body for an error; `null` for an unexpected one (a 500). */
-export function mapError(error: unknown): Mapped | null {
+/**
+ * HTTP status and body for an error; `null` for an unexpected one (a 500). `ifMatch`: the request
+ * sent `If-Match`, so a version conflict means its precondition failed (412), not a race (409).
+ */
+export function mapError(error: unknown, { ifMatch = false }: { ifMatch?: boolean } = {}): Mapped | null {
   if (error instanceof RequestValidationError) {
     return { status: 400, error: 'invalid_request', message: error.message, issues: error.issues };
   }
@@ -30,7 +34,8 @@ export function mapError(error: unknown): Mapped | null {
     return { status: 409, error: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
   if (error instanceof NotFoundError) return { status: 404, error: 'not_found', message: error.message };
-  if (isEventualiError(error)) return mapLibraryError(error);
+  if (error instanceof PreconditionRequiredError) return { status: 428, error: 'precondition_required', message: error.message };
+  if (isEventualiError(error)) return mapLibraryError(error, ifMatch);
   return mapFastifyError(error);
 }
 
@@ -39,8 +44,8 @@ export function mapError(error: unknown): Mapped | null {
  * Server faults other than "unavailable" (a stored event that does not decode, a missing driver…)
  * are unexpected here: `null`, logged with their stack and answered with a bare 500.
  */
-function mapLibraryError(error: EventualiError): Mapped | null {
-  const { status, body } = toHttpError(error);
+function mapLibraryError(error: EventualiError, ifMatch: boolean): Mapped | null {
+  const { status, body } = toHttpError(error, { ifMatch });
   const issues = Array.isArray(body['issues']) ? { issues: body['issues'] as unknown[] } : {};
   switch (status) {
     case 400:
@@ -53,6 +58,13 @@ function mapLibraryError(error: EventualiError): Mapped | null {
         status,
         error: 'not_found',
         message: error.code === 'AGGREGATE_TYPE_MISMATCH' ? `${String(body['aggregateType'])} ${JSON.stringify(body['aggregateId'])} not found` : error.message,
+      };
+    case 412:
+      return {
+        status,
+        error: 'precondition_failed',
+        message: `${error.message}: it changed since you read it; GET it again and retry with its ETag`,
+        details: { expected_version: body['expectedVersion'], actual_version: body['actualVersion'] },
       };
     case 409:
       return { status, error: 'conflict', message: `${error.message}; it changed while this request ran, try again` };
@@ -76,7 +88,7 @@ function mapFastifyError(error: unknown): Mapped | null {
 /** Answers every thrown error with a JSON body; logs unexpected ones with their stack (in the log only). */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = mapError(error);
+    const mapped = mapError(error, { ifMatch: request.headers['if-match'] !== undefined });
     if (mapped === null) {
       request.log.error({ err: error }, 'unexpected error');
       return reply.status(500).send(body(request, { error: 'internal_error', message: 'Internal server error' }));

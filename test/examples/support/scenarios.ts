@@ -135,3 +135,108 @@ export async function checkRestartMidSaga(system: TestSystem): Promise<void> {
     expect(await product(api, gadget)).toMatchObject({ available: 5, reserved: 0, committed: 0 });
   }
 }
+
+/**
+ * `If-Match` on the order's update routes, through the gateway: `GET /orders/:id` carries the
+ * order's ETag; a write with the current one succeeds (200, the new ETag); with a stale one it is
+ * 412 and nothing is written; cancel without one is 428 (ship and deliver take it optionally); a
+ * malformed one is 400.
+ */
+export async function checkIfMatch(api: ApiClient): Promise<void> {
+  const user = await registerUser(api);
+  const item = unique('etag');
+  await stockProduct(api, item, 2);
+  const placed = await placeOrder(api, user.user_id, [{ product_id: item, quantity: 1, price: '3.00' }]);
+  const path = `/api/orders/${placed.body.order_id}`;
+  const confirmed = await settledOrder(api, placed.body.order_id);
+  expect(confirmed.status).toBe('confirmed');
+  const read = await api.call<OrderView>('GET', path, { expect: 200 });
+  expect(read.etag).toBe(`W/"${read.body.version}"`);
+  const stale = `W/"${read.body.version - 1}"`;
+
+  // Stale: 412, the versions named, nothing written.
+  const refused = expectClientError(
+    await api.call('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: stale }),
+    412,
+    'precondition_failed',
+  );
+  expect(refused.details).toEqual({ expected_version: read.body.version - 1, actual_version: read.body.version });
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'stale' }, ifMatch: stale }), 412, 'precondition_failed');
+  // Required on cancel: 428 without it; malformed: 400 naming If-Match. Neither writes.
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'no header' } }), 428, 'precondition_required');
+  const malformed = expectClientError(await api.call('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: 'version 3' }), 400, 'invalid_request');
+  expect(malformed.message).toMatch(/If-Match/);
+  const unchanged = await api.call<OrderView>('GET', path, { expect: 200 });
+  expect(unchanged.body).toMatchObject({ status: 'confirmed', version: read.body.version });
+  expect(unchanged.etag).toBe(read.etag);
+
+  // Current: 200 and the new ETag, which the next write uses; ship and deliver also work without one.
+  const shipped = await api.call<OrderView>('POST', `${path}/ship`, { body: { tracking_number: 'T1', carrier: 'UPS' }, ifMatch: read.etag ?? '', expect: 200 });
+  expect(shipped.body).toMatchObject({ status: 'shipped', version: read.body.version + 1 });
+  expect(shipped.etag).toBe(`W/"${read.body.version + 1}"`);
+  const delivered = await api.call<OrderView>('POST', `${path}/deliver`, { body: { delivered_to: 'Alice' }, expect: 200 });
+  expect(delivered.etag).toBe(`W/"${read.body.version + 2}"`);
+  expectClientError(await api.call('POST', `${path}/cancel`, { body: { reason: 'late' }, ifMatch: shipped.etag ?? '' }), 412, 'precondition_failed');
+  expect((await orderEvents(api, placed.body.order_id)).map((e) => e.event_type)).toEqual([
+    'OrderPlaced',
+    'PaymentProcessed',
+    'OrderConfirmed',
+    'OrderShipped',
+    'OrderDelivered',
+  ]);
+}
+
+interface ProductListView {
+  products: { product_id: string; name: string; available: number; reserved: number; committed: number }[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * `GET /inventory/products`, served from the ProductCatalog read model: filters by name and
+ * minimum available stock, pages with limit and offset, and refuses bad parameters (400). The
+ * read model is a little behind the writes, so the test polls (bounded) until it shows them.
+ */
+export async function checkProductList(api: ApiClient): Promise<void> {
+  const name = unique('Catalog');
+  const [a, b, c] = [unique('cat-a'), unique('cat-b'), unique('cat-c')];
+  for (const [id, quantity] of [[a, 5], [b, 1], [c, 9]] as const) {
+    await api.call('POST', '/api/inventory/products', { body: { product_id: id, name, quantity }, expect: 201 });
+  }
+  const list = (query: string) => api.call<ProductListView>('GET', `/api/inventory/products?${query}`, { expect: 200 });
+  const named = `name=${encodeURIComponent(name)}`;
+  const all = await eventually('the catalog to show the three products', async () => {
+    const answer = (await list(named)).body;
+    // find and count are two reads: the projection may write between them, so wait for both.
+    return answer.total === 3 && answer.products.length === 3 ? answer : undefined;
+  });
+  expect(all).toMatchObject({ total: 3, limit: 20, offset: 0 });
+  expect(all.products.map((p) => p.product_id).sort()).toEqual([a, b, c].sort());
+  expect(all.products.find((p) => p.product_id === a)).toEqual({ product_id: a, name, available: 5, reserved: 0, committed: 0 });
+
+  const plenty = (await list(`${named}&min_available=5`)).body;
+  expect(plenty.total).toBe(2);
+  expect(plenty.products.map((p) => p.product_id).sort()).toEqual([a, c].sort());
+  const first = (await list(`${named}&limit=2&offset=0`)).body;
+  const rest = (await list(`${named}&limit=2&offset=2`)).body;
+  expect(first).toMatchObject({ total: 3, limit: 2, offset: 0 });
+  expect(first.products).toHaveLength(2);
+  expect(rest).toMatchObject({ total: 3, limit: 2, offset: 2 });
+  expect(rest.products).toHaveLength(1);
+  expect(new Set([...first.products, ...rest.products].map((p) => p.product_id)).size).toBe(3);
+  expect((await list(`name=${encodeURIComponent(unique('nothing'))}`)).body).toEqual({ products: [], total: 0, limit: 20, offset: 0 });
+
+  // A restock shows up in the list too.
+  await api.call('POST', '/api/inventory/products', { body: { product_id: b, name, quantity: 10 }, expect: 200 });
+  const restocked = await eventually('the catalog to show the restock', async () => {
+    const answer = (await list(`${named}&min_available=11`)).body;
+    return answer.total === 1 && answer.products.length === 1 ? answer : undefined;
+  });
+  expect(restocked.products).toEqual([{ product_id: b, name, available: 11, reserved: 0, committed: 0 }]);
+
+  for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'offset=-1', 'min_available=1.5', 'min_available=-2', 'colour=red', `name=${'x'.repeat(201)}`]) {
+    const body = expectClientError(await api.call('GET', `/api/inventory/products?${bad}`), 400, 'invalid_request');
+    expect(body.issues?.length, bad).toBeGreaterThan(0);
+  }
+}
