@@ -37,7 +37,11 @@ export function toJson(value: unknown, what: string): string {
   return json;
 }
 
-function stringify(value: unknown, what: string): string {
+/**
+ * JSON text of a value with bigints as decimal strings, as the stores write it (without
+ * `toJson`'s storability check). Throws `InvalidArgumentError` naming `what` when it has none.
+ */
+export function stringify(value: unknown, what: string): string {
   try {
     // The replacer costs; try the plain path first, and only a bigint makes it throw.
     return JSON.stringify(value) ?? 'null';
@@ -91,10 +95,9 @@ export function appendedMetadata(event: NewEvent | Event, definition: EventDefin
   return validMetadata(current, metadata);
 }
 
-/** Serializes an event for the adapter, with the data and metadata `appendedData` and `appendedMetadata` returned. */
-export function encodeEvent(event: NewEvent | Event, data: unknown, metadata: EventMetadata = event.metadata ?? {}): NewEventRecord {
+/** Serializes an event for the adapter, with the data and metadata `appendedData` and `appendedMetadata` returned (which checked them). */
+export function encodeEvent(event: NewEvent | Event, data: unknown, metadata: EventMetadata): NewEventRecord {
   checkTimestamp('timestamp', event.timestamp);
-  checkPlainObject('metadata', metadata);
   return {
     eventId: event.eventId,
     eventType: event.eventType,

@@ -74,9 +74,10 @@ export async function appendEvents(
     if (definition) ctx.registry.register(definition);
     const compiled = definition ? undefined : ctx.registry.get(event.eventType);
     const value = appendedData(event, definition, compiled);
+    const checkedMetadata = appendedMetadata(event, definition, compiled);
     data.push(value);
-    metadata.push(appendedMetadata(event, definition, compiled));
-    return encodeEvent(event, value, metadata[metadata.length - 1]);
+    metadata.push(checkedMetadata);
+    return encodeEvent(event, value, checkedMetadata);
   });
   const stored = await session.append({ aggregateId, aggregateType, expectedVersion, events: records });
   const events = ownEnvelopes

@@ -1,5 +1,6 @@
 import { describeValue, InvalidArgumentError } from '../core/errors.js';
 import type { Event, EventMetadata } from '../core/event.js';
+import { stringify } from '../core/serializer.js';
 
 /**
  * The JSON form of an event envelope: `globalPosition` as a decimal string (a `bigint`, which
@@ -36,8 +37,8 @@ export function eventToJson<TType extends string>(event: Event<TType>): EventJso
     globalPosition: event.globalPosition.toString(),
     timestamp: event.timestamp.toISOString(),
     schemaVersion: event.schemaVersion,
-    metadata: plainJson(event.metadata) as EventMetadata,
-    data: plainJson(event.data),
+    metadata: plainJson(event.metadata, 'metadata') as EventMetadata,
+    data: plainJson(event.data, 'event data'),
   };
 }
 
@@ -108,7 +109,6 @@ function invalid(key: string, value: unknown, expected: string): InvalidArgument
 }
 
 /** Data and metadata as stored: what JSON.stringify makes of them, with bigints as decimal strings. */
-function plainJson(value: unknown): unknown {
-  const json = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
-  return json === undefined ? null : (JSON.parse(json) as unknown);
+function plainJson(value: unknown, what: string): unknown {
+  return JSON.parse(stringify(value, what)) as unknown;
 }

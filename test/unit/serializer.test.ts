@@ -5,6 +5,7 @@ import {
   decodeEvent,
   decodeRaw,
   appendedData,
+  appendedMetadata,
   encodeEvent,
   toJson,
   type CompiledDefinition,
@@ -38,7 +39,7 @@ function decodeError(record: EventRecord, compiled: CompiledDefinition, validate
 
 /** What the store does: the data appendedData() accepts, encoded. */
 const encode = (event: NewEvent, compiled: CompiledDefinition | undefined) =>
-  encodeEvent(event, appendedData(event, definitionOf(event), compiled));
+  encodeEvent(event, appendedData(event, definitionOf(event), compiled), appendedMetadata(event, definitionOf(event), compiled));
 
 describe('encodeEvent / decodeEvent', () => {
   it('round-trips data with Dates and bigints, and metadata, through JSON text', () => {
