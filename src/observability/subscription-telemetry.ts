@@ -1,10 +1,9 @@
 import type { Event } from '../core/event.js';
 import type { EventRecord } from '../core/event-record.js';
-import { isEventualiError } from '../core/errors.js';
 import { SPAN_ATTRIBUTES as ATTR } from './attribute-names.js';
 import { producerLinks } from './batch-links.js';
 import type { HandlerMetrics, LagSource } from './handler-metrics.js';
-import { INSTRUMENTATION_SCOPE, recordError, type Instrumentation } from './instrumentation.js';
+import { errorType, INSTRUMENTATION_SCOPE, recordError, type Instrumentation } from './instrumentation.js';
 import { otelApi, type OtelApi } from './otel-api.js';
 import type { TelemetryAttributes as Attributes } from './span-types.js';
 
@@ -26,11 +25,6 @@ export interface HandlerFailure {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** The `error.type` of a failure: the eventuali code, else the class name (as the store's spans). */
-function errorType(error: unknown): string {
-  return isEventualiError(error) ? error.code : error instanceof Error ? error.name : typeof error;
 }
 
 /**
