@@ -2,8 +2,9 @@ import type { Link } from '@opentelemetry/api';
 import type { EventRecord } from '../core/event-record.js';
 import type { OtelApi } from './otel-api.js';
 
-const TRACEPARENT = /"traceparent":"([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})"/;
-const TRACESTATE = /"tracestate":"([^"\\]*)"/;
+// JSON text as the adapter returns it: compact (SQLite) or with a space after the colon (jsonb).
+const TRACEPARENT = /"traceparent":\s*"([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})"/;
+const TRACESTATE = /"tracestate":\s*"([^"\\]*)"/;
 /** Links a batch span carries at most (the SDK's default limit). */
 const MAX_LINKS = 128;
 

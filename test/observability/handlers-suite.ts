@@ -107,10 +107,12 @@ export function describeHandlerTelemetry(makeTarget: () => StoreTarget): void {
       // Its own trace, not the one start() was called in.
       expect(parentOf(batch)).toBeUndefined();
       expect(batch.attributes).toMatchObject({ 'messaging.system': 'eventuali', 'messaging.operation.type': 'process' });
-      expect(batch.attributes['eventuali.position.first']).toBe(Number(handled[0]!.globalPosition));
-      expect(batch.attributes['messaging.batch.message_count']).toBe(batch.attributes['eventuali.position.last'] === Number(handled[2]!.globalPosition) ? 3 : expect.any(Number));
-      // Each handle span links to the batch that delivered it.
-      expect(handles.every((s) => s.links.some((l) => batches.some((b) => b.spanContext().spanId === l.context.spanId)))).toBe(true);
+      // The three events were stored before the subscription started: one batch delivered them.
+      expect(batch.attributes).toMatchObject({
+        'messaging.batch.message_count': 3,
+        'eventuali.position.first': Number(handled[0]!.globalPosition),
+        'eventuali.position.last': Number(handled[2]!.globalPosition),
+      });
 
       const reactionAppend = sdk
         .named('eventuali.append')
@@ -184,9 +186,6 @@ export function describeHandlerTelemetry(makeTarget: () => StoreTarget): void {
       expect((bad?.value as { count: number }).count).toBe(2);
       expect(mine('eventuali.subscription.lag')[0]?.value).toBe(0);
       expect(mine('eventuali.subscription.lag_seconds')[0]?.value).toBe(0);
-      await sub.stop();
-      // A stopped subscription is no longer reported.
-      expect(points(await sdk.collect(), 'eventuali.subscription.lag').filter((p) => p.attributes['eventuali.subscription.id'] === id)).toEqual([]);
     });
 
     it('runs projection and read-model batches in eventuali.projection.batch spans', async () => {
@@ -250,8 +249,9 @@ export function describeHandlerTelemetry(makeTarget: () => StoreTarget): void {
         level: 'error',
         fields: { position: first!.globalPosition.toString(), eventType: 'Pinged', attempts: 2, error: 'Error: mailer down' },
       });
-      expect(line('slow handler')[0]).toMatchObject({ level: 'warn', fields: { eventId: second!.eventId, slowHandlerMs: 20 } });
-      expect(line('slow handler')[0]!.fields.durationMs).toBeGreaterThanOrEqual(20);
+      const slow = line('slow handler').find((l) => l.fields.eventId === second!.eventId);
+      expect(slow).toMatchObject({ level: 'warn', fields: { eventType: 'Pinged', slowHandlerMs: 20 } });
+      expect(slow!.fields.durationMs).toBeGreaterThanOrEqual(20);
     });
 
     it('continues the trace of the event a saga was started from in its steps and compensations', async () => {
@@ -340,7 +340,8 @@ export function describeHandlerTelemetry(makeTarget: () => StoreTarget): void {
       await until(async () => (await second.recover()).includes(sagaId) || (await second.get(sagaId))?.status === 'completed');
       expect((await second.waitFor(sagaId)).status).toBe('completed');
       const steps = sdk.named('eventuali.saga.step').filter((s) => s.attributes['eventuali.saga.id'] === sagaId);
-      expect(steps.length).toBeGreaterThanOrEqual(1);
+      // The run the first coordinator halted, and the one the second resumed.
+      expect(steps).toHaveLength(2);
       expect(steps.every((s) => traceOf(s) === request.traceId)).toBe(true);
       expect(logger.lines.find((l) => l.message === 'saga resumed' && l.fields.sagaId === sagaId)).toMatchObject({
         level: 'info',
