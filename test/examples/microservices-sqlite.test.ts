@@ -36,7 +36,7 @@ async function send(method: string, path: string, options: { body?: string; cont
   } catch {
     // kept as text: expectClientError then fails on it
   }
-  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag') };
+  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag'), traceId: null };
 }
 
 const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' });

@@ -1,6 +1,7 @@
 // #region events-appended
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import { telemetry } from './telemetry.js';
 import { SAGA_STATUSES, type DurableSubscription, type EventStore, type EventStreamer, type SagaCoordinator } from './eventuali.js';
 
 // #elide … LAG_CAP
@@ -106,7 +107,10 @@ export class ServiceMetrics {
     });
   }
 
-  /** Times and counts every request, labelled by its route pattern (not its raw URL), and serves `GET /metrics`. */
+  /**
+   * Times and counts every request, labelled by its route pattern (not its raw URL), and serves
+   * `GET /metrics`: this registry, then the OpenTelemetry metrics of the process (eventuali's).
+   */
   install(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
       const labels = {
@@ -118,8 +122,9 @@ export class ServiceMetrics {
       this.#durations.observe(labels, reply.elapsedTime / 1000);
     });
     app.get('/metrics', async (_request, reply) => {
-      const text = await this.registry.metrics();
-      return reply.type(this.registry.contentType).send(text);
+      const own = await this.registry.metrics();
+      const openTelemetry = (await telemetry()?.prometheusText()) ?? '';
+      return reply.type(this.registry.contentType).send(openTelemetry === '' ? own : `${own}${own.endsWith('\n') ? '' : '\n'}${openTelemetry}`);
     });
   }
   // #endelide
