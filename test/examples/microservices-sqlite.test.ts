@@ -18,12 +18,13 @@ import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
 import { checkConcurrentOrders, checkIfMatch, checkProductList } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
+import { TRACING_ENV, checkOrderTrace } from './support/tracing.js';
 
 /**
  * The example system as real processes on a SQLite file, driven over HTTP through the gateway:
  * the journey, client mistakes, concurrency, and the metrics every service serves.
  */
-const system = useSystem();
+const system = useSystem(async () => ({ env: TRACING_ENV }));
 
 /** A request with a raw body and content type of our choosing, as a careless client sends it. */
 async function send(method: string, path: string, options: { body?: string; contentType?: string } = {}): Promise<ApiAnswer<unknown>> {
@@ -153,6 +154,10 @@ describe('the microservices example on SQLite, through the gateway', () => {
   it('reserves exactly the stock for 100 concurrent orders: none oversold, none stuck', async () => {
     await checkConcurrentOrders(system().api, 100, 30);
   }, 90_000);
+
+  it('traces a confirmed order from the gateway through every service it touches, in one trace', async () => {
+    await checkOrderTrace(system());
+  });
 
   it('serves /metrics in valid Prometheus text on every service and the gateway', async () => {
     await product(system().api, 'warm-up').catch(() => undefined); // a 404 counted too
