@@ -2,7 +2,7 @@
  * The layers of src/ (DESIGN.md §2, docs/architecture.md), checked by `npm run check:deps`.
  * Imports flow down only:
  *
- *   core  <-  store  <-  streaming  <-  projections  <-  event-store  <-  saga  <-  http
+ *   core  <-  observability  <-  store  <-  streaming  <-  projections  <-  event-store  <-  saga  <-  http
  *
  * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts, http.ts) and src/testing/ sit
  * on top and may import any layer; nothing in a layer imports them. Type-only imports count.
@@ -12,6 +12,8 @@ const ENTRIES = '^src/(index|sqlite|postgres|testing|http)[.]ts$';
 /** A layer may import itself and what is listed before it, never what comes after it. */
 const LAYERS = [
   ['core', '^src/core/'],
+  // Tracing, metrics and the logger (OpenTelemetry's API loaded only if installed); every layer above reports through it.
+  ['observability', '^src/observability/'],
   ['store', '^src/store/'],
   ['streaming', '^src/streaming/'],
   ['projections', '^src/projections/'],

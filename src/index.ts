@@ -150,3 +150,17 @@ export {
 } from './saga/saga-events.js';
 export { SAGA_AGGREGATE_TYPE, SAGA_STATUSES } from './saga/saga-instance.js';
 export type { SagaState, SagaStatus } from './saga/saga-instance.js';
+export type { GaugeHandle, Instrumentation, ObservabilityOptions } from './observability/instrumentation.js';
+export type { Logger, LogLevel } from './observability/logger.js';
+export type {
+  AttributeValue,
+  GaugeCallback,
+  MetricOptions,
+  MetricRecorder,
+  SpanKindName,
+  SpanStart,
+  TelemetryAttributes,
+  TraceContext,
+  TraceSpan,
+} from './observability/span-types.js';
+export { SPAN_ATTRIBUTES, METRIC_NAMES } from './observability/attribute-names.js';

@@ -22,6 +22,7 @@ import type { EventStoreOptions } from '../core/store-options.js';
 import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
 import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
 import { Transaction, type TransactionScope } from './transaction.js';
+import { Instrumentation, type ObservabilityOptions } from '../observability/instrumentation.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
@@ -82,15 +83,21 @@ export class EventStore {
   }
 
   /** A store over an adapter you built (see `eventuali/sqlite` and `eventuali/postgres`). */
-  constructor(adapter: StorageAdapter = new MemoryAdapter(), options: EventStoreOptions & StreamingOptions = {}) {
+  constructor(adapter: StorageAdapter = new MemoryAdapter(), options: EventStoreOptions & StreamingOptions & ObservabilityOptions = {}) {
     checkStoreOptions(options);
-    const onWarning = options.onWarning;
+    const instrumentation = new Instrumentation({
+      tracing: options.tracing,
+      metrics: options.metrics,
+      logger: options.logger,
+      onWarning: options.onWarning,
+    });
     this.#ctx = {
       adapter,
       registry: new EventRegistry({ validate: options.validateOnRead ?? true }, options.unknownEvents ?? 'error'),
       snapshotEvery: options.snapshotEvery,
       inlineProjections: [],
-      warn: onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`)),
+      warn: (message, error) => instrumentation.warn(message, error),
+      instrumentation,
     };
     for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
@@ -116,6 +123,15 @@ export class EventStore {
    */
   get adapter(): StorageAdapter {
     return this.#ctx.adapter;
+  }
+
+  /**
+   * The store's tracing, metrics and logger, for code built on the store (sagas, your own
+   * consumers): spans that continue the traces events carry, instruments on the registered
+   * meter provider, the `logger` option. No-ops without a provider or a logger.
+   */
+  get instrumentation(): Instrumentation {
+    return this.#ctx.instrumentation;
   }
 
   /** True once `close()` was called. */

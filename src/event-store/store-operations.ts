@@ -10,6 +10,7 @@ import type { Projection } from '../projections/projection.js';
 import type { ProjectionSession } from '../store/coordination.js';
 import { runInlineProjections } from '../projections/inline-projections.js';
 import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
+import type { Instrumentation } from '../observability/instrumentation.js';
 
 /** @internal what the store's operations share, inside a transaction or not. */
 export interface StoreContext {
@@ -20,6 +21,8 @@ export interface StoreContext {
   readonly registry: EventRegistry;
   readonly snapshotEvery: number | undefined;
   readonly warn: (message: string, error: unknown) => void;
+  /** Spans, metrics and the logger (all no-ops without a provider or logger). */
+  readonly instrumentation: Instrumentation;
 }
 
 /** An append: the envelopes, plus the aggregate saved (to snapshot, or to restore on a rollback). */

@@ -49,6 +49,7 @@ export class StoreRuntime {
       },
       isClosed: () => this.#closed,
       warn: ctx.warn,
+      instrumentation: ctx.instrumentation,
     };
   }
 

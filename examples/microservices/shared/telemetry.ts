@@ -1,15 +1,26 @@
 // #region setup
 import { metrics } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { RecentSpans } from './recent-spans.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** A metric reader read only when asked: `GET /metrics` collects, nothing is pushed anywhere. */
+class ScrapeReader extends MetricReader {
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 /** This process's OpenTelemetry SDK, as `startTelemetry()` set it up. */
 export interface Telemetry {
@@ -56,16 +67,17 @@ export function startTelemetry(serviceName: string, env: Env = process.env): Tel
   // Registers the provider, AsyncLocalStorage context and the W3C trace context propagator globally.
   tracerProvider.register();
 
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
-  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+  const scrape = new ScrapeReader();
+  const meterProvider = new MeterProvider({ resource, readers: [scrape] });
   metrics.setGlobalMeterProvider(meterProvider);
+  // Prometheus text of what the reader collected: no timestamps, no target_info or scope labels.
   const serializer = new PrometheusSerializer('', false, undefined, true, true);
 
   current = {
     serviceName: name,
     recentSpans,
     async prometheusText() {
-      const { resourceMetrics } = await prometheus.collect();
+      const { resourceMetrics } = await scrape.collect();
       return serializer.serialize(resourceMetrics);
     },
     async shutdown() {

@@ -2,6 +2,7 @@ import type { EventRegistry } from '../../core/event-registry.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import type { Event } from '../../core/event.js';
 import type { StorageAdapter } from '../../store/adapter.js';
+import type { Instrumentation } from '../../observability/instrumentation.js';
 
 /** @internal what a durable subscription needs from its store. */
 export interface SubscriptionHost {
@@ -15,4 +16,6 @@ export interface SubscriptionHost {
   isClosed(): boolean;
   /** The store's warning path (`onWarning`): what no listener heard. */
   warn(message: string, error: unknown): void;
+  /** The store's spans, metrics and logger (`log`, `span`, `counter`…): no-ops without a provider or logger. */
+  readonly instrumentation: Instrumentation;
 }
