@@ -1,6 +1,8 @@
+// #region imports
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+// #endregion
 
 /** Spans of the example's own HTTP code (the library's spans come from the 'eventuali' tracer). */
 const tracer = () => trace.getTracer('eventuali-example-http');
@@ -104,9 +106,14 @@ export async function tracedCall<T extends { status: number }>(
   }
 }
 
-/** `trace_id` and `span_id` of the active span, for log lines (pino's `mixin`); nothing outside a trace. */
+// #region trace-fields
+/**
+ * `trace_id` and `span_id` of the active span, for log lines: pino's `mixin` option
+ * (`pino({ mixin: traceFields })`, or Fastify's `logger: { mixin: traceFields }`). Nothing outside a trace.
+ */
 export function traceFields(): { trace_id?: string; span_id?: string } {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (!spanContext || !isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
+// #endregion

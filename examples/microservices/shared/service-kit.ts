@@ -35,9 +35,11 @@ export interface RunningService extends HttpService {
 // #endelide
 
 /**
- * The parts every service is built from: its event store (opened from the environment, publishing
- * committed events to a streamer so they are counted), the HTTP app, metrics, health checks, and
- * the service's durable subscriptions, with an orderly close.
+ * The parts every service is built from: its event store (opened from the environment, logging
+ * through the service's logger, publishing committed events to a streamer so they are counted),
+ * the HTTP app, metrics, health checks, and the service's durable subscriptions, with an orderly
+ * close. The store's spans and metrics need nothing here: the process registered OpenTelemetry's
+ * providers first (see telemetry.ts).
  */
 export class ServiceKit {
   readonly subscriptions: DurableSubscription[] = [];
@@ -57,10 +59,11 @@ export class ServiceKit {
     const streamer = new EventStreamer();
     metrics.countAppendedEvents(streamer);
     const storeUrl = options.storeUrl ?? storeUrlFromEnv();
-    const store = await EventStore.create(storeUrl, { streamer });
+    const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+    // The store logs (leases, retries, dead letters, slow handlers, warnings) through the service's pino logger.
+    const store = await EventStore.create(storeUrl, { streamer, logger: app.log });
     store.register(...events);
     const health = new Health(service);
-    const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     const kit = new ServiceKit(app, store, metrics, health);
     health.add('store', storeCheck(store)).add('subscriptions', subscriptionsCheck(kit.subscriptions));
     health.install(app);
