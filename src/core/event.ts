@@ -3,6 +3,7 @@ import { describeValue, EventValidationError, InvalidArgumentError } from './err
 import { checkPlainObject, checkTimestamp, LONE_SURROGATE } from './limits.js';
 import { checkSchema, validateValue, type Schema, type SchemaInput, type SchemaOutput } from './schema.js';
 import { checkOptionsObject } from './checks.js';
+import { splitTraceContext } from './trace-metadata.js';
 
 /** Metadata carried by every event. Correlation and causation ids tie events to the request that caused them. */
 export interface EventMetadata {
@@ -199,7 +200,8 @@ export function defineEvent<const TType extends string, TSchema extends Schema, 
 export function validMetadata(definition: EventDefinition, metadata: EventMetadata): EventMetadata {
   const schema = definition.metadataSchema;
   if (schema === undefined) return metadata;
-  const result = validateValue(schema, metadata, `${definition.type} metadata`);
+  // The trace context the store adds is not the schema's business (a strict schema would refuse it).
+  const result = validateValue(schema, splitTraceContext(metadata).rest, `${definition.type} metadata`);
   if (!result.success) throw new EventValidationError(definition.type, result.issues, 'metadata');
   const output = result.data;
   return typeof output === 'object' && output !== null ? { ...metadata, ...(output as EventMetadata) } : metadata;

@@ -4,6 +4,7 @@ import { validMetadata, type Event, type EventDefinition, type EventMetadata, ty
 import { checkPlainObject, checkStorableJson, checkTimestamp } from './limits.js';
 import { isZodSchema, validateValue, type Schema } from './schema.js';
 import { compileReviver, type Reviver } from './json-reviver.js';
+import { splitTraceContext } from './trace-metadata.js';
 
 /** @internal a definition with what encoding and decoding need, compiled once. */
 export interface CompiledDefinition {
@@ -134,7 +135,8 @@ export function decodeEvent(record: EventRecord, compiled: CompiledDefinition, o
     if (!result.success) throw failsSchema(record, 'its schema', result.issues, 'data');
     data = result.data;
     if (definition.metadataSchema !== undefined) {
-      const checked = validateValue(definition.metadataSchema, metadata, 'stored metadata');
+      // Without the stored trace context: it is the store's, not the schema's (see trace-metadata.ts).
+      const checked = validateValue(definition.metadataSchema, splitTraceContext(metadata).rest, 'stored metadata');
       if (!checked.success) throw failsSchema(record, 'its metadata schema', checked.issues, 'metadata');
       if (typeof checked.data === 'object' && checked.data !== null) metadata = { ...metadata, ...(checked.data as EventMetadata) };
     }

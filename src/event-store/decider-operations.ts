@@ -5,6 +5,8 @@ import { checkId, type EventDefinition } from '../core/event.js';
 import { checkMetadataOption, checkRetryOptions, type CommandHost, type HandleOptions } from './command-options.js';
 import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
 import type { StoreContext } from './store-operations.js';
+import { aggregateAttributes, storeSpan } from './store-telemetry.js';
+import { SPAN_ATTRIBUTES } from '../observability/attribute-names.js';
 
 /** A decider's stream as loaded: its state and the version it is at. */
 export interface LoadedState<TState> {
@@ -66,7 +68,21 @@ export async function handleCommand<C, S, E extends readonly EventDefinition[]>(
  * from `initialState()`; null when it has no events. An id whose events belong to another
  * stream type is an `AggregateTypeMismatchError`.
  */
-export async function loadDeciderState<C, S, E extends readonly EventDefinition[]>(
+export function loadDeciderState<C, S, E extends readonly EventDefinition[]>(
+  ctx: StoreContext,
+  session: StorageSession,
+  decider: Decider<C, S, E>,
+  aggregateId: string,
+): Promise<LoadedState<S> | null> {
+  return storeSpan(ctx.telemetry, 'load', async (span) => {
+    span?.setAttributes(aggregateAttributes(decider?.streamType, aggregateId));
+    const loaded = await loadStateUntraced(ctx, session, decider, aggregateId);
+    if (span && loaded) span.setAttribute(SPAN_ATTRIBUTES.version, loaded.version);
+    return loaded;
+  });
+}
+
+async function loadStateUntraced<C, S, E extends readonly EventDefinition[]>(
   ctx: StoreContext,
   session: StorageSession,
   decider: Decider<C, S, E>,

@@ -23,6 +23,9 @@ import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
 import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
 import { Transaction, type TransactionScope } from './transaction.js';
 import { Instrumentation, type ObservabilityOptions } from '../observability/instrumentation.js';
+import { aggregateAttributes, eventAttributes, storeSpan, storeTelemetry, timedAppend } from './store-telemetry.js';
+import { SPAN_ATTRIBUTES as ATTR } from '../observability/attribute-names.js';
+import type { TraceSpan } from '../observability/span-types.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
@@ -98,6 +101,7 @@ export class EventStore {
       inlineProjections: [],
       warn: (message, error) => instrumentation.warn(message, error),
       instrumentation,
+      telemetry: storeTelemetry(instrumentation, adapter),
     };
     for (const definition of builtInEvents()) this.#ctx.registry.register(definition);
     this.#runtime = new StoreRuntime(this.#ctx, options.streamer, (aggregate) => this.save(aggregate));
@@ -157,13 +161,15 @@ export class EventStore {
    * or, given `expectedVersion`, when the aggregate was loaded at another version.
    */
   save(aggregate: Aggregate, options?: SaveOptions): Promise<Event[]> {
-    return this.#calls.run(async () => {
-      checkSaveOptions(aggregate, options);
-      if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
-      const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
-      await this.#runtime.afterCommit([committed]);
-      return committed.events;
-    });
+    return this.#calls.run(() =>
+      timedAppend(this.#ctx.telemetry, aggregate?.aggregateType, async () => {
+        checkSaveOptions(aggregate, options);
+        if (this.#ctx.inlineProjections.length > 0) return this.#transaction((tx) => tx.save(aggregate));
+        const committed = await saveAggregate(this.#ctx, this.#ctx.adapter, aggregate);
+        await this.#runtime.afterCommit([committed]);
+        return committed.events;
+      }),
+    );
   }
 
   /** Appends events to an aggregate without an Aggregate class. */
@@ -173,14 +179,16 @@ export class EventStore {
     expectedVersion: ExpectedVersion,
     events: readonly (NewEvent | Event)[],
   ): Promise<Event[]> {
-    return this.#calls.run(async () => {
-      if (this.#ctx.inlineProjections.length > 0) {
-        return this.#transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
-      }
-      const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
-      await this.#runtime.afterCommit([{ events: stored }]);
-      return stored;
-    });
+    return this.#calls.run(() =>
+      timedAppend(this.#ctx.telemetry, aggregateType, async () => {
+        if (this.#ctx.inlineProjections.length > 0) {
+          return this.#transaction((tx) => tx.append(aggregateType, aggregateId, expectedVersion, events));
+        }
+        const stored = await appendEvents(this.#ctx, this.#ctx.adapter, aggregateType, aggregateId, expectedVersion, events);
+        await this.#runtime.afterCommit([{ events: stored }]);
+        return stored;
+      }),
+    );
   }
 
   /**
@@ -220,7 +228,17 @@ export class EventStore {
     command: NoInfer<C>,
     options?: HandleOptions,
   ): Promise<HandleResult<S, DeciderEventOf<E>>> {
-    return this.#calls.run(() => handleCommand(this.#commands, decider, aggregateId, command, options));
+    return this.#calls.run(() =>
+      storeSpan(this.#ctx.telemetry, 'handle', async (span) => {
+        span?.setAttributes(aggregateAttributes(decider?.streamType, aggregateId));
+        const result = await handleCommand(this.#commands, decider, aggregateId, command, options);
+        if (span) {
+          span.setAttributes(eventAttributes(result.events as Event[]));
+          span.setAttribute(ATTR.version, result.version);
+        }
+        return result;
+      }),
+    );
   }
 
   /**
@@ -235,15 +253,24 @@ export class EventStore {
 
   /** The aggregate's events, versions `fromVersion` to `toVersion` inclusive. */
   loadEvents(aggregateId: string, options: LoadEventsOptions = {}): Promise<Event[]> {
-    return this.#calls.run(async () => {
-      checkId('aggregate id', aggregateId);
-      checkOptionsObject('loadEvents options', options);
-      const fromVersion = options.fromVersion ?? 1;
-      checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
-      if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
-      const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
-      return this.#ctx.registry.decodeAll(records);
-    });
+    return this.#calls.run(() =>
+      storeSpan(this.#ctx.telemetry, 'load', async (span) => {
+        span?.setAttributes(aggregateAttributes(undefined, aggregateId));
+        const events = await this.#loadEvents(aggregateId, options);
+        span?.setAttributes(eventAttributes(events));
+        return events;
+      }),
+    );
+  }
+
+  async #loadEvents(aggregateId: string, options: LoadEventsOptions): Promise<Event[]> {
+    checkId('aggregate id', aggregateId);
+    checkOptionsObject('loadEvents options', options);
+    const fromVersion = options.fromVersion ?? 1;
+    checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
+    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
+    const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
+    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Events of every aggregate of one type, in log order. */
@@ -258,24 +285,32 @@ export class EventStore {
    * PostgreSQL, events of transactions still in flight are not visible yet.
    */
   readAll(options: ReadAllOptions = {}): Promise<Event[]> {
-    return this.#calls.run(async () => {
-      checkOptionsObject('readAll options', options);
-      const after = options.fromPosition ?? 0n;
-      if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
-        throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
-      }
-      const limit = options.limit ?? DEFAULT_READ_LIMIT;
-      checkPositiveInteger('limit', limit);
-      checkStringList('eventTypes', options.eventTypes);
-      checkStringList('aggregateTypes', options.aggregateTypes);
-      const records = await this.#ctx.adapter.readAll({
-        after,
-        limit,
-        eventTypes: options.eventTypes,
-        aggregateTypes: options.aggregateTypes,
-      });
-      return this.#ctx.registry.decodeAll(records);
+    return this.#calls.run(() =>
+      storeSpan(this.#ctx.telemetry, 'read_all', async (span) => {
+        const events = await this.#readAll(options);
+        span?.setAttributes(eventAttributes(events));
+        return events;
+      }),
+    );
+  }
+
+  async #readAll(options: ReadAllOptions): Promise<Event[]> {
+    checkOptionsObject('readAll options', options);
+    const after = options.fromPosition ?? 0n;
+    if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
+      throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
+    }
+    const limit = options.limit ?? DEFAULT_READ_LIMIT;
+    checkPositiveInteger('limit', limit);
+    checkStringList('eventTypes', options.eventTypes);
+    checkStringList('aggregateTypes', options.aggregateTypes);
+    const records = await this.#ctx.adapter.readAll({
+      after,
+      limit,
+      eventTypes: options.eventTypes,
+      aggregateTypes: options.aggregateTypes,
     });
+    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Position of the last event in log order that readers can see (`0n` when empty). */
@@ -298,10 +333,12 @@ export class EventStore {
    * first failure, even when `fn` caught it.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.#calls.run(() => this.#transaction(fn));
+    return this.#calls.run(() =>
+      storeSpan(this.#ctx.telemetry, 'transaction', (span) => this.#transaction(fn, span)),
+    );
   }
 
-  async #transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  async #transaction<T>(fn: (tx: Transaction) => Promise<T>, span?: TraceSpan): Promise<T> {
     // Every write waits for the inline projections' setup (and fails with its error).
     if (this.#ctx.inlineProjections.length > 0) await this.#runtime.inlineSetup;
     const committed: Committed[] = [];
@@ -326,6 +363,7 @@ export class EventStore {
       }
       throw error;
     }
+    span?.setAttribute(ATTR.eventCount, committed.reduce((n, c) => n + c.events.length, 0));
     await this.#runtime.afterCommit(committed);
     return result;
   }

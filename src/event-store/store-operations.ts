@@ -10,7 +10,10 @@ import type { Projection } from '../projections/projection.js';
 import type { ProjectionSession } from '../store/coordination.js';
 import { runInlineProjections } from '../projections/inline-projections.js';
 import { decodeSnapshot, encodeSnapshot } from '../core/snapshot-codec.js';
+import { withTraceContext } from '../core/trace-metadata.js';
 import type { Instrumentation } from '../observability/instrumentation.js';
+import { aggregateAttributes, eventAttributes, storeSpan, type StoreTelemetry } from './store-telemetry.js';
+import { SPAN_ATTRIBUTES as ATTR } from '../observability/attribute-names.js';
 
 /** @internal what the store's operations share, inside a transaction or not. */
 export interface StoreContext {
@@ -23,6 +26,8 @@ export interface StoreContext {
   readonly warn: (message: string, error: unknown) => void;
   /** Spans, metrics and the logger (all no-ops without a provider or logger). */
   readonly instrumentation: Instrumentation;
+  /** The store's own spans and metrics. */
+  readonly telemetry: StoreTelemetry;
 }
 
 /** An append: the envelopes, plus the aggregate saved (to snapshot, or to restore on a rollback). */
@@ -44,8 +49,11 @@ export function checkExpectedVersion(expected: unknown): asserts expected is Exp
   }
 }
 
-/** Appends events to one aggregate. `pending` are the events as the caller holds them. */
-export async function appendEvents(
+/**
+ * Appends events to one aggregate, in an `eventuali.append` span. `pending` are the events as
+ * the caller holds them. With tracing on, each event's metadata gets the trace context.
+ */
+export function appendEvents(
   ctx: StoreContext,
   session: StorageSession,
   aggregateType: string,
@@ -54,6 +62,30 @@ export async function appendEvents(
   pending: readonly (NewEvent | Event)[],
   /** The pending events are the aggregate's own envelopes: complete them in place instead of copying. */
   ownEnvelopes = false,
+): Promise<Event[]> {
+  return storeSpan(ctx.telemetry, 'append', async (span) => {
+    if (span) {
+      span.setAttributes(aggregateAttributes(aggregateType, aggregateId));
+      if (typeof expectedVersion === 'number') span.setAttribute(ATTR.expectedVersion, expectedVersion);
+    }
+    const events = await appendUntraced(ctx, session, aggregateType, aggregateId, expectedVersion, pending, ownEnvelopes);
+    if (span) {
+      span.setAttributes(eventAttributes(events));
+      const last = events.at(-1);
+      if (last) span.setAttribute(ATTR.version, last.aggregateVersion);
+    }
+    return events;
+  });
+}
+
+async function appendUntraced(
+  ctx: StoreContext,
+  session: StorageSession,
+  aggregateType: string,
+  aggregateId: string,
+  expectedVersion: ExpectedVersion,
+  pending: readonly (NewEvent | Event)[],
+  ownEnvelopes: boolean,
 ): Promise<Event[]> {
   checkId('aggregate id', aggregateId);
   checkId('aggregate type', aggregateType);
@@ -66,6 +98,8 @@ export async function appendEvents(
   const seen = new Set<string>();
   const data: unknown[] = [];
   const metadata: EventMetadata[] = [];
+  // The producing span's context, for the handlers that will process these events (one per append).
+  const traceContext = ctx.instrumentation.traceContext();
   const records = pending.map((event) => {
     if (typeof event !== 'object' || event === null) throw new InvalidArgumentError('events', 'holds a non-object');
     checkId('eventId', event.eventId);
@@ -77,20 +111,22 @@ export async function appendEvents(
     if (definition) ctx.registry.register(definition);
     const compiled = definition ? undefined : ctx.registry.get(event.eventType);
     const value = appendedData(event, definition, compiled);
-    const checkedMetadata = appendedMetadata(event, definition, compiled);
+    // Added after the metadata schema ran: a strict schema sees only the application's keys.
+    const checkedMetadata = withTraceContext(appendedMetadata(event, definition, compiled), traceContext);
     data.push(value);
     metadata.push(checkedMetadata);
     return encodeEvent(event, value, checkedMetadata);
   });
   const stored = await session.append({ aggregateId, aggregateType, expectedVersion, events: records });
   const events = ownEnvelopes
-    ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record))
+    ? stored.map((record, i) => completeEnvelope(pending[i] as Event, record, traceContext && metadata[i]))
     : stored.map((record, i) => envelope(record, (pending[i] as NewEvent | Event).schemaVersion, metadata[i] ?? {}, data[i]));
   if (ctx.inlineProjections.length > 0) await runInlineProjections(ctx.inlineProjections, session as StorageSession & Partial<ProjectionSession>, events);
   return events;
 }
 
-function completeEnvelope(event: Event, record: EventRecord): Event {
+function completeEnvelope(event: Event, record: EventRecord, metadata: EventMetadata | undefined): Event {
+  if (metadata !== undefined) event.metadata = metadata;
   event.globalPosition = record.globalPosition;
   event.aggregateVersion = record.aggregateVersion;
   event.timestamp = record.timestamp;
@@ -126,8 +162,25 @@ export async function writeSnapshot(ctx: StoreContext, aggregate: Aggregate): Pr
   }
 }
 
-/** Rebuilds an aggregate from its newest usable snapshot and the events after it; null if it has no events. */
-export async function loadAggregate<T extends Aggregate>(
+/**
+ * Rebuilds an aggregate from its newest usable snapshot and the events after it; null if it has
+ * no events. In an `eventuali.load` span.
+ */
+export function loadAggregate<T extends Aggregate>(
+  ctx: StoreContext,
+  session: StorageSession,
+  cls: AggregateClass<T>,
+  aggregateId: string,
+): Promise<T | null> {
+  return storeSpan(ctx.telemetry, 'load', async (span) => {
+    span?.setAttributes(aggregateAttributes(typeof cls === 'function' ? aggregateTypeOf(cls) : undefined, aggregateId));
+    const aggregate = await loadUntraced(ctx, session, cls, aggregateId);
+    if (span && aggregate) span.setAttribute(ATTR.version, aggregate.version);
+    return aggregate;
+  });
+}
+
+async function loadUntraced<T extends Aggregate>(
   ctx: StoreContext,
   session: StorageSession,
   cls: AggregateClass<T>,

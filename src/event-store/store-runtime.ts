@@ -9,6 +9,7 @@ import type { Aggregate } from '../core/aggregate.js';
 import { InvalidArgumentError, UnknownEventTypeError } from '../core/errors.js';
 import type { Event, EventDefinition } from '../core/event.js';
 import { writeSnapshot, type Committed, type StoreContext } from './store-operations.js';
+import { countAppended } from './store-telemetry.js';
 
 /** Options of `store.projection()`: a subscription's, less what the projection decides. */
 /** A projection's options: a subscription's, except what the projection defines (and `concurrency`: a projection applies its events in log order). */
@@ -101,6 +102,7 @@ export class StoreRuntime {
 
   /** Runs after every commit: snapshots, wake-ups, then publishing to the streamer in commit order. */
   async afterCommit(commits: readonly Committed[]): Promise<void> {
+    for (const { events } of commits) countAppended(this.#ctx.telemetry, events);
     for (const { saved } of commits) {
       if (saved?.snapshot) await writeSnapshot(this.#ctx, saved.aggregate);
     }

@@ -222,11 +222,15 @@ export class Instrumentation {
   }
 }
 
+/** The `error.type` of a failure: the eventuali error code, else the error's class name. */
+export function errorType(error: unknown): string {
+  return isEventualiError(error) ? error.code : error instanceof Error ? error.name : typeof error;
+}
+
 /** Records a failure on the span: the exception, `error.type` (the eventuali code, else the class name), status ERROR. */
 function recordError(api: OtelApi, span: Span, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   span.recordException(error instanceof Error ? error : message);
-  const type = isEventualiError(error) ? error.code : error instanceof Error ? error.name : typeof error;
-  span.setAttribute(ATTR.errorType, type);
+  span.setAttribute(ATTR.errorType, errorType(error));
   span.setStatus({ code: api.SpanStatusCode.ERROR, message });
 }

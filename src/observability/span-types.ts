@@ -22,10 +22,7 @@ export interface TraceSpan {
 }
 
 /** The W3C trace context stored in an event's metadata on append. */
-export interface TraceContext {
-  traceparent: string;
-  tracestate?: string;
-}
+export type { StoredTraceContext as TraceContext } from '../core/trace-metadata.js';
 
 /** How `instrumentation.span()` starts a span. */
 export interface SpanStart {

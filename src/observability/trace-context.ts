@@ -2,9 +2,6 @@ import type { Context, Link, SpanContext } from '@opentelemetry/api';
 import type { OtelApi } from './otel-api.js';
 import type { TraceContext } from './span-types.js';
 
-/** The metadata keys of the W3C trace context that an append stores. */
-export const TRACE_CONTEXT_KEYS = ['traceparent', 'tracestate'] as const;
-
 /** More links than this on one span is noise (and the SDK's default limit is 128). */
 const MAX_LINKS = 128;
 

@@ -26,6 +26,10 @@ export type TransactionSession = StorageSession & ProjectionSession;
 
 export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorage, SubscriptionStorage {
   readonly capabilities: AdapterCapabilities;
+  /** The database, as spans name it (OpenTelemetry's `db.system.name`: `sqlite`, `postgresql`; `memory`). */
+  readonly dbSystem?: string | undefined;
+  /** Where in it the store lives, as spans name it (`db.namespace`: the SQLite file, the PostgreSQL schema). */
+  readonly dbNamespace?: string | undefined;
   /** Runs `fn` in one database transaction: everything appended in it commits together or not at all. */
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T>;
   /** Read models' documents (`documents.ts`; the built-in adapters all keep them); absent, read models refuse to run. */

@@ -15,6 +15,7 @@ import { MemorySubscriptions } from './memory-coordination.js';
  */
 export class MemoryAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities = { concurrentWriters: false, listenNotify: false, persistent: false };
+  readonly dbSystem = 'memory';
   readonly #log = new MemoryLog();
   readonly #snapshots = new Map<string, Map<number, SnapshotRecord>>();
   readonly #lock = new AsyncLock();

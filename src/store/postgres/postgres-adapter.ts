@@ -58,8 +58,10 @@ const ignoreError = (): void => undefined;
  */
 export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities = { concurrentWriters: true, listenNotify: true, persistent: true };
+  readonly dbSystem = 'postgresql';
   /** The schema holding the store's tables. */
   readonly schema: string;
+  readonly dbNamespace: string;
   readonly #pool: PostgresPool;
   readonly #statements: PostgresStatements;
   readonly #coordinationStatements: CoordinationStatements;
@@ -79,6 +81,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     super();
     checkIdentifier('schema', init.schema);
     this.schema = init.schema;
+    this.dbNamespace = init.schema;
     this.#pool = init.pool;
     this.#ownsPool = init.ownsPool;
     this.#secret = init.secret;

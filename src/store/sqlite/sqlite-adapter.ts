@@ -43,6 +43,8 @@ export interface SqliteAdapterOptions {
  */
 export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities;
+  readonly dbSystem = 'sqlite';
+  readonly dbNamespace: string;
   readonly documents: DocumentStorage = new SqlDocumentReader(
     SQLITE_DOCUMENTS,
     (sql, params) => this.#run(() => runPrepared(this.#db, this.#queries, sql, params)),
@@ -63,6 +65,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     this.#db = db;
     this.#closeDatabase = options.closeDatabase ?? false;
     this.capabilities = { concurrentWriters: false, listenNotify: false, persistent: !db.memory };
+    this.dbNamespace = db.name;
     try {
       migrate(db);
       this.#statements = prepareStatements(db);
