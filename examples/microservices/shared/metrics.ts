@@ -1,8 +1,8 @@
-// #region events-appended
+// #region metrics-route
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { telemetry } from './telemetry.js';
-import { SAGA_STATUSES, type DurableSubscription, type EventStore, type EventStreamer, type SagaCoordinator } from './eventuali.js';
+import { SAGA_STATUSES, type DurableSubscription, type EventStore, type SagaCoordinator } from './eventuali.js';
 
 // #elide … LAG_CAP
 /** Largest lag the lag gauge counts exactly; beyond it the gauge reads this value. */
@@ -11,8 +11,9 @@ const LAG_CAP = 1000;
 // #endelide
 /**
  * One service's Prometheus metrics, in a registry of its own (several services can share a process
- * in tests): HTTP requests and durations and Node's process metrics; events appended, subscription
- * lag and sagas by status once the service asks for them.
+ * in tests): HTTP requests and durations and Node's process metrics; subscription lag and activity
+ * and sagas by status once the service asks for them. `/metrics` serves them, then eventuali's
+ * OpenTelemetry metrics (events appended, append durations…), which the library records itself.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -46,18 +47,7 @@ export class ServiceMetrics {
   }
   // #endelide
 
-  /** Counts every event the store commits (the store publishes them to this streamer after commit). */
-  countAppendedEvents(streamer: EventStreamer): void {
-    const appended = new Counter({
-      name: 'eventuali_events_appended_total',
-      help: 'Events this service appended to the event store, by event type.',
-      labelNames: ['event_type'],
-      registers: [this.registry],
-    });
-    streamer.on('published', ({ event }) => appended.inc({ event_type: event.eventType }));
-  }
-
-  // #elide … the subscription and saga gauges and the /metrics route
+  // #elide … the subscription and saga gauges
   /** Reports the subscription's lag and activity. */
   trackSubscription(store: EventStore, subscription: DurableSubscription): void {
     if (this.#subscriptions.length === 0) this.#registerSubscriptionGauges();
@@ -107,6 +97,7 @@ export class ServiceMetrics {
     });
   }
 
+  // #endelide
   /**
    * Times and counts every request, labelled by its route pattern (not its raw URL), and serves
    * `GET /metrics`: this registry, then the OpenTelemetry metrics of the process (eventuali's).
@@ -122,12 +113,12 @@ export class ServiceMetrics {
       this.#durations.observe(labels, reply.elapsedTime / 1000);
     });
     app.get('/metrics', async (_request, reply) => {
-      const own = await this.registry.metrics();
-      const openTelemetry = (await telemetry()?.prometheusText()) ?? '';
-      return reply.type(this.registry.contentType).send(openTelemetry === '' ? own : `${own}${own.endsWith('\n') ? '' : '\n'}${openTelemetry}`);
+      const parts = [await this.registry.metrics(), (await telemetry()?.prometheusText()) ?? ''];
+      // Each part's lines, one after the other, the text ending with a newline as the format wants.
+      const text = parts.map((part) => part.trim()).filter((part) => part !== '').join('\n');
+      return reply.type(this.registry.contentType).send(`${text}\n`);
     });
   }
-  // #endelide
 }
 // #endregion
 

@@ -2,7 +2,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   EventStore,
-  EventStreamer,
   type DurableSubscription,
   type EventDefinition,
   type SubscriptionOptions,
@@ -36,8 +35,7 @@ export interface RunningService extends HttpService {
 
 /**
  * The parts every service is built from: its event store (opened from the environment, logging
- * through the service's logger, publishing committed events to a streamer so they are counted),
- * the HTTP app, metrics, health checks, and the service's durable subscriptions, with an orderly
+ * through the service's logger), the HTTP app, metrics, health checks, and the service's durable subscriptions, with an orderly
  * close. The store's spans and metrics need nothing here: the process registered OpenTelemetry's
  * providers first (see telemetry.ts).
  */
@@ -56,12 +54,10 @@ export class ServiceKit {
   // #elide … create(), which opens the store and builds the app, and the other methods
   static async create(service: string, events: readonly EventDefinition[], options: ServiceOptions = {}): Promise<ServiceKit> {
     const metrics = new ServiceMetrics(service);
-    const streamer = new EventStreamer();
-    metrics.countAppendedEvents(streamer);
     const storeUrl = options.storeUrl ?? storeUrlFromEnv();
     const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     // The store logs (leases, retries, dead letters, slow handlers, warnings) through the service's pino logger.
-    const store = await EventStore.create(storeUrl, { streamer, logger: app.log });
+    const store = await EventStore.create(storeUrl, { logger: app.log });
     store.register(...events);
     const health = new Health(service);
     const kit = new ServiceKit(app, store, metrics, health);
