@@ -95,6 +95,9 @@ async function appendRow(ctx: BenchContext, target: Target): Promise<ResultRow> 
   return row;
 }
 
+/** Catch-up passes so far: each pass is a new subscription id, so it reads the log from the start. */
+let passes = 0;
+
 /** One pass of a new durable subscription over the whole log; events/s. */
 async function catchUpOnce(store: EventStore, events: number, id: string): Promise<number> {
   let seen = 0;
@@ -112,8 +115,7 @@ async function catchUpOnce(store: EventStore, events: number, id: string): Promi
 /** Catch-up passes of two stores on one log, alternating which goes first, after one warm-up pass each. */
 async function compareCatchUp(entries: readonly { name: string; store: EventStore }[], events: number, rounds: number): Promise<Map<string, Compared>> {
   const results = new Map<string, Compared>(entries.map((e) => [e.name, { median: Number.NaN, rounds: [] }]));
-  let pass = 0;
-  const id = () => `o1-${process.pid}-${pass++}`;
+  const id = () => `o1-${process.pid}-${passes++}`;
   for (const { store } of entries) await catchUpOnce(store, events, id());
   for (let round = 0; round < rounds; round++) {
     for (const { name, store } of round % 2 === 0 ? entries : [...entries].reverse()) {
