@@ -1,4 +1,4 @@
-// docs/observability.md: setting up OpenTelemetry's Node SDK for eventuali, and the store's options.
+// docs/observability.md, "Setting up Node's SDK".
 // #region sdk
 import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -27,18 +27,5 @@ export function startOpenTelemetry(serviceName: string, metricsPort = 9464): () 
   return async () => {
     await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
   };
-}
-// #endregion
-
-// #region store
-import { EventStore, type Logger } from '../../src/index.js';
-
-/** Nothing to switch on: with a provider registered, the store traces and measures. */
-export async function openObservedStore(url: string, logger: Logger): Promise<EventStore> {
-  return EventStore.create(url, {
-    logger, // pino, or anything with debug/info/warn/error(fields, message)
-    // tracing: false, // no spans, no trace context in appended events' metadata
-    // metrics: false, // no counters, histograms or gauges
-  });
 }
 // #endregion

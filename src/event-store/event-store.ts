@@ -81,7 +81,10 @@ export class EventStore {
   /** Opens a store from a URL: `memory:`, `sqlite::memory:`, `sqlite://path.db`, `postgresql://…`. */
   static async create(url: string, options: CreateStoreOptions & StreamingOptions = {}): Promise<EventStore> {
     checkStoreOptions(options);
-    const adapter = await openAdapter(url, options);
+    // The adapter's own warnings (PostgreSQL's lost wake-up channel) reach the logger too.
+    const { logger, onWarning } = options;
+    const warnings = logger === undefined ? undefined : new Instrumentation({ tracing: false, metrics: false, logger, onWarning });
+    const adapter = await openAdapter(url, warnings ? { ...options, onWarning: (message, error) => warnings.warn(message, error) } : options);
     return new EventStore(adapter, options);
   }
 

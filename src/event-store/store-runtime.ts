@@ -10,6 +10,8 @@ import { InvalidArgumentError, UnknownEventTypeError } from '../core/errors.js';
 import type { Event, EventDefinition } from '../core/event.js';
 import { writeSnapshot, type Committed, type StoreContext } from './store-operations.js';
 import { countAppended } from './store-telemetry.js';
+import { HandlerMetrics } from '../observability/handler-metrics.js';
+import { SubscriptionTelemetry } from '../observability/subscription-telemetry.js';
 
 /** Options of `store.projection()`: a subscription's, less what the projection decides. */
 /** A projection's options: a subscription's, except what the projection defines (and `concurrency`: a projection applies its events in log order). */
@@ -30,10 +32,13 @@ export class StoreRuntime {
   #inlineSetup: Promise<void> = Promise.resolve();
   #unwatch: (() => void) | undefined;
   #closed = false;
+  /** The handler metrics of every subscription and projection of this store. */
+  readonly #handlerMetrics: HandlerMetrics;
 
   constructor(ctx: StoreContext, streamer: EventStreamer | undefined, save: (aggregate: Aggregate) => Promise<Event[]>) {
     this.#ctx = ctx;
     this.#streamer = streamer;
+    const handlerMetrics = (this.#handlerMetrics = new HandlerMetrics(ctx.instrumentation));
     this.host = {
       adapter: ctx.adapter,
       registry: ctx.registry,
@@ -51,6 +56,7 @@ export class StoreRuntime {
       isClosed: () => this.#closed,
       warn: ctx.warn,
       instrumentation: ctx.instrumentation,
+      telemetry: (id, kind, slowHandlerMs) => new SubscriptionTelemetry(ctx.instrumentation, handlerMetrics, id, kind, slowHandlerMs),
     };
   }
 
@@ -127,6 +133,7 @@ export class StoreRuntime {
     await this.#inlineSetup.catch(() => undefined);
     await Promise.all([...this.#subscriptions.values()].map((s) => s.stop()));
     this.#subscriptions.clear();
+    this.#handlerMetrics.close();
     this.#unwatch?.();
     await this.#publishing;
   }

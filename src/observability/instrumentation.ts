@@ -227,8 +227,8 @@ export function errorType(error: unknown): string {
   return isEventualiError(error) ? error.code : error instanceof Error ? error.name : typeof error;
 }
 
-/** Records a failure on the span: the exception, `error.type` (the eventuali code, else the class name), status ERROR. */
-function recordError(api: OtelApi, span: Span, error: unknown): void {
+/** @internal records a failure on the span: the exception, `error.type` (the eventuali code, else the class name), status ERROR. */
+export function recordError(api: OtelApi, span: Span, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   span.recordException(error instanceof Error ? error : message);
   span.setAttribute(ATTR.errorType, errorType(error));

@@ -53,7 +53,7 @@ export class LazyGauge {
   readonly #options: MetricOptions;
   readonly #callback: GaugeCallback;
   #generation = -1;
-  #registered: { gauge: ObservableGauge; observer: (result: ObservableResult) => void } | undefined;
+  #registered: { gauge: ObservableGauge; observer: (result: ObservableResult) => void | Promise<void> } | undefined;
 
   constructor(name: string, options: MetricOptions, callback: GaugeCallback) {
     this.#name = name;
@@ -69,9 +69,8 @@ export class LazyGauge {
     const meter = source.meter();
     if (meter === undefined) return;
     const gauge = meter.createObservableGauge(this.#name, otelOptions(this.#options));
-    const observer = (result: ObservableResult): void => {
+    const observer = (result: ObservableResult): void | Promise<void> =>
       this.#callback((value, attributes) => result.observe(value, attributes as OtelAttributes | undefined));
-    };
     gauge.addCallback(observer);
     this.#registered = { gauge, observer };
   }

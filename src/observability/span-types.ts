@@ -44,8 +44,8 @@ export interface MetricRecorder {
   record(value: number, attributes?: TelemetryAttributes): void;
 }
 
-/** An observable gauge's callback: reports the current values. */
-export type GaugeCallback = (observe: (value: number, attributes?: TelemetryAttributes) => void) => void;
+/** An observable gauge's callback: reports the current values (the collection awaits a promise it returns). */
+export type GaugeCallback = (observe: (value: number, attributes?: TelemetryAttributes) => void) => void | Promise<void>;
 
 /** Options of a metric instrument (OpenTelemetry's names). */
 export interface MetricOptions {

@@ -14,6 +14,7 @@ import { setupContext, type Projection, type ProjectionContext } from './project
 export function projectionDelivery(projection: Projection, ctx: DeliveryContext): DeliveryPlan {
   const { adapter } = ctx.host;
   return {
+    kind: 'projection',
     deliverBatch: (records) => deliverBatch(projection, ctx, records),
     invoke: (event, attempt) =>
       adapter.transaction(async (session) => {

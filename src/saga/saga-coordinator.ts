@@ -19,6 +19,7 @@ import { SagaIndex } from './saga-index.js';
 import { Lease } from '../streaming/durable/lease.js';
 import { SagaInstance, type SagaState, type SagaStatus } from './saga-instance.js';
 import { runSaga } from './saga-runner.js';
+import { SagaTelemetry } from '../observability/saga-telemetry.js';
 
 /** Any defined saga, whatever its input and name. */
 export type AnySagaDefinition = SagaDefinition<any, string, any>;
@@ -90,6 +91,7 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
   readonly #leaseTtlMs: number;
   readonly #index: SagaIndex;
   readonly #lease: Lease;
+  readonly #telemetry: SagaTelemetry;
   #recovering: NodeJS.Timeout | undefined;
   #alive: Promise<void> | undefined;
 
@@ -119,15 +121,17 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
     if (options.recoverEveryMs !== undefined) checkTimerMs('recoverEveryMs', options.recoverEveryMs, 10);
     this.#leaseTtlMs = leaseTtlMs;
     this.#index = new SagaIndex(store);
+    this.#telemetry = new SagaTelemetry(store.instrumentation, () => this.#index.refresh());
+    this.#telemetry.refresh();
     this.#lease = new Lease(this.#store.adapter, leaseName(this.owner), this.owner, this.#leaseTtlMs, {
       // Another coordinator may now take this one's sagas; its next save of one fails and it stops there.
-      lost: () => this.emit('error', new SagaError('SAGA_STOPPED', 'This coordinator lost its lease'), ''),
-      error: (error) => this.emit('error', error, ''),
+      lost: () => this.#error(new SagaError('SAGA_STOPPED', 'This coordinator lost its lease'), ''),
+      error: (error) => this.#error(error, ''),
     });
     if (options.recoverEveryMs !== undefined) {
       this.#recovering = setInterval(() => {
         if (this.#stopping.signal.aborted || this.#store.isClosed) return;
-        this.recover().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error)), ''));
+        this.recover().catch((error: unknown) => this.#error(error instanceof Error ? error : new Error(String(error)), ''));
       }, options.recoverEveryMs);
       this.#recovering.unref();
     }
@@ -162,6 +166,8 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
     const instance = new SagaInstance(sagaId);
     const metadata = options.causationId === undefined ? { correlationId } : { correlationId, causationId: options.causationId };
     instance.record(SagaStarted.create({ name, input: parsed, owner: this.owner }, { metadata }));
+    // Its steps continue the trace it is started in (a handler's, for startOn), as it is stored with SagaStarted.
+    instance.traceContext ??= this.#store.instrumentation.traceContext();
     try {
       await this.#store.save(instance);
     } catch (error) {
@@ -233,10 +239,11 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
       if (instance.owner !== this.owner && (await this.#store.adapter.leaseHolder(leaseName(instance.owner))) !== null) continue;
       const mismatch = stepMismatch(definition, instance);
       if (mismatch) {
-        this.emit('error', new SagaError('SAGA_DEFINITION', `Saga ${state.sagaId} cannot resume: ${mismatch}`, { sagaId: state.sagaId }), state.sagaId);
+        this.#error(new SagaError('SAGA_DEFINITION', `Saga ${state.sagaId} cannot resume: ${mismatch}`, { sagaId: state.sagaId }), state.sagaId);
         continue;
       }
       const correlationId = instance.correlationId;
+      const previousOwner = instance.owner;
       instance.record(SagaResumed.create({ owner: this.owner }, { metadata: { correlationId } }));
       try {
         await this.#store.save(instance);
@@ -245,6 +252,7 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
         throw error;
       }
       this.#launch(definition, instance, reviveInput(definition, instance.input), correlationId);
+      this.#telemetry.resumed({ sagaId: state.sagaId, sagaName: state.name, owner: this.owner, previousOwner, stepsCompleted: instance.completed.length });
       resumed.push(state.sagaId);
     }
     return resumed;
@@ -294,6 +302,7 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
     clearInterval(this.#recovering);
     await Promise.all(this.#subscriptions.map((s) => s.stop()));
     await Promise.allSettled([...this.#running.values()]);
+    this.#telemetry.close();
     await this.#lease.release();
   }
 
@@ -306,14 +315,16 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
       correlationId,
       stopping: this.#stopping.signal,
       events: { step: (info) => this.emit('step', info) },
+      telemetry: this.#telemetry,
     });
+    this.#telemetry.refresh();
     const tracked = run.then(
       (state) => {
         if (state) this.emit(state.status === 'completed' ? 'completed' : state.status === 'compensated' ? 'compensated' : 'failed', state);
         return state;
       },
       (error: unknown) => {
-        this.emit('error', error instanceof Error ? error : new Error(String(error)), instance.id);
+        this.#error(error instanceof Error ? error : new Error(String(error)), instance.id);
         return null;
       },
     );
@@ -329,6 +340,12 @@ export class SagaCoordinator<const TSagas extends readonly AnySagaDefinition[] =
       throw new ConnectionError('The saga coordinator could not take its lease in the store (its error event has the cause)');
     })();
     return this.#alive;
+  }
+
+  /** The 'error' event, and the store's logger when it has one. */
+  #error(error: Error, sagaId: string): void {
+    this.#telemetry.error(error, sagaId);
+    this.emit('error', error, sagaId);
   }
 
   #checkRunning(): void {

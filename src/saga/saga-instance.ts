@@ -1,5 +1,7 @@
 import { Aggregate } from '../core/aggregate.js';
 import type { EventOf } from '../core/event.js';
+import { storedTraceContext } from '../observability/saga-telemetry.js';
+import type { TraceContext } from '../observability/span-types.js';
 import type {
   SagaCompensationStarted,
   SagaFailed,
@@ -51,6 +53,8 @@ export class SagaInstance extends Aggregate {
   startedAt = new Date(0);
   correlationId = '';
   endedAt: Date | null = null;
+  /** The trace the saga was started in (stored with SagaStarted, or active at start()): its steps continue it. */
+  traceContext: TraceContext | undefined = undefined;
 
   get finished(): boolean {
     return this.status === 'completed' || this.status === 'compensated' || this.status === 'failed';
@@ -67,6 +71,7 @@ export class SagaInstance extends Aggregate {
     this.owner = event.data.owner;
     this.startedAt = event.timestamp;
     this.correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : this.id;
+    this.traceContext = storedTraceContext(event.metadata);
   }
 
   ['applyeventuali.SagaResumed'](event: EventOf<typeof SagaResumed>): void {

@@ -12,7 +12,8 @@ import {
   SagaStepFailed,
 } from './saga-events.js';
 import type { SagaInstance, SagaState } from './saga-instance.js';
-import { runStep } from './run-step.js';
+import { runStep, type StepRun } from './run-step.js';
+import type { FailSpan, SagaTelemetry } from '../observability/saga-telemetry.js';
 
 /** What a running saga tells its coordinator. */
 export interface SagaRunEvents {
@@ -27,6 +28,7 @@ export interface SagaRun<TInput> {
   correlationId: string;
   stopping: AbortSignal;
   events: SagaRunEvents;
+  telemetry: SagaTelemetry;
 }
 
 
@@ -71,6 +73,10 @@ function contextFor<TInput>(run: SagaRun<TInput>, step: SagaStepDefinition<TInpu
 
 const metadata = (run: SagaRun<unknown>) => ({ metadata: { correlationId: run.correlationId } });
 
+function spanInfo<TInput>(run: SagaRun<TInput>, step: string): { sagaId: string; sagaName: string; step: string } {
+  return { sagaId: run.instance.id, sagaName: run.definition.name, step };
+}
+
 async function executeNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
   const { instance, definition } = run;
   const step = definition.steps[instance.completed.length];
@@ -79,6 +85,12 @@ async function executeNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
     await run.store.save(instance);
     return true;
   }
+  return run.telemetry.step('step', spanInfo(run, step.name), instance.traceContext, (fail) => executeStep(run, step, fail));
+}
+
+/** Runs the step and saves its outcome (in the step's span, so the saves are its children). */
+async function executeStep<TInput>(run: SagaRun<TInput>, step: SagaStepDefinition<TInput>, fail: FailSpan): Promise<boolean> {
+  const { instance, definition } = run;
   const outcome = await runStep({
     context: contextFor(run, step),
     fn: step.execute,
@@ -97,6 +109,8 @@ async function executeNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
     run.events.step({ sagaId: instance.id, step: step.name, kind: 'completed' });
     return true;
   }
+  fail(outcome.error);
+  run.telemetry.stepFailed({ ...spanInfo(run, step.name), attempts: outcome.attempts }, outcome.error);
   const reason = `${outcome.error.name}: ${outcome.error.message}`;
   instance.record(SagaStepFailed.create({ step: step.name, error: reason, attempts: outcome.attempts }, meta));
   instance.record(SagaCompensationStarted.create({ failedStep: step.name, reason }, meta));
@@ -138,7 +152,8 @@ async function compensateNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
   const meta = metadata(run as SagaRun<unknown>);
   const name = pendingCompensation(instance).at(-1);
   const step = name === undefined ? undefined : definition.steps.find((s) => s.name === name);
-  if (name === undefined || !step?.compensate) {
+  const compensate = step?.compensate;
+  if (name === undefined || step === undefined || compensate === undefined) {
     // Nothing to run next: a saga stored by an earlier version (a write per step without
     // compensate), or whose definition changed since. Record what is left in one write.
     const undone = recordNothingToUndo(run);
@@ -146,9 +161,22 @@ async function compensateNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
     for (const undoneName of undone) run.events.step({ sagaId: instance.id, step: undoneName, kind: 'compensated' });
     return true;
   }
+  return run.telemetry.step('compensate', spanInfo(run, name), instance.traceContext, (fail) => compensateStep(run, step, compensate, fail));
+}
+
+/** Runs a step's compensation and saves its outcome (in the compensation's span). */
+async function compensateStep<TInput>(
+  run: SagaRun<TInput>,
+  step: SagaStepDefinition<TInput>,
+  compensate: StepRun<TInput>['fn'],
+  fail: FailSpan,
+): Promise<boolean> {
+  const { instance, definition } = run;
+  const { name } = step;
+  const meta = metadata(run as SagaRun<unknown>);
   const outcome = await runStep({
     context: contextFor(run, step, ':compensate'),
-    fn: step.compensate,
+    fn: compensate,
     attempts: definition.compensationRetry.attempts,
     backoffMs: definition.compensationRetry.backoffMs,
     timeoutMs: step.timeoutMs,
@@ -156,6 +184,8 @@ async function compensateNext<TInput>(run: SagaRun<TInput>): Promise<boolean> {
   });
   if (outcome.ok === 'halted') return false;
   if (!outcome.ok) {
+    fail(outcome.error);
+    run.telemetry.compensationFailed(spanInfo(run, name), outcome.error);
     const reason = `compensation of ${name} failed: ${outcome.error.name}: ${outcome.error.message}`;
     instance.record(SagaFailed.create({ reason, step: name }, meta));
     await run.store.save(instance);

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openObservedStore, startOpenTelemetry } from '../../docs/examples/observability.js';
+import { startOpenTelemetry } from '../../docs/examples/observability.js';
 import { User, userEvents } from '../../docs/examples/user.js';
 import { freePort } from '../../examples/microservices/scripts/free-port.js';
-import type { Logger } from '../../src/index.js';
+import { EventStore, type Logger } from '../../src/index.js';
 
 /** A stand-in OpenTelemetry collector: keeps the bodies of the OTLP/HTTP requests it gets. */
 function otlpReceiver(): Promise<{ server: Server; url: string; bodies: Map<string, Buffer[]> }> {
@@ -37,7 +37,7 @@ describe('docs/observability.md: the Node SDK setup', () => {
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = collector.url;
     const shutdown = startOpenTelemetry('docs-example', metricsPort);
     try {
-      const store = await openObservedStore(`sqlite://${join(dir, 'events.db')}`, silent);
+      const store = await EventStore.create(`sqlite://${join(dir, 'events.db')}`, { logger: silent });
       store.register(...userEvents);
       const user = new User('u-1');
       user.register('ada', 'ada@example.com');

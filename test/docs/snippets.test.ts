@@ -16,6 +16,7 @@ import { main as http } from '../../docs/examples/http.js';
 import { main as httpFastify } from '../../docs/examples/http-fastify.js';
 import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
+import { main as observabilityOptions } from '../../docs/examples/observability-options.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
 import { main as readAll } from '../../docs/examples/read-all.js';
 import { inlineCarts, main as readModels } from '../../docs/examples/read-models.js';
@@ -173,6 +174,7 @@ describe('docs: every example runs', () => {
       // typed edges
       'aggregate-events', 'event-schemas', 'saga-typed', 'standard-schema', 'streaming-typed',
       'counting-adapter.node-test', 'saga-order.spec',
+      'observability-options',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
   });
@@ -230,6 +232,10 @@ describe('docs: every example runs', () => {
       earnedBy: new Map([['2025', 1500n]]),
       version: 150,
     });
+  });
+
+  it('observability options: without a provider, no trace context in the metadata', async () => {
+    expect(await observabilityOptions()).toEqual(['{}']);
   });
 
   it('opening stores', async () => {

@@ -64,6 +64,8 @@ export type Invoke = (event: Event, attempt: number) => unknown;
 
 /** How a kind of subscription delivers (a projection runs its handlers in transactions); each part optional. */
 export interface DeliveryPlan {
+  /** What its spans and metrics call it (default 'subscription'). */
+  kind?: 'projection';
   deliverBatch?: BatchDelivery;
   invoke?: Invoke;
   /** Runs once each time this instance becomes active, before reading (a projection's setup). */

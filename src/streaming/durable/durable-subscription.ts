@@ -14,6 +14,8 @@ import { deliverConcurrently, deliverEachThenCheckpoint } from './batch-delivery
 import { Lease } from './lease.js';
 import { LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
+import type { SubscriptionTelemetry } from '../../observability/subscription-telemetry.js';
+import type { LagSource } from '../../observability/handler-metrics.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 import { CaughtUpWaiters } from './caught-up-waiters.js';
 import { replayDeadLetters } from './dead-letter-replay.js';
@@ -85,6 +87,9 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   readonly #beforeFollow: (() => Promise<void>) | undefined;
   /** The delivery control of the run loop (all attempts, then park), made once. */
   #retrying: DeliveryControl | undefined;
+  readonly #telemetry: SubscriptionTelemetry;
+  /** What the lag gauges measure while this instance holds the lease. */
+  readonly #lagSource: LagSource;
 
   /**
    * Made by `store.subscribe()` (and, through ProjectionRunner, `store.projection()`): `plan` is how
@@ -96,7 +101,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.options = options;
     this.#host = host;
     this.#lease = new Lease(host.adapter, `subscription:${options.id}`, this.owner, options.leaseTtlMs, {
-      lost: () => this.#becameInactive(),
+      lost: () => this.#becameInactive(true),
       error: (error) => this.#reportError(error, { willRetry: true }),
     });
     this.#ctx = {
@@ -112,11 +117,16 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       checkpoint: (position) => this.#checkpoint(position),
       checkpointed: (position) => this.#checkpointed(position),
       reportError: (error, info) => this.#reportError(error, info),
-      reportDeadLetter: (record) => this.emit('dead-letter', record),
+      reportDeadLetter: (record) => {
+        this.#telemetry.deadLettered(record);
+        this.emit('dead-letter', record);
+      },
     };
     const chosen = plan?.(this.#ctx) ?? {};
+    this.#telemetry = host.telemetry(options.id, chosen.kind ?? 'subscription', options.slowHandlerMs);
+    this.#lagSource = { id: options.id, measureLag: () => this.#measureLag(10_000) };
     this.#deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
-    this.#invoke = chosen.invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
+    this.#invoke = this.#telemetry.wrapInvoke(chosen.invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host))));
     this.#beforeFollow = chosen.beforeFollow;
   }
 
@@ -187,13 +197,19 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
    */
   async lag(max = 10_000): Promise<number> {
     checkPositiveInteger('max', max);
+    return (await this.#measureLag(max)).events;
+  }
+
+  /** The lag, and the age in seconds of the oldest event not handled yet (0 when caught up). */
+  async #measureLag(max: number): Promise<{ events: number; oldestAgeSeconds: number }> {
     const records = await this.#host.adapter.readAll({
       after: this.#position,
       limit: max,
       eventTypes: this.options.eventTypes,
       aggregateTypes: this.options.aggregateTypes,
     });
-    return records.length;
+    const oldest = records[0];
+    return { events: records.length, oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.timestamp.getTime()) / 1000) : 0 };
   }
 
   /** Dead letters parked by this subscription, oldest first. */
@@ -307,7 +323,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       if (page.skipTo !== undefined) this.#position = page.skipTo;
       try {
         this.#checkpoints.throwFailure();
-        if (records.length > 0) await this.#deliverBatch(records, this.#ctx);
+        if (records.length > 0) await this.#telemetry.batch(records, () => this.#deliverBatch(records, this.#ctx));
         // Caught up with someone waiting: stored before the waiter hears of it. Otherwise coalesced.
         if (!more && this.#waiters.size > 0) await this.#checkpoints.writeNow(this.#position);
         else this.#checkpoints.writeSoon(this.#position);
@@ -368,15 +384,19 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   async #takeLease(): Promise<boolean> {
     const was = this.#lease.held;
     const held = await this.#lease.take();
-    if (held && !was) this.emit('active');
+    if (held && !was) {
+      this.#telemetry.leaseAcquired(this.owner, this.#lagSource);
+      this.emit('active');
+    }
     return held;
   }
 
   #loseLease(): void {
-    if (this.#lease.drop()) this.#becameInactive();
+    if (this.#lease.drop()) this.#becameInactive(true);
   }
 
-  #becameInactive(): void {
+  #becameInactive(lost: boolean): void {
+    this.#telemetry.leaseEnded(this.owner, this.#lagSource, lost);
     this.#state = 'standby';
     this.emit('inactive');
     this.#signal.wake();
@@ -385,17 +405,22 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   async #giveUpLease(): Promise<void> {
     const was = this.#lease.held;
     await this.#lease.release();
-    if (was) this.#becameInactive();
+    if (was) this.#becameInactive(false);
   }
 
-  /** Reports an error to the 'error' listeners; without one, to the store's warning path. */
+  /**
+   * Reports an error to the 'error' listeners (and the store's logger, when it has one); without a
+   * listener, to the store's warning path (the logger, `onWarning`, else a process warning), so
+   * that a failure is never silent.
+   */
   #reportError(error: Error, info: ErrorInfo): void {
     if (this.listenerCount('error') > 0) {
       this.emit('error', error, info);
+      this.#telemetry.failed(error, info);
       return;
     }
     const { event, attempt, willRetry } = info;
     const what = event ? `handler failed on ${event.eventType} ${event.eventId} (attempt ${attempt ?? 1})` : 'failed';
-    this.#host.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error);
+    this.#telemetry.warn(`subscription ${this.id}: ${what}; ${willRetry ? 'it will retry' : 'no retry'}`, error, info);
   }
 }

@@ -4,6 +4,7 @@ import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
 import { checkOptionsObject, checkPositiveInteger } from '../../core/checks.js';
+import { DEFAULT_SLOW_HANDLER_MS } from '../../observability/subscription-telemetry.js';
 
 /** Where a subscription with no stored checkpoint starts. */
 export type SubscriptionStart = 'start' | 'end' | bigint;
@@ -63,6 +64,11 @@ export interface SubscriptionOptions<D extends readonly EventDefinition[] = read
    * an event that was not handled. For handlers whose events are independent (one saga per event).
    */
   concurrency?: number;
+  /**
+   * A handler call that takes at least this long is logged at warn ('slow handler', with its
+   * duration), when the store has a `logger` (default 1000 ms).
+   */
+  slowHandlerMs?: number;
 }
 
 /** @internal options with defaults applied */
@@ -81,6 +87,7 @@ export interface ResolvedSubscriptionOptions {
   leaseTtlMs: number;
   pollIntervalMs: number;
   concurrency: number;
+  slowHandlerMs: number;
 }
 
 /** Highest `concurrency`: more handlers at once than this is a mistake, not a setting. */
@@ -153,6 +160,7 @@ export function resolveSubscriptionOptions<D extends readonly EventDefinition[]>
     leaseTtlMs: options.leaseTtlMs ?? 5000,
     pollIntervalMs: options.pollIntervalMs ?? 100,
     concurrency: options.concurrency ?? 1,
+    slowHandlerMs: options.slowHandlerMs ?? DEFAULT_SLOW_HANDLER_MS,
   };
   checkPositiveInteger('batchSize', resolved.batchSize);
   checkPositiveInteger('concurrency', resolved.concurrency, { max: MAX_CONCURRENCY });
@@ -162,5 +170,6 @@ export function resolveSubscriptionOptions<D extends readonly EventDefinition[]>
   checkTimerMs('retry.maxBackoffMs', resolved.maxBackoffMs, 0);
   checkTimerMs('leaseTtlMs', resolved.leaseTtlMs, 100);
   checkTimerMs('pollIntervalMs', resolved.pollIntervalMs, 1);
+  checkTimerMs('slowHandlerMs', resolved.slowHandlerMs, 0);
   return resolved;
 }
