@@ -20,8 +20,8 @@ const KINDS: Record<StoreOperation, SpanKindName> = {
 export interface StoreTelemetry {
   readonly instrumentation: Instrumentation;
   readonly dbSystem: string;
-  /** Per operation: how its span starts (kind, `db.*` attributes). */
-  readonly starts: Readonly<Record<StoreOperation, SpanStart>>;
+  /** Per operation: its span's name, and how the span starts (kind, `db.*` attributes). */
+  readonly spans: Readonly<Record<StoreOperation, { name: string; start: SpanStart }>>;
   /** `eventuali.events.appended`: events committed, by aggregate type and database. */
   readonly appended: MetricRecorder;
   /** `eventuali.append.duration`: seconds an append (or save) took, until committed or refused. */
@@ -30,19 +30,22 @@ export interface StoreTelemetry {
 
 export function storeTelemetry(instrumentation: Instrumentation, adapter: StorageAdapter): StoreTelemetry {
   const dbSystem = adapter.dbSystem ?? 'other';
-  const start = (operation: StoreOperation): SpanStart => ({
-    kind: KINDS[operation],
-    attributes: { [ATTR.dbSystem]: dbSystem, [ATTR.dbNamespace]: adapter.dbNamespace, [ATTR.dbOperation]: operation },
+  const span = (operation: StoreOperation): { name: string; start: SpanStart } => ({
+    name: `eventuali.${operation}`,
+    start: {
+      kind: KINDS[operation],
+      attributes: { [ATTR.dbSystem]: dbSystem, [ATTR.dbNamespace]: adapter.dbNamespace, [ATTR.dbOperation]: operation },
+    },
   });
   return {
     instrumentation,
     dbSystem,
-    starts: {
-      append: start('append'),
-      load: start('load'),
-      read_all: start('read_all'),
-      transaction: start('transaction'),
-      handle: start('handle'),
+    spans: {
+      append: span('append'),
+      load: span('load'),
+      read_all: span('read_all'),
+      transaction: span('transaction'),
+      handle: span('handle'),
     },
     appended: instrumentation.counter(METRIC_NAMES.eventsAppended, { description: 'Events committed to the store', unit: '{event}' }),
     appendDuration: instrumentation.histogram(METRIC_NAMES.appendDuration, {
@@ -55,7 +58,8 @@ export function storeTelemetry(instrumentation: Instrumentation, adapter: Storag
 
 /** Runs `fn` in the operation's span (`eventuali.append`, …); without tracing, just runs it. */
 export function storeSpan<T>(telemetry: StoreTelemetry, operation: StoreOperation, fn: (span: TraceSpan | undefined) => Promise<T>): Promise<T> {
-  return telemetry.instrumentation.span(`eventuali.${operation}`, telemetry.starts[operation], fn);
+  const { name, start } = telemetry.spans[operation];
+  return telemetry.instrumentation.span(name, start, fn);
 }
 
 /** A global position as an attribute: a number while exact, else its decimal string. */
@@ -89,8 +93,11 @@ export function aggregateAttributes(aggregateType: unknown, aggregateId: unknown
  * Runs an append (or save) and records its duration, with `error.type` when it failed. Reads the
  * clock only while metrics are being recorded.
  */
-export async function timedAppend<T>(telemetry: StoreTelemetry, aggregateType: string, fn: () => Promise<T>): Promise<T> {
-  if (!telemetry.instrumentation.metrics) return fn();
+export function timedAppend<T>(telemetry: StoreTelemetry, aggregateType: string, fn: () => Promise<T>): Promise<T> {
+  return telemetry.instrumentation.metrics ? timed(telemetry, aggregateType, fn) : fn();
+}
+
+async function timed<T>(telemetry: StoreTelemetry, aggregateType: string, fn: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let errorType: string | undefined;
   try {

@@ -96,7 +96,10 @@ export function describeStoreObservability(name: string, target: () => Observabi
       const account = new Account(`acc-${randomUUID()}`);
       account.open('ann');
       account.deposit(5);
-      await store.save(account);
+      const saved = await store.save(account);
+      // The aggregate's own envelopes carry what was stored.
+      const [firstAppend] = sdk.named('eventuali.append');
+      expect(saved.map((e) => e.metadata.traceparent)).toEqual(Array(2).fill(`00-${firstAppend!.spanContext().traceId}-${firstAppend!.spanContext().spanId}-01`));
       await store.load(Account, account.id);
       await store.readAll({ aggregateTypes: ['ObsAccount'] });
       await store.transaction(async (tx) => {
