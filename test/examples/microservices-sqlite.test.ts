@@ -176,7 +176,9 @@ describe('the microservices example on SQLite, through the gateway', () => {
       if (service !== 'gateway') expect(families.get('eventuali_subscription_active') ?? families.get('eventuali_events_appended_total')).toBeDefined();
     }
     const order = parsePrometheusText(await (await fetch(`${system().url('order')}/metrics`)).text()).families;
-    expect(order.get('eventuali_sagas')?.samples.some((s) => s.labels['status'] === 'completed' && s.value > 0)).toBe(true);
+    expect(order.get('eventuali_sagas')?.samples.some((s) => s.labels['eventuali_saga_status'] === 'completed' && s.value > 0)).toBe(true);
+    expect(order.get('eventuali_subscription_lag')?.samples.some((s) => s.labels['eventuali_subscription_id'] === 'order-service.saga-starter')).toBe(true);
+    expect(order.get('eventuali_handler_duration')?.type).toBe('histogram');
     // eventuali's own metrics (OpenTelemetry, serialized after the service's): the saga's appends count too.
     const appended = order.get('eventuali_events_appended_total');
     expect(appended?.type).toBe('counter');

@@ -2,23 +2,19 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { telemetry } from './telemetry.js';
-import { SAGA_STATUSES, type DurableSubscription, type EventStore, type SagaCoordinator } from './eventuali.js';
+import type { DurableSubscription } from './eventuali.js';
 
-// #elide … LAG_CAP
-/** Largest lag the lag gauge counts exactly; beyond it the gauge reads this value. */
-const LAG_CAP = 1000;
-
-// #endelide
 /**
  * One service's Prometheus metrics, in a registry of its own (several services can share a process
- * in tests): HTTP requests and durations and Node's process metrics; subscription lag and activity
- * and sagas by status once the service asks for them. `/metrics` serves them, then eventuali's
- * OpenTelemetry metrics (events appended, append durations…), which the library records itself.
+ * in tests): HTTP requests and durations, Node's process metrics, and which subscriptions this
+ * process delivers. `/metrics` serves them, then eventuali's OpenTelemetry metrics (events
+ * appended, append and handler durations, subscription lag, dead letters, sagas by status), which
+ * the library records itself.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
   // #elide … the other metrics, made in the constructor
-  readonly #subscriptions: { store: EventStore; subscription: DurableSubscription }[] = [];
+  readonly #subscriptions: DurableSubscription[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
 
@@ -47,56 +43,26 @@ export class ServiceMetrics {
   }
   // #endelide
 
-  // #elide … the subscription and saga gauges
-  /** Reports the subscription's lag and activity. */
-  trackSubscription(store: EventStore, subscription: DurableSubscription): void {
-    if (this.#subscriptions.length === 0) this.#registerSubscriptionGauges();
-    this.#subscriptions.push({ store, subscription });
+  // #elide … the subscription gauge
+  /** Reports whether this process delivers the subscription (holds its lease). */
+  trackSubscription(subscription: DurableSubscription): void {
+    if (this.#subscriptions.length === 0) this.#registerSubscriptionGauge();
+    this.#subscriptions.push(subscription);
   }
 
-  #registerSubscriptionGauges(): void {
+  #registerSubscriptionGauge(): void {
     const subscriptions = this.#subscriptions;
-    const registers = [this.registry];
-    new Gauge({
-      name: 'eventuali_subscription_lag_events',
-      help: `Events a durable subscription has still to handle (counted up to ${LAG_CAP}), where this process holds its lease.`,
-      labelNames: ['subscription'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const { store, subscription } of subscriptions) {
-          // Only the instance holding the lease knows the live position.
-          if (subscription.isActive) this.set({ subscription: subscription.id }, await lagOf(store, subscription));
-        }
-      },
-    });
     new Gauge({
       name: 'eventuali_subscription_active',
       help: 'Whether this process holds the subscription lease and delivers its events (1) or not (0).',
       labelNames: ['subscription'],
-      registers,
+      registers: [this.registry],
       collect() {
         this.reset();
-        for (const { subscription } of subscriptions) this.set({ subscription: subscription.id }, subscription.isActive ? 1 : 0);
+        for (const subscription of subscriptions) this.set({ subscription: subscription.id }, subscription.isActive ? 1 : 0);
       },
     });
   }
-
-  /** Reports the sagas in the store by status (read at scrape time). */
-  trackSagas(coordinator: SagaCoordinator, sagaName: string): void {
-    new Gauge({
-      name: 'eventuali_sagas',
-      help: 'Sagas in the event store, by saga name and status.',
-      labelNames: ['saga', 'status'],
-      registers: [this.registry],
-      async collect() {
-        const counts = new Map<string, number>(SAGA_STATUSES.map((status) => [status, 0]));
-        for (const saga of await coordinator.list({ name: sagaName })) counts.set(saga.status, (counts.get(saga.status) ?? 0) + 1);
-        for (const [status, count] of counts) this.set({ saga: sagaName, status }, count);
-      },
-    });
-  }
-
   // #endelide
   /**
    * Times and counts every request, labelled by its route pattern (not its raw URL), and serves
@@ -121,17 +87,3 @@ export class ServiceMetrics {
   }
 }
 // #endregion
-
-async function lagOf(store: EventStore, subscription: DurableSubscription): Promise<number> {
-  try {
-    const pending = await store.readAll({
-      fromPosition: subscription.position,
-      limit: LAG_CAP,
-      ...(subscription.options.eventTypes ? { eventTypes: subscription.options.eventTypes } : {}),
-      ...(subscription.options.aggregateTypes ? { aggregateTypes: subscription.options.aggregateTypes } : {}),
-    });
-    return pending.length;
-  } catch {
-    return Number.NaN;
-  }
-}

@@ -79,7 +79,7 @@ export class ServiceKit {
   /** Reports a subscription made elsewhere (e.g. by a saga coordinator) like the service's own. */
   track(subscription: DurableSubscription): DurableSubscription {
     this.subscriptions.push(subscription);
-    this.metrics.trackSubscription(this.store, subscription);
+    this.metrics.trackSubscription(subscription);
     const log = this.log.child({ subscription: subscription.id });
     subscription.on('error', (error, info) =>
       log.warn(
