@@ -84,7 +84,8 @@ function describe(span: SpanView): string {
     details.push(key === 'url.full' ? new URL(String(value)).pathname : String(value));
     if (details.length === 2) break;
   }
-  const error = span.status === 'error' ? `  ✗ ${span.status_message ?? 'error'}` : '';
+  const message = span.status_message ?? 'error';
+  const error = span.status === 'error' ? `  ✗ ${message.length > 60 ? `${message.slice(0, 59)}…` : message}` : '';
   return `${span.name}${details.length > 0 ? ` (${details.join(', ')})` : ''}${error}`;
 }
 
