@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every workload of bench/README.md in one run, by folder of bench/workloads/:
  * store (1a–1d, 2, 3: eventuali against the raw driver on SQLite FULL, NORMAL and PostgreSQL),
- * streaming (4, i3a–i3c), sagas (i4), example-system (m1, m2) and peers (p1–p7: eventuali against
+ * streaming (4, i3a–i3c), sagas (i4), read models (rm), observability (o1), example-system (m1, m2) and peers (p1–p7: eventuali against
  * Emmett and the raw driver). Prints the tables and writes bench/RESULTS.md and bench/results.json.
  *
  *   npm run bench                         everything, full rounds (about 11 minutes on 2 idle cores)
@@ -31,6 +31,7 @@ import { postgresTarget, sqliteFileTarget, sqliteMemoryTarget, type Target } fro
 import type { BenchContext, Workload } from './lib/workload.js';
 import { httpOrders } from './workloads/example-system/http-orders.js';
 import { httpUsers } from './workloads/example-system/http-users.js';
+import { observabilityOverhead } from './workloads/observability/overhead.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
 import { readModels } from './workloads/projections/read-models.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
@@ -52,6 +53,7 @@ const WORKLOADS: readonly Workload[] = [
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   readModels,
+  observabilityOverhead,
   ...[httpUsers, httpOrders],
   peerComparison,
 ];

@@ -4,6 +4,7 @@ import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from
 import { checkJourney } from './support/journey.js';
 import { checkConcurrentOrders, checkIfMatch, checkProductList, checkRestartMidSaga } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
+import { TRACING_ENV, checkOrderTrace } from './support/tracing.js';
 
 /**
  * The example system as real processes on PostgreSQL (a fresh database on the test server, the
@@ -11,7 +12,7 @@ import { useSystem } from './support/system.js';
  */
 const system = useSystem(async () => {
   const db = await createTestDatabase('microservices');
-  return { databaseUrl: db.url, cleanup: () => db.drop() };
+  return { databaseUrl: db.url, env: TRACING_ENV, cleanup: () => db.drop() };
 });
 
 describe('the microservices example on PostgreSQL, through the gateway', () => {
@@ -42,6 +43,10 @@ describe('the microservices example on PostgreSQL, through the gateway', () => {
   it('reserves exactly the stock for 100 concurrent orders: none oversold, none stuck', async () => {
     await checkConcurrentOrders(system().api, 100, 30);
   }, 90_000);
+
+  it('traces a confirmed order from the gateway through every service it touches, in one trace', async () => {
+    await checkOrderTrace(system());
+  });
 
   it('ends a saga cut by a crash of the order service after its restart', async () => {
     await checkRestartMidSaga(system());

@@ -18,12 +18,13 @@ import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
 import { checkConcurrentOrders, checkIfMatch, checkProductList } from './support/scenarios.js';
 import { useSystem } from './support/system.js';
+import { TRACING_ENV, checkOrderTrace } from './support/tracing.js';
 
 /**
  * The example system as real processes on a SQLite file, driven over HTTP through the gateway:
  * the journey, client mistakes, concurrency, and the metrics every service serves.
  */
-const system = useSystem();
+const system = useSystem(async () => ({ env: TRACING_ENV }));
 
 /** A request with a raw body and content type of our choosing, as a careless client sends it. */
 async function send(method: string, path: string, options: { body?: string; contentType?: string } = {}): Promise<ApiAnswer<unknown>> {
@@ -36,7 +37,7 @@ async function send(method: string, path: string, options: { body?: string; cont
   } catch {
     // kept as text: expectClientError then fails on it
   }
-  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag') };
+  return { status: response.status, body, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag'), traceId: null };
 }
 
 const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' });
@@ -154,8 +155,13 @@ describe('the microservices example on SQLite, through the gateway', () => {
     await checkConcurrentOrders(system().api, 100, 30);
   }, 90_000);
 
+  it('traces a confirmed order from the gateway through every service it touches, in one trace', async () => {
+    await checkOrderTrace(system());
+  });
+
   it('serves /metrics in valid Prometheus text on every service and the gateway', async () => {
     await product(system().api, 'warm-up').catch(() => undefined); // a 404 counted too
+    await registerUser(system().api); // the user service has appended (eventuali's counter is there once it counted)
     for (const service of SERVICES) {
       const response = await fetch(`${system().url(service)}/metrics`);
       expect(response.status).toBe(200);
@@ -170,8 +176,16 @@ describe('the microservices example on SQLite, through the gateway', () => {
       if (service !== 'gateway') expect(families.get('eventuali_subscription_active') ?? families.get('eventuali_events_appended_total')).toBeDefined();
     }
     const order = parsePrometheusText(await (await fetch(`${system().url('order')}/metrics`)).text()).families;
-    expect(order.get('eventuali_sagas')?.samples.some((s) => s.labels['status'] === 'completed' && s.value > 0)).toBe(true);
-    expect(order.get('eventuali_events_appended_total')?.samples.some((s) => s.labels['event_type'] === 'OrderPlaced' && s.value > 0)).toBe(true);
+    expect(order.get('eventuali_sagas')?.samples.some((s) => s.labels['eventuali_saga_status'] === 'completed' && s.value > 0)).toBe(true);
+    expect(order.get('eventuali_subscription_lag')?.samples.some((s) => s.labels['eventuali_subscription_id'] === 'order-service.saga-starter')).toBe(true);
+    expect(order.get('eventuali_handler_duration')?.type).toBe('histogram');
+    // eventuali's own metrics (OpenTelemetry, serialized after the service's): the saga's appends count too.
+    const appended = order.get('eventuali_events_appended_total');
+    expect(appended?.type).toBe('counter');
+    for (const type of ['Order', 'eventuali.Saga']) {
+      expect(appended?.samples.some((s) => s.labels['eventuali_aggregate_type'] === type && s.labels['db_system_name'] === 'sqlite' && s.value > 0), type).toBe(true);
+    }
+    expect(order.get('eventuali_append_duration')?.type).toBe('histogram');
     const gateway = parsePrometheusText(await (await fetch(`${system().url('gateway')}/metrics`)).text()).families;
     expect(gateway.get('http_requests_total')?.samples.some((s) => s.labels['route'] === '/api/*' && s.labels['status_code'] === '201')).toBe(true);
   });

@@ -44,7 +44,6 @@ export async function createOrderService(options: OrderServiceOptions = {}): Pro
   coordinator.on('compensated', (s) => log.warn({ saga_id: s.sagaId, reason: s.failureReason }, 'saga compensated'));
   coordinator.on('failed', (s) => log.error({ saga_id: s.sagaId, reason: s.failureReason }, 'saga failed'));
   coordinator.on('error', (error, sagaId) => log.error({ err: error, saga_id: sagaId }, 'saga run error'));
-  kit.metrics.trackSagas(coordinator, ORDER_SAGA);
   // #endregion
 
   registerOrderRoutes(kit.app, kit.store, coordinator);

@@ -5,6 +5,13 @@ export interface ApiAnswer<T = unknown> {
   correlationId: string | null;
   /** The `ETag` of the answer (a stream version, `W/"3"`), or null. */
   etag: string | null;
+  /** The trace the request started at the gateway (its `traceresponse` header), or null without tracing. */
+  traceId: string | null;
+}
+
+/** The trace id in a W3C `traceresponse` header (`00-<trace id>-<span id>-<flags>`), or null. */
+export function traceIdOf(traceresponse: string | null): string | null {
+  return /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceresponse ?? '')?.[1] ?? null;
 }
 
 /** The answer had another status than the step expected. */
@@ -39,7 +46,13 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text
     }
-    const answer: ApiAnswer<T> = { status: response.status, body: parsed as T, correlationId: response.headers.get('x-correlation-id'), etag: response.headers.get('etag') };
+    const answer: ApiAnswer<T> = {
+      status: response.status,
+      body: parsed as T,
+      correlationId: response.headers.get('x-correlation-id'),
+      etag: response.headers.get('etag'),
+      traceId: traceIdOf(response.headers.get('traceresponse')),
+    };
     const expected = options.expect === undefined ? [] : typeof options.expect === 'number' ? [options.expect] : options.expect;
     if (expected.length > 0 && !expected.includes(answer.status)) throw new UnexpectedAnswerError(`${method} ${path}`, expected, answer);
     return answer;

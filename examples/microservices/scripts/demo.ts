@@ -5,11 +5,14 @@ import { SERVICES, type ServiceName } from '../shared/config.js';
 import { freePort } from './free-port.js';
 import { runJourney } from './journey.js';
 import { ServiceLauncher } from './launcher.js';
+import { printTrace } from './print-trace.js';
 
 /**
  * `npm run demo`: starts every service as its own process on free ports, over a fresh SQLite file
  * in a temporary folder, runs the guide's journey through the gateway, stops everything
- * gracefully, and exits 0 (1 if a step failed). `DEMO_DATABASE_URL=postgresql://…` runs it on
+ * gracefully, and exits 0 (1 if a step failed). Before stopping, it prints the trace of the
+ * confirmed order, gathered from the services (they keep their recent spans in memory: `RECENT_SPANS`).
+ * `DEMO_DATABASE_URL=postgresql://…` runs it on
  * PostgreSQL instead; `DEMO_KEEP=1` keeps the temporary folder (store and logs).
  */
 async function main(): Promise<number> {
@@ -28,6 +31,7 @@ async function main(): Promise<number> {
       DATABASE_URL: databaseUrl ?? '',
       PAYMENT_FAIL_CUSTOMERS: '',
       LOG_LEVEL: 'info',
+      RECENT_SPANS: '20000',
     },
     output: { logDir: dir },
   });
@@ -36,7 +40,8 @@ async function main(): Promise<number> {
     console.log(`   starting ${SERVICES.join(', ')} (one process each)…`);
     await launcher.waitUntilReady(60_000);
     console.log(`   all ready after ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${launcher.url('gateway')}`);
-    await runJourney(launcher.url('gateway'));
+    const outcome = await runJourney(launcher.url('gateway'));
+    await printTrace(SERVICES.map((s) => launcher.url(s)), outcome);
   } catch (error) {
     failed = true;
     console.error(`\nDEMO FAILED: ${error instanceof Error ? error.message : String(error)}`);

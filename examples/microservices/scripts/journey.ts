@@ -20,12 +20,19 @@ const say = (text: string) => console.log(`   ${text}`);
 let stepNumber = 0;
 const step = (title: string) => console.log(`\n${++stepNumber}. ${title}`);
 
+/** What the journey leaves for the demo to show: the confirmed order and the trace its request started. */
+export interface JourneyOutcome {
+  confirmedOrderId: string;
+  /** Null when the services run without tracing. */
+  confirmedOrderTraceId: string | null;
+}
+
 /**
  * The guide's journey, through the gateway over HTTP: register, change email, stock, an order the
  * saga confirms, shipping and delivery, an order above stock the saga compensates, an order whose
  * payment is declined, client mistakes, and the final state. Throws at the first surprise.
  */
-export async function runJourney(gatewayUrl: string): Promise<void> {
+export async function runJourney(gatewayUrl: string): Promise<JourneyOutcome> {
   const api = new ApiClient(gatewayUrl);
 
   step('Register a user');
@@ -164,6 +171,7 @@ export async function runJourney(gatewayUrl: string): Promise<void> {
   const all = await notificationsOf(api, user.user_id, ['order_cancelled', 'payment_failed']);
   say(`notifications for ${user.username} (${all.length}):`);
   for (const n of all) say(`  - ${n.type.padEnd(17)} ${n.message}`);
+  return { confirmedOrderId: order.order_id, confirmedOrderTraceId: placed.traceId };
 }
 
 async function stock(api: ApiClient): Promise<Record<string, ProductView>> {

@@ -15,6 +15,15 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
   gateway: 8080,
 };
 
+/** The name each service reports in its logs, metrics and traces (OpenTelemetry's `service.name`). */
+export const SERVICE_NAMES: Readonly<Record<ServiceName, string>> = {
+  user: 'user-service',
+  order: 'order-service',
+  inventory: 'inventory-service',
+  notification: 'notification-service',
+  gateway: 'api-gateway',
+};
+
 /** The environment variable holding each service's port. */
 export const PORT_ENV: Readonly<Record<ServiceName, string>> = {
   user: 'USER_SERVICE_PORT',

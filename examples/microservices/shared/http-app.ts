@@ -1,7 +1,9 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { CORRELATION_HEADER, correlationIdOf } from './correlation.js';
 import { installErrorHandling } from './http-errors.js';
+import { installHttpTracing, traceFields } from './http-tracing.js';
 import type { ServiceMetrics } from './metrics.js';
+import { installTraceRoute } from './trace-route.js';
 
 /** Requests larger than this get 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -17,12 +19,13 @@ export interface HttpAppOptions {
 
 /**
  * A Fastify app with what every service shares: pino logs labelled with the request's correlation
- * id (taken from `x-correlation-id` or generated, and returned in that header), a 64 KB body
- * limit, JSON error answers, and request metrics with `GET /metrics`.
+ * id (taken from `x-correlation-id` or generated, and returned in that header) and with the trace
+ * id of the active span (`trace_id`), a SERVER span per request, a 64 KB body limit, JSON error
+ * answers, and request metrics with `GET /metrics`.
  */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? { level: process.env['LOG_LEVEL'] ?? 'info', base: { service: options.service, pid: process.pid } },
+    logger: options.logger ?? { level: process.env['LOG_LEVEL'] ?? 'info', base: { service: options.service, pid: process.pid }, mixin: traceFields },
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: correlationIdOf,
     requestIdHeader: false,
@@ -44,7 +47,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });
+  installHttpTracing(app);
   installErrorHandling(app);
   options.metrics.install(app);
+  installTraceRoute(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { tracedCall } from './http-tracing.js';
 
 /** Idle keep-alive connections close after this, well before the services' own keep-alive timeout (72 s). */
 const IDLE_SOCKET_MS = 30_000;
@@ -56,9 +57,14 @@ export class HttpPool {
    * Resolves with the answer, whatever its status; rejects when there is none (refused, reset,
    * timeout, aborted). A request that finds its kept-alive connection closed by the service (it
    * restarted, or closed the idle connection just then) is sent once more on a new connection when
-   * repeating it is harmless: an idempotent method, or an `Idempotency-Key`.
+   * repeating it is harmless: an idempotent method, or an `Idempotency-Key`. The call is a CLIENT
+   * span carrying the trace on to the service (`traceparent`).
    */
-  async request(request: HttpRequest): Promise<HttpAnswer> {
+  request(request: HttpRequest): Promise<HttpAnswer> {
+    return tracedCall(this.#base, request.method, `${this.#prefix}${request.path}`, request.headers, (headers) => this.#request({ ...request, headers }));
+  }
+
+  async #request(request: HttpRequest): Promise<HttpAnswer> {
     const first = await this.#send(request);
     if (first.answer) return first.answer;
     const repeatable = IDEMPOTENT_METHODS.has(request.method) || request.headers['idempotency-key'] !== undefined;

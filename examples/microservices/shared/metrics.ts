@@ -1,22 +1,20 @@
-// #region events-appended
+// #region metrics-route
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
-import { SAGA_STATUSES, type DurableSubscription, type EventStore, type EventStreamer, type SagaCoordinator } from './eventuali.js';
+import { telemetry } from './telemetry.js';
+import type { DurableSubscription } from './eventuali.js';
 
-// #elide … LAG_CAP
-/** Largest lag the lag gauge counts exactly; beyond it the gauge reads this value. */
-const LAG_CAP = 1000;
-
-// #endelide
 /**
  * One service's Prometheus metrics, in a registry of its own (several services can share a process
- * in tests): HTTP requests and durations and Node's process metrics; events appended, subscription
- * lag and sagas by status once the service asks for them.
+ * in tests): HTTP requests and durations, Node's process metrics, and which subscriptions this
+ * process delivers. `/metrics` serves them, then eventuali's OpenTelemetry metrics (events
+ * appended, append and handler durations, subscription lag, dead letters, sagas by status), which
+ * the library records itself.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
   // #elide … the other metrics, made in the constructor
-  readonly #subscriptions: { store: EventStore; subscription: DurableSubscription }[] = [];
+  readonly #subscriptions: DurableSubscription[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
 
@@ -45,68 +43,31 @@ export class ServiceMetrics {
   }
   // #endelide
 
-  /** Counts every event the store commits (the store publishes them to this streamer after commit). */
-  countAppendedEvents(streamer: EventStreamer): void {
-    const appended = new Counter({
-      name: 'eventuali_events_appended_total',
-      help: 'Events this service appended to the event store, by event type.',
-      labelNames: ['event_type'],
-      registers: [this.registry],
-    });
-    streamer.on('published', ({ event }) => appended.inc({ event_type: event.eventType }));
+  // #elide … the subscription gauge
+  /** Reports whether this process delivers the subscription (holds its lease). */
+  trackSubscription(subscription: DurableSubscription): void {
+    if (this.#subscriptions.length === 0) this.#registerSubscriptionGauge();
+    this.#subscriptions.push(subscription);
   }
 
-  // #elide … the subscription and saga gauges and the /metrics route
-  /** Reports the subscription's lag and activity. */
-  trackSubscription(store: EventStore, subscription: DurableSubscription): void {
-    if (this.#subscriptions.length === 0) this.#registerSubscriptionGauges();
-    this.#subscriptions.push({ store, subscription });
-  }
-
-  #registerSubscriptionGauges(): void {
+  #registerSubscriptionGauge(): void {
     const subscriptions = this.#subscriptions;
-    const registers = [this.registry];
-    new Gauge({
-      name: 'eventuali_subscription_lag_events',
-      help: `Events a durable subscription has still to handle (counted up to ${LAG_CAP}), where this process holds its lease.`,
-      labelNames: ['subscription'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const { store, subscription } of subscriptions) {
-          // Only the instance holding the lease knows the live position.
-          if (subscription.isActive) this.set({ subscription: subscription.id }, await lagOf(store, subscription));
-        }
-      },
-    });
     new Gauge({
       name: 'eventuali_subscription_active',
       help: 'Whether this process holds the subscription lease and delivers its events (1) or not (0).',
       labelNames: ['subscription'],
-      registers,
+      registers: [this.registry],
       collect() {
         this.reset();
-        for (const { subscription } of subscriptions) this.set({ subscription: subscription.id }, subscription.isActive ? 1 : 0);
+        for (const subscription of subscriptions) this.set({ subscription: subscription.id }, subscription.isActive ? 1 : 0);
       },
     });
   }
-
-  /** Reports the sagas in the store by status (read at scrape time). */
-  trackSagas(coordinator: SagaCoordinator, sagaName: string): void {
-    new Gauge({
-      name: 'eventuali_sagas',
-      help: 'Sagas in the event store, by saga name and status.',
-      labelNames: ['saga', 'status'],
-      registers: [this.registry],
-      async collect() {
-        const counts = new Map<string, number>(SAGA_STATUSES.map((status) => [status, 0]));
-        for (const saga of await coordinator.list({ name: sagaName })) counts.set(saga.status, (counts.get(saga.status) ?? 0) + 1);
-        for (const [status, count] of counts) this.set({ saga: sagaName, status }, count);
-      },
-    });
-  }
-
-  /** Times and counts every request, labelled by its route pattern (not its raw URL), and serves `GET /metrics`. */
+  // #endelide
+  /**
+   * Times and counts every request, labelled by its route pattern (not its raw URL), and serves
+   * `GET /metrics`: this registry, then the OpenTelemetry metrics of the process (eventuali's).
+   */
   install(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
       const labels = {
@@ -118,24 +79,11 @@ export class ServiceMetrics {
       this.#durations.observe(labels, reply.elapsedTime / 1000);
     });
     app.get('/metrics', async (_request, reply) => {
-      const text = await this.registry.metrics();
-      return reply.type(this.registry.contentType).send(text);
+      const parts = [await this.registry.metrics(), (await telemetry()?.prometheusText()) ?? ''];
+      // Each part's lines, one after the other, the text ending with a newline as the format wants.
+      const text = parts.map((part) => part.trim()).filter((part) => part !== '').join('\n');
+      return reply.type(this.registry.contentType).send(`${text}\n`);
     });
   }
-  // #endelide
 }
 // #endregion
-
-async function lagOf(store: EventStore, subscription: DurableSubscription): Promise<number> {
-  try {
-    const pending = await store.readAll({
-      fromPosition: subscription.position,
-      limit: LAG_CAP,
-      ...(subscription.options.eventTypes ? { eventTypes: subscription.options.eventTypes } : {}),
-      ...(subscription.options.aggregateTypes ? { aggregateTypes: subscription.options.aggregateTypes } : {}),
-    });
-    return pending.length;
-  } catch {
-    return Number.NaN;
-  }
-}

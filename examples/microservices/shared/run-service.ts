@@ -1,15 +1,18 @@
-import { hostFromEnv, portFromEnv, type ServiceName } from './config.js';
+import { SERVICE_NAMES, hostFromEnv, portFromEnv, type ServiceName } from './config.js';
 import type { HttpService } from './service-kit.js';
+import { startTelemetry } from './telemetry.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 /**
- * Runs a service as a process: listens on its port from the environment, and on SIGINT or SIGTERM
- * shuts down gracefully (in-flight requests finish, subscriptions and sagas stop, the store
- * closes), then exits 0. A second Ctrl-C, or a shutdown slower than 15 s, exits at once with 1.
+ * Runs a service as a process: sets up OpenTelemetry from the environment (see startTelemetry),
+ * listens on its port from the environment, and on SIGINT or SIGTERM shuts down gracefully
+ * (in-flight requests finish, subscriptions and sagas stop, the store closes, buffered spans are
+ * exported), then exits 0. A second Ctrl-C, or a shutdown slower than 15 s, exits at once with 1.
  */
 export async function runService(name: ServiceName, create: () => Promise<HttpService>): Promise<void> {
   let service: HttpService;
+  const telemetry = startTelemetry(SERVICE_NAMES[name]);
   try {
     service = await create();
     await service.app.listen({ port: portFromEnv(name), host: hostFromEnv() });
@@ -34,7 +37,8 @@ export async function runService(name: ServiceName, create: () => Promise<HttpSe
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     service.close().then(
-      () => {
+      async () => {
+        await telemetry?.shutdown();
         log.info('stopped');
         process.exit(0);
       },

@@ -2,7 +2,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   EventStore,
-  EventStreamer,
   type DurableSubscription,
   type EventDefinition,
   type SubscriptionOptions,
@@ -35,9 +34,10 @@ export interface RunningService extends HttpService {
 // #endelide
 
 /**
- * The parts every service is built from: its event store (opened from the environment, publishing
- * committed events to a streamer so they are counted), the HTTP app, metrics, health checks, and
- * the service's durable subscriptions, with an orderly close.
+ * The parts every service is built from: its event store (opened from the environment, logging
+ * through the service's logger), the HTTP app, metrics, health checks, and the service's durable subscriptions, with an orderly
+ * close. The store's spans and metrics need nothing here: the process registered OpenTelemetry's
+ * providers first (see telemetry.ts).
  */
 export class ServiceKit {
   readonly subscriptions: DurableSubscription[] = [];
@@ -54,13 +54,12 @@ export class ServiceKit {
   // #elide … create(), which opens the store and builds the app, and the other methods
   static async create(service: string, events: readonly EventDefinition[], options: ServiceOptions = {}): Promise<ServiceKit> {
     const metrics = new ServiceMetrics(service);
-    const streamer = new EventStreamer();
-    metrics.countAppendedEvents(streamer);
     const storeUrl = options.storeUrl ?? storeUrlFromEnv();
-    const store = await EventStore.create(storeUrl, { streamer });
+    const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+    // The store logs (leases, retries, dead letters, slow handlers, warnings) through the service's pino logger.
+    const store = await EventStore.create(storeUrl, { logger: app.log });
     store.register(...events);
     const health = new Health(service);
-    const app = createHttpApp({ service, metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     const kit = new ServiceKit(app, store, metrics, health);
     health.add('store', storeCheck(store)).add('subscriptions', subscriptionsCheck(kit.subscriptions));
     health.install(app);
@@ -80,7 +79,7 @@ export class ServiceKit {
   /** Reports a subscription made elsewhere (e.g. by a saga coordinator) like the service's own. */
   track(subscription: DurableSubscription): DurableSubscription {
     this.subscriptions.push(subscription);
-    this.metrics.trackSubscription(this.store, subscription);
+    this.metrics.trackSubscription(subscription);
     const log = this.log.child({ subscription: subscription.id });
     subscription.on('error', (error, info) =>
       log.warn(

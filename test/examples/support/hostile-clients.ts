@@ -26,7 +26,7 @@ export function rawCall(baseUrl: string, method: string, path: string, body?: un
           // kept as text
         }
         const header = res.headers['x-correlation-id'];
-        resolve({ status: res.statusCode ?? 0, body: parsed, correlationId: typeof header === 'string' ? header : null, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null });
+        resolve({ status: res.statusCode ?? 0, body: parsed, correlationId: typeof header === 'string' ? header : null, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null, traceId: null });
       });
     });
     req.on('error', reject);
