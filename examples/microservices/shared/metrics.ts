@@ -13,10 +13,10 @@ import type { DurableSubscription } from './eventuali.js';
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  // #elide … the other metrics, made in the constructor
-  readonly #subscriptions: DurableSubscription[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
+  // #elide … the other metrics, made in the constructor
+  readonly #subscriptions: DurableSubscription[] = [];
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
