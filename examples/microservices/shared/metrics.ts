@@ -13,10 +13,9 @@ import type { DurableSubscription } from './eventuali.js';
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
+  readonly #subscriptions: DurableSubscription[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
-  // #elide … the other metrics, made in the constructor
-  readonly #subscriptions: DurableSubscription[] = [];
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -41,7 +40,6 @@ export class ServiceMetrics {
       registers,
     });
   }
-  // #endelide
 
   // #elide … the subscription gauge
   /** Reports whether this process delivers the subscription (holds its lease). */
