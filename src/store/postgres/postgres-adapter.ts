@@ -19,12 +19,24 @@ import type { PostgresPool } from './postgres-types.js';
 import type { DocumentStorage } from '../documents.js';
 import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js';
 import { postgresDocuments, postgresHandled } from './postgres-documents.js';
+import { GroupCommitter } from '../sql/group-commit.js';
+import { groupCommitSettings, type GroupCommitOptions } from '../sql/group-commit-options.js';
+import { groupAppendStatement } from './postgres-group-statement.js';
+import { postgresGroupWrite } from './postgres-group-append.js';
+
+/** Whether concurrent appends share a commit when `groupCommit` is not given (see docs/event-store.md, "Group commit"). */
+export const POSTGRES_GROUP_COMMIT_BY_DEFAULT = true;
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
   schema?: string;
   /** Receives what cannot be thrown to a caller (a lost LISTEN connection, a failed NOTIFY). */
   onWarning?: (message: string, error: unknown) => void;
+  /**
+   * Concurrent appends of this process share one statement and one commit; `false` sends each
+   * append alone.
+   */
+  groupCommit?: false | GroupCommitOptions;
 }
 
 /** @internal how the adapter was opened. */
@@ -36,6 +48,7 @@ export interface PostgresAdapterInit {
   /** The connection password, cut out of error messages. */
   secret: string | undefined;
   onWarning?: ((message: string, error: unknown) => void) | undefined;
+  groupCommit?: false | GroupCommitOptions | undefined;
 }
 
 export const DEFAULT_SCHEMA = 'eventuali';
@@ -73,6 +86,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   /** The calls close() lets settle before it ends the pool: pg leaves a call waiting for a connection of an ended pool hanging. */
   readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
+  /** Gathers concurrent appends into one statement; absent when group commit is off. */
+  readonly #committer: GroupCommitter | undefined;
 
   /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
@@ -99,6 +114,15 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     );
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
+    const settings = groupCommitSettings(init.groupCommit, POSTGRES_GROUP_COMMIT_BY_DEFAULT);
+    if (settings) {
+      const group = groupAppendStatement(init.schema);
+      this.#committer = new GroupCommitter({
+        settings,
+        distinctStreams: true,
+        write: (batches) => postgresGroupWrite(this.#pool, this.#statements, group, batches),
+      });
+    }
   }
 
   /** The pool, for read models that live in the same database. */
@@ -107,6 +131,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   }
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
+    const committer = this.#committer;
+    if (committer && batch.events.length > 0) return this.#call(() => committer.append(batch));
     return this.#call(() => appendToStream(this.#pool, this.#statements, batch));
   }
 
@@ -236,6 +262,7 @@ export async function createPostgresAdapter(pool: PostgresPool, options: Postgre
     ownsPool: false,
     secret: undefined,
     onWarning: options.onWarning,
+    groupCommit: options.groupCommit,
   };
   const adapter = new PostgresAdapter(init);
   await migrateSchema(init);
