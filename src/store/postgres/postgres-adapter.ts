@@ -27,6 +27,9 @@ import { postgresGroupWrite } from './postgres-group-append.js';
 /** Whether concurrent appends share a commit when `groupCommit` is not given (see docs/event-store.md, "Group commit"). */
 export const POSTGRES_GROUP_COMMIT_BY_DEFAULT = true;
 
+/** Group statements in flight at once (each holds one pooled connection while it runs). */
+const GROUP_COMMIT_LANES = 4;
+
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
   schema?: string;
@@ -120,6 +123,9 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
       this.#committer = new GroupCommitter({
         settings,
         distinctStreams: true,
+        // Groups on several connections at once: the server commits them in parallel and flushes
+        // their WAL together, and a group's statement runs while another's commit waits on fsync.
+        lanes: GROUP_COMMIT_LANES,
         write: (batches) => postgresGroupWrite(this.#pool, this.#statements, group, batches),
       });
     }

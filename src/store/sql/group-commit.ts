@@ -11,9 +11,10 @@ import type { GroupCommitSettings } from './group-commit-options.js';
  * once, alone (a single caller pays no delay, unless `maxDelayMs` asks the leader to wait for
  * company). Appends that arrive while a commit is in flight queue up and form the next group, up
  * to `maxBatch`; it starts as soon as the commit in flight ends. After a group of several, the
- * committer yields one turn of the event loop before it calls the next group complete, so the
- * callers it just answered (whose next appends are a few promise hops away) join the next group
- * instead of one of them committing alone.
+ * committer yields one turn of the event loop before it takes the next group, so the callers it
+ * just answered (whose next appends are a few promise hops away) join it instead of one of them
+ * committing alone. On SQLite one group is in flight at a time (one writer); on PostgreSQL up to
+ * a few (`lanes`), each on its own pooled connection.
  *
  * What each caller sees. Every caller is answered only after the shared commit: its records, or
  * its own error. The adapter's group writer (`sqlite-group-append.ts`, `postgres-group-append.ts`)
@@ -69,6 +70,8 @@ export interface GroupCommitterInit {
    * statement on PostgreSQL).
    */
   readonly distinctStreams: boolean;
+  /** Groups written at once (default 1): more for a pool, whose connections commit in parallel. */
+  readonly lanes?: number;
 }
 
 /** @internal gathers concurrent appends into groups and hands each to the adapter's group writer. */
@@ -76,9 +79,10 @@ export class GroupCommitter {
   readonly #settings: GroupCommitSettings;
   readonly #write: GroupWriter;
   readonly #distinct: boolean;
+  readonly #lanes: number;
   #queue: Waiter[] = [];
-  /** A group is being written, or the committer is waiting for one to gather. */
-  #busy = false;
+  /** Leaders at work: each writes a group, or waits for one to gather. */
+  #leaders = 0;
   #idle: (() => void)[] = [];
   /** The leader waiting out `maxDelayMs`, woken early once `maxBatch` appends queued. */
   #wakeLeader: (() => void) | undefined;
@@ -87,29 +91,30 @@ export class GroupCommitter {
     this.#settings = init.settings;
     this.#write = init.write;
     this.#distinct = init.distinctStreams;
+    this.#lanes = init.lanes ?? 1;
   }
 
   /** Appends `batch` with the next group; resolves after that group committed. */
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return new Promise<EventRecord[]>((resolve, reject) => {
       this.#queue.push({ batch, resolve, reject });
-      if (this.#busy) {
+      if (this.#leaders >= this.#lanes) {
         if (this.#wakeLeader && this.#queue.length >= this.#settings.maxBatch) this.#wakeLeader();
         return;
       }
-      this.#busy = true;
+      this.#leaders++;
       void this.#lead();
     });
   }
 
   /** Resolves once no append is queued or being written. */
   idle(): Promise<void> {
-    if (!this.#busy) return Promise.resolve();
+    if (this.#leaders === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async #lead(): Promise<void> {
-    if (this.#settings.maxDelayMs > 0 && this.#queue.length < this.#settings.maxBatch) {
+    if (this.#settings.maxDelayMs > 0 && this.#queue.length < this.#settings.maxBatch && !this.#wakeLeader) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#settings.maxDelayMs);
         this.#wakeLeader = () => {
@@ -121,8 +126,10 @@ export class GroupCommitter {
     }
     let last = 0;
     for (;;) {
-      if (this.#queue.length === 0 && last > 1) {
-        // The callers just answered are a few promise hops from their next append: let them queue.
+      if (last > 1) {
+        // The callers just answered are a few promise hops from their next append: let them join
+        // the next group, or the group would go without them and they would form the one after
+        // (groups of 1 and n - 1 in turn, instead of n).
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (this.#queue.length === 0) break;
@@ -130,8 +137,7 @@ export class GroupCommitter {
       last = group.length;
       await this.#commit(group);
     }
-    this.#busy = false;
-    for (const resolve of this.#idle.splice(0)) resolve();
+    if (--this.#leaders === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   /** The next group: the oldest appends, up to maxBatch, one per stream when asked. */
