@@ -11,6 +11,10 @@ import { statement, type Statement } from './postgres-statements.js';
  * one stream or one event id twice (the committer keeps them apart); a concurrent writer of
  * another connection that wins a race makes the whole statement fail with a unique violation,
  * and nothing of the group is written.
+ *
+ * The id check (`taken`: the batches with an id already stored) is a lookup per event on the unique index (LATERAL … LIMIT 1), not a join the
+ * planner may turn into a scan of the table: a prepared statement's generic plan, made while the
+ * table is small, would keep that scan as the table grows.
  */
 export function groupAppendStatement(schema: string): Statement {
   const events = `"${schema}".events`;
@@ -18,6 +22,9 @@ export function groupAppendStatement(schema: string): Statement {
   SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::int4[], $5::int4[],
     $6::text[], $7::text[], $8::int4[], $9::timestamptz[], $10::text[], $11::text[])
     AS e(b, aggregate_id, aggregate_type, expected, n, event_id, event_type, schema_version, ts, metadata, data)
+), taken AS MATERIALIZED (
+  SELECT input.b FROM input
+  CROSS JOIN LATERAL (SELECT 1 FROM ${events} AS stored WHERE stored.event_id = input.event_id LIMIT 1) AS hit
 ), batches AS (
   SELECT b, aggregate_id, aggregate_type, expected FROM input WHERE n = 1
 ), accepted AS (
@@ -29,8 +36,7 @@ export function groupAppendStatement(schema: string): Statement {
   ) AS head ON true
   WHERE (head.aggregate_type IS NULL OR head.aggregate_type = batches.aggregate_type)
     AND (batches.expected IS NULL OR coalesce(head.aggregate_version, 0) = batches.expected)
-    AND NOT EXISTS (
-      SELECT 1 FROM input AS mine JOIN ${events} AS stored ON stored.event_id = mine.event_id WHERE mine.b = batches.b)
+    AND NOT EXISTS (SELECT 1 FROM taken WHERE taken.b = batches.b)
 )
 INSERT INTO ${events} (event_id, aggregate_id, aggregate_type, aggregate_version, event_type, schema_version, "timestamp", metadata, data)
 SELECT input.event_id, input.aggregate_id, input.aggregate_type, accepted.version + input.n, input.event_type,
