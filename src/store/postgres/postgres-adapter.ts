@@ -223,6 +223,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // Appends gathering for a group (maxDelayMs) go now, so the calls below settle.
+      void this.#committer?.idle();
       await this.#calls.close();
       await this.#wakeups.close();
       if (this.#ownsPool) await this.#pool.end();

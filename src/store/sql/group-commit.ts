@@ -98,7 +98,8 @@ export class GroupCommitter {
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return new Promise<EventRecord[]>((resolve, reject) => {
       this.#queue.push({ batch, resolve, reject });
-      if (this.#leaders >= this.#lanes) {
+      // A leader gathering its group (maxDelayMs) takes this append; else a free lane starts one.
+      if (this.#wakeLeader || this.#leaders >= this.#lanes) {
         if (this.#wakeLeader && this.#queue.length >= this.#settings.maxBatch) this.#wakeLeader();
         return;
       }
@@ -107,14 +108,15 @@ export class GroupCommitter {
     });
   }
 
-  /** Resolves once no append is queued or being written. */
+  /** Resolves once no append is queued or being written; a leader waiting for company goes at once. */
   idle(): Promise<void> {
+    this.#wakeLeader?.();
     if (this.#leaders === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async #lead(): Promise<void> {
-    if (this.#settings.maxDelayMs > 0 && this.#queue.length < this.#settings.maxBatch && !this.#wakeLeader) {
+    if (this.#settings.maxDelayMs > 0 && this.#queue.length < this.#settings.maxBatch) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#settings.maxDelayMs);
         this.#wakeLeader = () => {
