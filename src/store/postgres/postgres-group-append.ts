@@ -17,6 +17,11 @@ interface GroupRow extends InsertedRow {
  * wrote nothing: each batch then goes alone, as without group commit. A group of one is an append
  * alone. Other failures throw: the group is not written (or, for a lost connection, as ambiguous
  * as an append alone), and every caller gets the error.
+ *
+ * Why one statement and not one transaction with a savepoint per batch: a savepoint costs round
+ * trips (SAVEPOINT, the append, RELEASE), and pg sends one query at a time. Measured on the bench
+ * machine (busy, 2 cores), 64 one-event batches: 16 ms per group in one statement, 184 ms in a
+ * transaction with a savepoint per batch.
  */
 export async function postgresGroupWrite(
   db: PostgresQueryable,
