@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEventStoreContract } from '../../src/testing.js';
 import { openPostgresAdapter, type PostgresAdapter } from '../../src/postgres.js';
 import type { AppendBatch } from '../../src/store/event-log.js';
 import { createTestDatabase, uniqueSchemaName, type TestDatabase } from '../helpers/postgres.js';
@@ -114,3 +116,6 @@ describe('group commit on PostgreSQL, against a writer of another connection', (
     }
   }, 60_000);
 });
+
+// Group commit is off by default on PostgreSQL: the whole contract again with it on.
+describeEventStoreContract('PostgreSQL, group commit on', () => openPostgresAdapter(db.url, { schema, poolSize: 12, groupCommit: {} }), vitest);

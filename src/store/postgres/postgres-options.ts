@@ -8,7 +8,7 @@ export interface PostgresStoreOptions extends EventStoreOptions {
   schema?: string;
   /** Largest number of pooled connections (default 10), for stores opened from a URL. */
   poolSize?: number;
-  /** Concurrent appends share one statement and commit (see docs/event-store.md, "Group commit"); `false` turns it off. */
+  /** Concurrent appends share one statement and commit (off by default: `{}` turns it on; see docs/event-store.md, "Group commit"). */
   groupCommit?: false | GroupCommitOptions;
 }
 
