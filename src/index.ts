@@ -54,6 +54,7 @@ export type { CreateStoreOptions } from './event-store/store-options.js';
 export type { EventStoreOptions } from './core/store-options.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-options.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-options.js';
+export type { GroupCommitOptions } from './store/sql/group-commit-options.js';
 export { Transaction } from './event-store/transaction.js';
 export { MemoryAdapter } from './store/memory/memory-adapter.js';
 export type { AdapterCapabilities, StorageAdapter, TransactionSession } from './store/adapter.js';

@@ -19,6 +19,8 @@ export interface EventualiOptions {
   snapshotEvery?: number;
   /** PostgreSQL pool size (default 10, the store's). */
   poolSize?: number;
+  /** The store's `groupCommit` option (default: the store's). */
+  groupCommit?: CreateStoreOptions['groupCommit'];
 }
 
 /** The store URL of a bench location. */
@@ -33,6 +35,7 @@ export function storeOptions(location: Location, options: Omit<EventualiOptions,
   if (location.kind === 'sqlite') store.synchronous = location.synchronous;
   if (options.snapshotEvery !== undefined) store.snapshotEvery = options.snapshotEvery;
   if (options.poolSize !== undefined && location.kind === 'postgres') store.poolSize = options.poolSize;
+  if (options.groupCommit !== undefined) store.groupCommit = options.groupCommit;
   return store;
 }
 

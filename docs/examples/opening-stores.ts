@@ -34,6 +34,15 @@ export async function openPostgres(url: string): Promise<EventStore> {
 }
 // #endregion
 
+// #region group-commit
+export async function openWithGroupCommit(path: string): Promise<EventStore> {
+  return EventStore.create(`sqlite://${path}`, {
+    // Concurrent appends share one commit (the defaults; `false` commits each append alone).
+    groupCommit: { maxBatch: 128, maxDelayMs: 0 },
+  });
+}
+// #endregion
+
 // #region existing-sqlite
 // import Database from 'better-sqlite3';
 export function storeOverDatabase(db: Database.Database): EventStore {

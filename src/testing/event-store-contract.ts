@@ -3,6 +3,7 @@ import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { closeCases } from './contract/close-cases.js';
+import { concurrentAppendCases } from './contract/concurrent-append-cases.js';
 import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
@@ -17,7 +18,7 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
 
 /**
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
- * idempotent retries, global order, serialization, upcasting, metadata and Standard Schema
+ * idempotent retries, many concurrent appenders answered each for itself, global order, serialization, upcasting, metadata and Standard Schema
  * validation, snapshots, transactions (rollback-only after a failed operation, inline
  * projections), read models, and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
@@ -41,6 +42,7 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
       for (const store of opened.splice(0)) await store.close();
     });
     describe('append', () => appendCases(open, runner));
+    describe('concurrent appends', () => concurrentAppendCases(open, runner));
     describe('read', () => readCases(open, runner));
     describe('aggregates', () => aggregateCases(open, runner));
     describe('schemas', () => schemaCases(open, runner));

@@ -18,6 +18,8 @@ import { randomInt, sleep } from './support/wait.js';
 // batch with the same event ids (and the last acknowledged one) stores nothing twice.
 const ROUNDS = scale(5, 20);
 const WRITERS = 3;
+/** Writers of the group-commit rounds: enough that most commits carry several batches. */
+const GROUP_WRITERS = 16;
 
 let db: TestDatabase | undefined;
 const temp = tempDir('crash-writer');
@@ -38,13 +40,19 @@ function batchEvents(run: string, writer: number, batch: number) {
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
-async function crashRounds(name: string, url: string, increasingPositions: boolean): Promise<void> {
+async function crashRounds(
+  name: string,
+  url: string,
+  increasingPositions: boolean,
+  writers = WRITERS,
+  childOptions: Record<string, unknown> = {},
+): Promise<void> {
   const store = (await EventStore.create(url, { onWarning: () => undefined })).register(...TORTURE_EVENTS);
   const figures = { rounds: 0, kills: 0, killedWhileStarting: 0, ackedEvents: 0, unacknowledgedFound: 0, retriedBatches: 0, lost: 0, duplicated: 0, partialBatches: 0 };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const run = `${name}-r${round}-${Math.random().toString(36).slice(2, 8)}`;
-      const child = spawnChild<WriterMessage>('writer-child.ts', [url, run, String(WRITERS)]);
+      const child = spawnChild<WriterMessage>('writer-child.ts', [url, run, String(writers), JSON.stringify(childOptions)]);
       if (round % 4 === 1) {
         figures.killedWhileStarting += 1;
         await sleep(randomInt(0, 700));
@@ -56,7 +64,7 @@ async function crashRounds(name: string, url: string, increasingPositions: boole
       figures.kills += 1;
       figures.rounds += 1;
       expect(child.messages.filter((m) => m.kind === 'error')).toEqual([]);
-      for (let writer = 0; writer < WRITERS; writer++) {
+      for (let writer = 0; writer < writers; writer++) {
         const acked = Math.max(-1, ...child.messages.flatMap((m) => (m.kind === 'ack' && m.writer === writer ? [m.batch] : [])));
         const aggregateId = writerAggregate(run, writer);
         const counts = countByBatch(await store.loadEvents(aggregateId));
@@ -107,5 +115,16 @@ describe('crash: a writer killed with SIGKILL', () => {
 
   it(`loses no acknowledged event and leaves no partial batch: PostgreSQL, ${ROUNDS} rounds`, async () => {
     await crashRounds('postgres', db!.url, false);
+  }, TIMEOUT_MS);
+
+  // Group commit: the batches of many writers share commits; a kill between a group's commit and
+  // its acknowledgements leaves at most each writer's batch in flight unacknowledged.
+  const grouped = { groupCommit: { maxBatch: 8 } };
+  it(`with group commit, ${GROUP_WRITERS} writers: loses no acknowledged event, no partial batch: SQLite file, ${ROUNDS} rounds`, async () => {
+    await crashRounds('sqlite-group', `sqlite://${join(temp.dir, 'grouped.db')}`, true, GROUP_WRITERS, grouped);
+  }, TIMEOUT_MS);
+
+  it(`with group commit, ${GROUP_WRITERS} writers: loses no acknowledged event, no partial batch: PostgreSQL, ${ROUNDS} rounds`, async () => {
+    await crashRounds('postgres-group', db!.url, false, GROUP_WRITERS, grouped);
   }, TIMEOUT_MS);
 });

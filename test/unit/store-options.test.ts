@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createSqliteAdapter } from '../../src/sqlite.js';
 import { checkIdentifier } from '../../src/core/checks.js';
 import { checkStoreOptions } from '../../src/event-store/store-options.js';
 import { EventStore, InvalidArgumentError, MemoryAdapter, type CreateStoreOptions } from '../../src/index.js';
@@ -38,6 +40,14 @@ const BAD_OPTIONS: [string, Record<string, unknown>][] = [
   ['poolSize', { poolSize: 0 }],
   ['poolSize', { poolSize: -2 }],
   ['poolSize', { poolSize: '10' }],
+  ['groupCommit', { groupCommit: true }],
+  ['groupCommit', { groupCommit: 'on' }],
+  ['groupCommit', { groupCommit: { maxBatch: 8, delay: 5 } }],
+  ['groupCommit.maxBatch', { groupCommit: { maxBatch: 0 } }],
+  ['groupCommit.maxBatch', { groupCommit: { maxBatch: 2.5 } }],
+  ['groupCommit.maxBatch', { groupCommit: { maxBatch: 10_001 } }],
+  ['groupCommit.maxDelayMs', { groupCommit: { maxDelayMs: -1 } }],
+  ['groupCommit.maxDelayMs', { groupCommit: { maxDelayMs: '5' } }],
 ];
 
 describe('checkStoreOptions', () => {
@@ -64,9 +74,12 @@ describe('checkStoreOptions', () => {
       busyTimeoutMs: 0,
       schema: 'tenant_1',
       poolSize: 1,
+      groupCommit: { maxBatch: 1, maxDelayMs: 0 },
     };
     expect(() => checkStoreOptions(valid)).not.toThrow();
     expect(() => checkStoreOptions({ unknownEvents: 'error', synchronous: 'full', schema: 'a'.repeat(63) })).not.toThrow();
+    expect(() => checkStoreOptions({ groupCommit: false })).not.toThrow();
+    expect(() => checkStoreOptions({ groupCommit: {} })).not.toThrow();
   });
 });
 
@@ -100,6 +113,26 @@ describe('stores reject bad options before opening anything', () => {
         argument: 'snapshotEvery',
       });
       expect(existsSync(folder)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad groupCommit on a SQLite file creates no folder or file, and createSqliteAdapter refuses it too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eventuali-options-'));
+    try {
+      const folder = join(dir, 'nested');
+      await expect(EventStore.create(`sqlite://${folder}/events.db`, { groupCommit: { maxBatch: 0 } })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        argument: 'groupCommit.maxBatch',
+      });
+      expect(existsSync(folder)).toBe(false);
+      const db = new Database(':memory:');
+      expect(thrown(() => createSqliteAdapter(db, { groupCommit: { maxDelayMs: -1 } }))).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        argument: 'groupCommit.maxDelayMs',
+      });
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

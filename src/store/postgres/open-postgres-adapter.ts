@@ -1,6 +1,7 @@
 import { InvalidArgumentError, MissingDriverError } from '../../core/errors.js';
 import { checkIdentifier, checkPositiveInteger } from '../../core/checks.js';
 import type { PostgresStoreOptions } from './postgres-options.js';
+import { checkGroupCommitOption } from '../sql/group-commit-options.js';
 import { DEFAULT_SCHEMA, migrateSchema, PostgresAdapter, type PostgresAdapterInit } from './postgres-adapter.js';
 import { classifyPostgresError, connectionFailure } from './postgres-errors.js';
 import type { PostgresClientConstructor, PostgresPoolConstructor } from './postgres-types.js';
@@ -77,6 +78,7 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   checkIdentifier('schema', schema);
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   checkPositiveInteger('poolSize', poolSize);
+  checkGroupCommitOption(options.groupCommit);
   const secret = passwordOf(connectionString);
   const { Pool, Client } = await loadDriver();
   await checkConnection(Client, connectionString, secret);
@@ -86,7 +88,7 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   // dropped that connection and opens a new one when needed.
   const warn = options.onWarning;
   pool.on('error', (error) => warn?.('an idle PostgreSQL connection failed', classifyPostgresError(error, secret)));
-  const init: PostgresAdapterInit = { pool, schema, ownsPool: true, secret, onWarning: warn };
+  const init: PostgresAdapterInit = { pool, schema, ownsPool: true, secret, onWarning: warn, groupCommit: options.groupCommit };
   const adapter = new PostgresAdapter(init);
   try {
     await migrateSchema(init);

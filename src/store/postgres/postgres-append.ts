@@ -7,7 +7,8 @@ import { isUniqueViolation, violatedConstraint } from './postgres-errors.js';
 import { ROW_TYPES, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
-interface InsertedRow {
+/** A row the append statements return. */
+export interface InsertedRow {
   global_position: string;
   aggregate_version: number;
 }
@@ -118,7 +119,7 @@ function appendManyValues(batch: AppendBatch): unknown[] {
 }
 
 /** The batch's records, placed by the versions the insert returned (whatever order the rows came in). */
-function insertedRecords(batch: AppendBatch, rows: readonly InsertedRow[]): EventRecord[] {
+export function insertedRecords(batch: AppendBatch, rows: readonly InsertedRow[]): EventRecord[] {
   let first = Number.POSITIVE_INFINITY;
   for (const row of rows) if (row.aggregate_version < first) first = row.aggregate_version;
   const records = new Array<EventRecord>(rows.length);

@@ -36,7 +36,11 @@ export async function openSqliteAdapter(filename: string, options: SqliteStoreOp
   }
   try {
     configureSqlite(db, options);
-    return new SqliteAdapter(db, { closeDatabase: true, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    return new SqliteAdapter(db, {
+      closeDatabase: true,
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      ...(options.groupCommit !== undefined && { groupCommit: options.groupCommit }),
+    });
   } catch (error) {
     db.close();
     // Switching a file to WAL needs a lock another connection may hold past the busy timeout.

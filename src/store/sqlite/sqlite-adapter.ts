@@ -17,6 +17,15 @@ import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
 import { handledInPositionOrder, type DocumentStorage } from '../documents.js';
 import { SqlDocumentReader } from '../sql/sql-documents.js';
 import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
+import { GroupCommitter, type GroupOutcome } from '../sql/group-commit.js';
+import { groupCommitSettings, type GroupCommitOptions } from '../sql/group-commit-options.js';
+import { sqliteGroupWrite } from './sqlite-group-append.js';
+
+/**
+ * Whether concurrent appends to a file share a commit when `groupCommit` is not given (see
+ * docs/event-store.md, "Group commit"). An in-memory database has no fsync to share: off there.
+ */
+export const SQLITE_GROUP_COMMIT_BY_DEFAULT = true;
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -28,6 +37,11 @@ export interface SqliteAdapterOptions {
    * timeout applies (SQLite's handler, which sleeps inside the call).
    */
   busyTimeoutMs?: number;
+  /**
+   * Concurrent appends of this process share one `BEGIN IMMEDIATE … COMMIT` (one fsync), each
+   * batch in a savepoint of its own; `false` commits each append alone.
+   */
+  groupCommit?: false | GroupCommitOptions;
 }
 
 /**
@@ -58,6 +72,8 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   protected readonly coordination: SqliteCoordination;
   readonly #queries: PreparedQueries = new Map();
   readonly #busyTimeoutMs: number;
+  /** Gathers concurrent appends into one transaction; absent when group commit is off. */
+  readonly #committer: GroupCommitter | undefined;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
@@ -77,6 +93,15 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.min(options.busyTimeoutMs, SYNC_BUSY_SLICE_MS)}`);
     const statements = this.#statements;
     this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
+    const settings = groupCommitSettings(options.groupCommit, SQLITE_GROUP_COMMIT_BY_DEFAULT && !db.memory);
+    if (settings) {
+      const groupTx = sqliteGroupWrite(db, statements, this.#appendTx);
+      this.#committer = new GroupCommitter({
+        settings,
+        distinctStreams: false,
+        write: (batches) => this.#lock.run(() => this.#attempt(() => this.#writeGroup(groupTx, batches))),
+      });
+    }
   }
 
   /** The better-sqlite3 database, for read models that live in the same file. */
@@ -85,7 +110,21 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   }
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
-    return this.#run(() => appendWith(this.#statements, batch, (b) => this.#appendTx.immediate(b)));
+    if (this.#committer && batch.events.length > 0) {
+      if (this.#closed) return Promise.reject(new StoreClosedError());
+      return this.#committer.append(batch);
+    }
+    return this.#run(() => this.#appendAlone(batch));
+  }
+
+  #appendAlone(batch: AppendBatch): EventRecord[] {
+    return appendWith(this.#statements, batch, (b) => this.#appendTx.immediate(b));
+  }
+
+  /** One group in one transaction; a group of one is an append alone (no savepoint to pay for). */
+  #writeGroup(groupTx: ReturnType<typeof sqliteGroupWrite>, batches: readonly AppendBatch[]): GroupOutcome[] {
+    if (batches.length === 1) return [{ records: this.#appendAlone(batches[0] as AppendBatch) }];
+    return groupTx.immediate(batches);
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
@@ -132,7 +171,9 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // Wait for the call (or transaction) in flight, then close.
+    // The appends queued for a group commit go through first; then wait for the call (or
+    // transaction) in flight, and close.
+    await this.#committer?.idle();
     await this.#lock.run(() => {
       if (this.#closeDatabase && this.#db.open) this.#db.close();
     });

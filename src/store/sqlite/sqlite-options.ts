@@ -1,6 +1,7 @@
 import { describeValue, InvalidArgumentError } from '../../core/errors.js';
 import { checkTimerMs } from '../../core/limits.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
+import { checkGroupCommitOption, type GroupCommitOptions } from '../sql/group-commit-options.js';
 
 /** Options of SQLite stores. */
 export interface SqliteStoreOptions extends EventStoreOptions {
@@ -8,6 +9,8 @@ export interface SqliteStoreOptions extends EventStoreOptions {
   synchronous?: 'full' | 'normal';
   /** How long a write waits for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Concurrent appends share one commit (on by default on a file; see docs/event-store.md, "Group commit"); `false` turns it off. */
+  groupCommit?: false | GroupCommitOptions;
 }
 
 /** Checks the SQLite settings among a store's options. */
@@ -16,4 +19,5 @@ export function checkSqliteOptions(options: Record<string, unknown>): void {
     throw new InvalidArgumentError('synchronous', `must be 'full' or 'normal', got ${describeValue(options.synchronous)}`);
   }
   if (options.busyTimeoutMs !== undefined) checkTimerMs('busyTimeoutMs', options.busyTimeoutMs, 0);
+  checkGroupCommitOption(options.groupCommit);
 }

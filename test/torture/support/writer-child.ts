@@ -6,8 +6,10 @@ import { batchSize, eventIdOf, versionBefore, WRITER_AGGREGATE_TYPE, writerAggre
 import { Written } from './events.js';
 
 exitWithParent();
-const [url, run, writers] = process.argv.slice(2) as [string, string, string];
-const store = (await EventStore.create(url, { onWarning: () => undefined })).register(Written);
+const [url, run, writers, options] = process.argv.slice(2) as [string, string, string, string | undefined];
+// Optional store options as JSON (e.g. `{"groupCommit":{"maxBatch":8}}`).
+const extra = options ? (JSON.parse(options) as Record<string, unknown>) : {};
+const store = (await EventStore.create(url, { ...extra, onWarning: () => undefined })).register(Written);
 await report({ kind: 'ready' });
 
 async function write(writer: number): Promise<void> {
