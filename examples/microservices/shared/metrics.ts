@@ -69,6 +69,7 @@ export class ServiceMetrics {
    * `GET /metrics`: this registry, then the OpenTelemetry metrics of the process (eventuali's).
    */
   install(app: FastifyInstance): void {
+    // #elide … the onResponse hook that counts and times every request
     app.addHook('onResponse', async (request, reply) => {
       const labels = {
         method: request.method,
@@ -78,6 +79,7 @@ export class ServiceMetrics {
       this.#requests.inc(labels);
       this.#durations.observe(labels, reply.elapsedTime / 1000);
     });
+    // #endelide
     app.get('/metrics', async (_request, reply) => {
       const parts = [await this.registry.metrics(), (await telemetry()?.prometheusText()) ?? ''];
       // Each part's lines, one after the other, the text ending with a newline as the format wants.
