@@ -17,6 +17,7 @@ import { main as httpFastify } from '../../docs/examples/http-fastify.js';
 import { main as idempotency } from '../../docs/examples/idempotency.js';
 import { main as openingStores } from '../../docs/examples/opening-stores.js';
 import { main as observabilityOptions } from '../../docs/examples/observability-options.js';
+import { main as observabilityHandlers } from '../../docs/examples/observability-handlers.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
 import { main as readAll } from '../../docs/examples/read-all.js';
 import { inlineCarts, main as readModels } from '../../docs/examples/read-models.js';
@@ -174,7 +175,7 @@ describe('docs: every example runs', () => {
       // typed edges
       'aggregate-events', 'event-schemas', 'saga-typed', 'standard-schema', 'streaming-typed',
       'counting-adapter.node-test', 'saga-order.spec',
-      'observability-options',
+      'observability-options', 'observability-handlers',
     ].map((name) => `docs/examples/${name}.ts`);
     expect(exampleFiles()).toEqual(tested.sort());
   });
@@ -236,6 +237,10 @@ describe('docs: every example runs', () => {
 
   it('observability options: without a provider, no trace context in the metadata', async () => {
     expect(await observabilityOptions()).toEqual(['{}']);
+  });
+
+  it('observability of handlers: the subscription logs its lease through the logger', async () => {
+    expect(await observabilityHandlers()).toEqual(['info lease acquired', 'info lease released']);
   });
 
   it('opening stores', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pinged } from '../streaming/durable/fixtures.js';
-import type { Event } from '../../src/index.js';
+import { EventStore, type Event } from '../../src/index.js';
 import { HandlerMetrics } from '../../src/observability/handler-metrics.js';
 import { Instrumentation } from '../../src/observability/instrumentation.js';
 import { SubscriptionTelemetry } from '../../src/observability/subscription-telemetry.js';
@@ -45,5 +45,19 @@ describe('handler telemetry with no provider', () => {
     expect(duration?.attributes).toEqual({ 'eventuali.subscription.id': 'mailer', 'eventuali.event.type': 'Pinged' });
     expect((duration?.value as { count: number }).count).toBe(1);
     expect(sdk.spans()).toEqual([]);
+  });
+});
+
+describe('slowHandlerMs', () => {
+  it('refuses a threshold that is not a whole number of milliseconds, registering nothing', async () => {
+    const store = await EventStore.create('memory:');
+    for (const slowHandlerMs of [-1, 1.5, Number.NaN, '100']) {
+      expect(() => store.subscribe({ id: 'slow', handle: () => undefined, slowHandlerMs: slowHandlerMs as number })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'slowHandlerMs' }),
+      );
+    }
+    // Nothing was registered under the id: a valid subscribe() takes it.
+    expect(store.subscribe({ id: 'slow', handle: () => undefined, slowHandlerMs: 0 }).id).toBe('slow');
+    await store.close();
   });
 });

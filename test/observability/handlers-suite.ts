@@ -36,6 +36,10 @@ function pingAs(store: EventStore, type: string, count: number, stream = streamI
 /** An aggregate type no other test appends to, so that a subscription sees only its test's events. */
 const uniqueType = () => `Pinger-${streamId()}`;
 
+/** The value a gauge reported for one subscription. */
+const gauge = (all: Awaited<ReturnType<OtelSdk['collect']>>, name: string, id: string) =>
+  points(all, name).find((p) => p.attributes['eventuali.subscription.id'] === id)?.value;
+
 const parentOf = (span: ReadableSpan | undefined) => span?.parentSpanContext?.spanId;
 const traceOf = (span: ReadableSpan | undefined) => span?.spanContext().traceId;
 
@@ -158,12 +162,13 @@ export function describeHandlerTelemetry(makeTarget: () => StoreTarget): void {
       sub.on('error', () => undefined);
       await sub.start();
       try {
-        // Active and held at the first event: all four are behind.
+        // Active and held at the first event: all four are behind (the gauges read the store when
+        // collected; a read that fails under load reports nothing that time, so collect until seen).
         await until(() => sub.isActive);
-        const lagged = points(await sdk.collect(), 'eventuali.subscription.lag').find((p) => p.attributes['eventuali.subscription.id'] === id);
-        expect(lagged?.value).toBe(4);
-        const age = points(await sdk.collect(), 'eventuali.subscription.lag_seconds').find((p) => p.attributes['eventuali.subscription.id'] === id);
-        expect(age?.value).toBeGreaterThan(0);
+        await until(async () => gauge(await sdk.collect(), 'eventuali.subscription.lag', id) !== undefined);
+        const collected = await sdk.collect();
+        expect(gauge(collected, 'eventuali.subscription.lag', id)).toBe(4);
+        expect(gauge(collected, 'eventuali.subscription.lag_seconds', id)).toBeGreaterThan(0);
       } finally {
         release();
       }
