@@ -182,6 +182,9 @@ export function describeStoreObservability(name: string, target: () => Observabi
       expect((await off.loadEvents(id)).map((e) => e.metadata)).toEqual([{}, {}]);
       expect(sdk.spans().map((s) => s.name)).toEqual(['request']);
       expect(points(await sdk.collect(), 'eventuali.events.appended')).toHaveLength(1);
+      // The store made before the provider was registered uses it from now on.
+      await plain.append('ObsAccount', `acc-${randomUUID()}`, 'no-stream', [Opened.create({ owner: 'cy' })]);
+      expect(sdk.named('eventuali.append')).toHaveLength(1);
     });
 
     it('stores the trace context beside a strict metadata schema, which still checks the rest', async () => {
