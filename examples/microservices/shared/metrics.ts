@@ -67,6 +67,7 @@ export class ServiceMetrics {
    * `GET /metrics`: this registry, then the OpenTelemetry metrics of the process (eventuali's).
    */
   install(app: FastifyInstance): void {
+    // #elide … the onResponse hook that counts and times every request
     app.addHook('onResponse', async (request, reply) => {
       const labels = {
         method: request.method,
@@ -76,6 +77,7 @@ export class ServiceMetrics {
       this.#requests.inc(labels);
       this.#durations.observe(labels, reply.elapsedTime / 1000);
     });
+    // #endelide
     app.get('/metrics', async (_request, reply) => {
       const parts = [await this.registry.metrics(), (await telemetry()?.prometheusText()) ?? ''];
       // Each part's lines, one after the other, the text ending with a newline as the format wants.
