@@ -6,7 +6,7 @@ import { eventJson } from '../event-rows.js';
 import { cell } from '../output.js';
 
 interface LogOptions {
-  from: bigint;
+  from?: bigint;
   type: string[];
   follow?: boolean;
   limit?: number;
@@ -21,7 +21,7 @@ export function registerLog(program: Command, cli: Cli): void {
   program
     .command('log')
     .description('the global log, in log order; --follow keeps printing new events until Ctrl-C')
-    .option('--from <position>', 'start after this position (0: from the start)', parsePosition('--from'), 0n)
+    .option('--from <position>', 'start after this position (default: 0, the start)', parsePosition('--from'))
     .option('--type <eventType>', 'only events of this type (repeat for several)', (value: string, all: string[]) => [...all, value], [])
     .option('--limit <n>', 'stop after this many events (without --follow)', parseCount('--limit'))
     .option('-f, --follow', 'after the last event, wait for new ones and print them as they are stored, until Ctrl-C')
@@ -37,7 +37,7 @@ Examples:
       await cli.withStore(command, async (store) => {
         const print = (event: Event) => (options.json ? cli.printJsonLine(eventJson(event)) : cli.print(logLine(cli, event)));
         if (options.follow) return follow(store, options, print);
-        let position = options.from;
+        let position = options.from ?? 0n;
         let left = options.limit ?? Infinity;
         while (left > 0) {
           const page = await readPage(store, position, options.type, Math.min(PAGE, left));
@@ -66,7 +66,7 @@ async function follow(store: EventStore, options: LogOptions, print: (event: Eve
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    let position = options.from;
+    let position = options.from ?? 0n;
     while (!stopped) {
       const page = await readPage(store, position, options.type, PAGE);
       for (const event of page) print(event);
