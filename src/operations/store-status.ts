@@ -9,6 +9,8 @@ export interface StoreStatus {
   /** The position of the last event readers can see (`0n`: none). */
   head: bigint;
   events: number;
+  /** False when `events` is an estimate (asked for with `exactCounts: false` on a large store). */
+  eventsExact: boolean;
   streams: number;
   subscriptions: SubscriptionStatus[];
   /** Dead letters of every subscription. */
@@ -16,13 +18,17 @@ export interface StoreStatus {
   sagas: Record<SagaStatus, number>;
 }
 
-export async function storeStatus(store: EventStore): Promise<StoreStatus> {
+/**
+ * The store's status. `exactCounts: false` (for an overview that must answer at once) lets the
+ * event count be an estimate on a large store; everything else is exact either way.
+ */
+export async function storeStatus(store: EventStore, options: { exactCounts?: boolean } = {}): Promise<StoreStatus> {
   const inspection = inspectionOf(store);
   const head = await store.getGlobalPosition();
-  const events = await inspection.countEvents();
+  const { count: events, exact: eventsExact } = await inspection.countEvents({ exact: options.exactCounts ?? true });
   const streams = await inspection.countStreams();
   const subscriptions = await listSubscriptionStatus(store);
   const sagas = await countSagasByStatus(store);
   const deadLetters = subscriptions.reduce((sum, s) => sum + s.deadLetters, 0);
-  return { head, events, streams, subscriptions, deadLetters, sagas };
+  return { head, events, eventsExact, streams, subscriptions, deadLetters, sagas };
 }

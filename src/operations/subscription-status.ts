@@ -2,7 +2,7 @@ import type { EventStore } from '../event-store/event-store.js';
 import { inspectionOf } from './inspection-of.js';
 
 /** Lag is counted up to this many events: past it, `lag` is this number and `lagCapped` is true. */
-export const LAG_COUNT_LIMIT = 100_000;
+export const LAG_COUNT_LIMIT = 10_000;
 
 /** A stored subscription (or projection), as `eventuali subscriptions` and the inspector show it. */
 export interface SubscriptionStatus {

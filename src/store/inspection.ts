@@ -58,9 +58,24 @@ export interface SubscriptionSummary {
   deadLetters: number;
 }
 
+/** An event count, and whether it is exact or an estimate. */
+export interface EventCount {
+  count: number;
+  exact: boolean;
+}
+
+/** Below this many events an estimate is not worth it: the exact count is quick. */
+export const ESTIMATE_ABOVE = 100_000;
+
 export interface InspectionStorage {
-  /** How many events the store holds. */
-  countEvents(): Promise<number>;
+  /**
+   * How many events the store holds. Exact by default (a count over an index: about 250 ms per
+   * million events on SQLite); with `exact: false`, for an overview that must answer at once, an
+   * estimate where the exact count would be slow (`exact` in the answer says which it is):
+   * SQLite's position range (exact unless positions have gaps, as an import may leave),
+   * PostgreSQL's table statistics (kept by autovacuum's ANALYZE).
+   */
+  countEvents(options?: { exact?: boolean }): Promise<EventCount>;
   /** How many events are stored after `position` (in position order), counting at most `max`: a subscription's lag. */
   countEventsAfter(position: bigint, max: number): Promise<number>;
   /** How many streams match. */

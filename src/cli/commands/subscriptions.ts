@@ -27,7 +27,7 @@ export function registerSubscriptions(program: Command, cli: Cli): void {
       'after',
       `
 STATE is "running" while an instance holds the subscription's lease, "stopped" otherwise.
-LAG counts every event stored after the checkpoint (whatever the subscription's filters), up to 100,000 ("100000+").
+LAG counts every event stored after the checkpoint (whatever the subscription's filters), up to 10,000 ("10000+").
 
 Example:
   $ eventuali subscriptions

@@ -1,5 +1,5 @@
 import type { EventRecord } from '../event-log.js';
-import { prefixRange, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
+import { prefixRange, type EventCount, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
 import type { MemorySubscriptions } from './memory-coordination.js';
 import type { MemoryLog } from './memory-log.js';
 
@@ -15,8 +15,8 @@ export class MemoryInspection implements InspectionStorage {
     private readonly subscriptions: MemorySubscriptions,
   ) {}
 
-  async countEvents(): Promise<number> {
-    return this.log.records.length;
+  async countEvents(): Promise<EventCount> {
+    return { count: this.log.records.length, exact: true };
   }
 
   async countEventsAfter(position: bigint, max: number): Promise<number> {

@@ -1,4 +1,4 @@
-import type { InspectionStorage, StreamFilter, StreamQuery, StreamSummary, SubscriptionSummary } from '../inspection.js';
+import { ESTIMATE_ABOVE, type EventCount, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
 import {
   InspectionQueries,
   toMarkerCounts,
@@ -23,6 +23,8 @@ function queries(schema: string): InspectionQueries {
     epochMs: (column) => `round(extract(epoch FROM ${column}) * 1000)::float8`,
     count: (expr) => `(${expr})::float8`,
     now: () => 'now()',
+    // reltuples is -1 before the table's first ANALYZE: the exact count is then used.
+    estimateEvents: () => `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('${s}.events')`,
   });
 }
 
@@ -38,8 +40,12 @@ export class PostgresInspection implements InspectionStorage {
     this.#queries = queries(schema);
   }
 
-  countEvents(): Promise<number> {
-    return this.#count(this.#queries.countEvents());
+  async countEvents(options: { exact?: boolean } = {}): Promise<EventCount> {
+    if (options.exact === false) {
+      const estimate = await this.#count(this.#queries.estimateEvents());
+      if (estimate > ESTIMATE_ABOVE) return { count: estimate, exact: false };
+    }
+    return { count: await this.#count(this.#queries.countEvents()), exact: true };
   }
 
   countEventsAfter(position: bigint, max: number): Promise<number> {

@@ -26,6 +26,8 @@ export interface InspectionDialect {
   epochMs(column: string): string;
   /** A count as a number. */
   count(expr: string): string;
+  /** A quick estimate of the events table's row count, as `n` (see `InspectionStorage.countEvents`). */
+  estimateEvents(): string;
   /** "now" as the lease table compares it: SQLite binds `Date.now()`, PostgreSQL uses `now()`. */
   now(bind: (value: unknown) => string): string;
 }
@@ -51,6 +53,10 @@ export class InspectionQueries {
 
   countEvents(): SqlText {
     return { text: `SELECT ${this.d.count('count(*)')} AS n FROM ${this.d.table('events')}`, values: [] };
+  }
+
+  estimateEvents(): SqlText {
+    return { text: this.d.estimateEvents(), values: [] };
   }
 
   countEventsAfter(position: bigint, max: number): SqlText {

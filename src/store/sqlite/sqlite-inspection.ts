@@ -1,4 +1,4 @@
-import type { InspectionStorage, StreamFilter, StreamQuery, StreamSummary, SubscriptionSummary } from '../inspection.js';
+import { ESTIMATE_ABOVE, type EventCount, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
 import {
   InspectionQueries,
   toMarkerCounts,
@@ -26,6 +26,9 @@ const QUERIES = new InspectionQueries({
   epochMs: (column) => column,
   count: (expr) => expr,
   now: (bind) => bind(Date.now()),
+  // Two subqueries: SQLite answers a lone min() or max() from the end of the index, not both in one.
+  estimateEvents: () =>
+    'SELECT coalesce((SELECT max(global_position) FROM eventuali_events) - (SELECT min(global_position) FROM eventuali_events) + 1, 0) AS n',
 });
 
 /** The operator queries on SQLite: synchronous statements run under the adapter's lock (`run`). */
@@ -37,8 +40,12 @@ export class SqliteInspection implements InspectionStorage {
     private readonly run: <T>(fn: () => T) => Promise<T>,
   ) {}
 
-  countEvents(): Promise<number> {
-    return this.#count(QUERIES.countEvents());
+  async countEvents(options: { exact?: boolean } = {}): Promise<EventCount> {
+    if (options.exact === false) {
+      const estimate = await this.#count(QUERIES.estimateEvents());
+      if (estimate > ESTIMATE_ABOVE) return { count: estimate, exact: false };
+    }
+    return { count: await this.#count(QUERIES.countEvents()), exact: true };
   }
 
   countEventsAfter(position: bigint, max: number): Promise<number> {
