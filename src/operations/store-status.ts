@@ -12,6 +12,8 @@ export interface StoreStatus {
   /** False when `events` is an estimate (asked for with `exactCounts: false` on a large store). */
   eventsExact: boolean;
   streams: number;
+  /** False when `streams` is an estimate (`exactCounts: false` on a large PostgreSQL store). */
+  streamsExact: boolean;
   subscriptions: SubscriptionStatus[];
   /** Dead letters of every subscription. */
   deadLetters: number;
@@ -26,9 +28,9 @@ export async function storeStatus(store: EventStore, options: { exactCounts?: bo
   const inspection = inspectionOf(store);
   const head = await store.getGlobalPosition();
   const { count: events, exact: eventsExact } = await inspection.countEvents({ exact: options.exactCounts ?? true });
-  const streams = await inspection.countStreams();
+  const { count: streams, exact: streamsExact } = await inspection.countAllStreams({ exact: options.exactCounts ?? true });
   const subscriptions = await listSubscriptionStatus(store);
   const sagas = await countSagasByStatus(store);
   const deadLetters = subscriptions.reduce((sum, s) => sum + s.deadLetters, 0);
-  return { head, events, eventsExact, streams, subscriptions, deadLetters, sagas };
+  return { head, events, eventsExact, streams, streamsExact, subscriptions, deadLetters, sagas };
 }

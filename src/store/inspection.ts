@@ -58,7 +58,7 @@ export interface SubscriptionSummary {
   deadLetters: number;
 }
 
-/** An event count, and whether it is exact or an estimate. */
+/** A count (of events or streams), and whether it is exact or an estimate. */
 export interface EventCount {
   count: number;
   exact: boolean;
@@ -80,6 +80,12 @@ export interface InspectionStorage {
   countEventsAfter(position: bigint, max: number): Promise<number>;
   /** How many streams match. */
   countStreams(filter?: StreamFilter): Promise<number>;
+  /**
+   * How many streams the store holds: exact by default; with `exact: false`, on PostgreSQL, the
+   * stream-heads index's statistics where counting its entries would be slow (a large table whose
+   * heads are spread over every page).
+   */
+  countAllStreams(options?: { exact?: boolean }): Promise<EventCount>;
   /** A page of matching streams, in aggregate id order. */
   listStreams(query: StreamQuery): Promise<StreamSummary[]>;
   /** How many streams of `aggregateType` have each marker (`null`: none yet), e.g. sagas by status. */

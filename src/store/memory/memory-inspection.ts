@@ -29,6 +29,10 @@ export class MemoryInspection implements InspectionStorage {
     return this.#matching(filter).length;
   }
 
+  async countAllStreams(): Promise<EventCount> {
+    return { count: this.log.streams.size, exact: true };
+  }
+
   async listStreams(query: StreamQuery): Promise<StreamSummary[]> {
     const after = query.after;
     return this.#matching(query)

@@ -23,6 +23,7 @@ function queries(schema: string): InspectionQueries {
     epochMs: (column) => `round(extract(epoch FROM ${column}) * 1000)::float8`,
     count: (expr) => `(${expr})::float8`,
     now: () => 'now()',
+    estimateStreams: () => `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('${s}.events_stream_heads_idx')`,
     // reltuples is -1 before the table's first ANALYZE: the exact count is then used.
     estimateEvents: () => `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('${s}.events')`,
   });
@@ -54,6 +55,15 @@ export class PostgresInspection implements InspectionStorage {
 
   countStreams(filter: StreamFilter = {}): Promise<number> {
     return this.#count(this.#queries.countStreams(filter));
+  }
+
+  async countAllStreams(options: { exact?: boolean } = {}): Promise<EventCount> {
+    const estimate = this.#queries.estimateStreams();
+    if (options.exact === false && estimate !== null) {
+      const count = await this.#count(estimate);
+      if (count > ESTIMATE_ABOVE) return { count, exact: false };
+    }
+    return { count: await this.countStreams(), exact: true };
   }
 
   async listStreams(query: StreamQuery): Promise<StreamSummary[]> {

@@ -28,6 +28,8 @@ export interface InspectionDialect {
   count(expr: string): string;
   /** A quick estimate of the events table's row count, as `n` (see `InspectionStorage.countEvents`). */
   estimateEvents(): string;
+  /** A quick estimate of the number of streams, as `n`, or null where the exact count is quick anyway. */
+  estimateStreams(): string | null;
   /** "now" as the lease table compares it: SQLite binds `Date.now()`, PostgreSQL uses `now()`. */
   now(bind: (value: unknown) => string): string;
 }
@@ -59,6 +61,11 @@ export class InspectionQueries {
     return { text: this.d.estimateEvents(), values: [] };
   }
 
+  estimateStreams(): SqlText | null {
+    const text = this.d.estimateStreams();
+    return text === null ? null : { text, values: [] };
+  }
+
   countEventsAfter(position: bigint, max: number): SqlText {
     const p = new Params(this.d);
     const text = `SELECT ${this.d.count('count(*)')} AS n FROM (
@@ -68,6 +75,11 @@ export class InspectionQueries {
 
   countStreams(filter: StreamFilter): SqlText {
     const p = new Params(this.d);
+    if (filter.markers === undefined) {
+      // Nothing but the stream-heads index is needed: an index-only count.
+      const text = `SELECT ${this.d.count('count(*)')} AS n FROM ${this.d.table('events')} h WHERE ${this.#headFilter(p, filter).join(' AND ')}`;
+      return { text, values: p.values };
+    }
     const heads = this.#heads(p, filter);
     return { text: `SELECT ${this.d.count('count(*)')} AS n FROM (${heads}) s${this.#markerFilter(p, filter)}`, values: p.values };
   }
@@ -116,6 +128,14 @@ export class InspectionQueries {
         ? 'NULL'
         : `(SELECT m.event_type FROM ${events} m WHERE m.aggregate_id = h.aggregate_id
             AND ${d.inList('m.event_type', p.bind(d.listValue(markerTypes)))} ORDER BY m.aggregate_version DESC LIMIT 1)`;
+    const where = this.#headFilter(p, filter);
+    return `SELECT h.aggregate_id, h.aggregate_type, ${d.epochMs('h."timestamp"')} AS created_at, ${marker} AS marker
+      FROM ${events} h WHERE ${where.join(' AND ')}`;
+  }
+
+  /** The conditions on a stream's first event `h` (binding their values). */
+  #headFilter(p: Params, filter: StreamQuery | StreamFilter): string[] {
+    const d = this.d;
     const where = ['h.aggregate_version = 1'];
     if (filter.aggregateType !== undefined) where.push(`h.aggregate_type = ${p.bind(filter.aggregateType)}`);
     if (filter.idPrefix !== undefined && filter.idPrefix !== '') {
@@ -124,8 +144,7 @@ export class InspectionQueries {
     }
     const after = 'after' in filter ? filter.after : undefined;
     if (after !== undefined) where.push(`${d.id('h.aggregate_id')} > ${p.bind(after)}`);
-    return `SELECT h.aggregate_id, h.aggregate_type, ${d.epochMs('h."timestamp"')} AS created_at, ${marker} AS marker
-      FROM ${events} h WHERE ${where.join(' AND ')}`;
+    return where;
   }
 
   /** ` WHERE s.marker …` for a filter by markers (`null` matches streams without one), or nothing. */

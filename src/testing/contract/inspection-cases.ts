@@ -31,6 +31,7 @@ export function inspectionCases(open: OpenStore, { it, expect }: ContractTestApi
     if (quick.exact) expect(quick.count).toBe(eventsBefore + 7);
     else expect(eventsBefore + 7).toBeLessThanOrEqual(quick.count * 2);
     expect(await inspection.countStreams()).toBe(streamsBefore + 4);
+    expect(await inspection.countAllStreams()).toEqual({ count: streamsBefore + 4, exact: true });
     expect(await inspection.countStreams({ aggregateType: type })).toBe(4);
     expect(await inspection.countStreams({ aggregateType: type, idPrefix: `${type}-b` })).toBe(2);
     expect(await inspection.countStreams({ idPrefix: `${type}-b-` })).toBe(2);
