@@ -13,7 +13,8 @@ interface Driver {
   Client: PostgresClientConstructor;
 }
 
-async function loadDriver(): Promise<Driver> {
+/** pg's Pool and Client, or MissingDriverError when the package is not installed. */
+export async function loadPostgresDriver(): Promise<Driver> {
   let module: Partial<Driver> & { default?: Partial<Driver> };
   try {
     module = await import('pg');
@@ -47,7 +48,7 @@ async function checkConnection(Client: PostgresClientConstructor, connectionStri
 }
 
 /** The URL's password, to keep it out of error messages. */
-function passwordOf(connectionString: string): string | undefined {
+export function passwordOf(connectionString: string): string | undefined {
   let url: URL;
   try {
     url = new URL(connectionString);
@@ -80,7 +81,7 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   checkPositiveInteger('poolSize', poolSize);
   checkGroupCommitOption(options.groupCommit);
   const secret = passwordOf(connectionString);
-  const { Pool, Client } = await loadDriver();
+  const { Pool, Client } = await loadPostgresDriver();
   await checkConnection(Client, connectionString, secret);
   const pool = new Pool({ connectionString, max: poolSize });
   // An idle connection the server closes (a restart, pg_terminate_backend, a proxy's timeout)

@@ -33,6 +33,9 @@ export const POSTGRES_GROUP_COMMIT_BY_DEFAULT = false;
 
 /** Group statements in flight at once (each holds one pooled connection while it runs). */
 const GROUP_COMMIT_LANES = 4;
+import type { InspectionStorage } from '../inspection.js';
+import { PostgresInspection } from './postgres-inspection.js';
+import { PostgresReplayRequests } from './postgres-replay-requests.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -89,6 +92,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly #wakeups: PostgresWakeups;
   readonly #documents: DocumentDialect;
   readonly documents: DocumentStorage;
+  readonly inspection: InspectionStorage;
+  readonly replayRequests: PostgresReplayRequests;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
@@ -122,6 +127,8 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
       (sql, params) => this.#call(async () => (await this.#pool.query({ text: sql, values: [...params] })).rows),
       (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
     );
+    this.inspection = new PostgresInspection(init.schema, init.pool, (fn) => this.#call(fn));
+    this.replayRequests = new PostgresReplayRequests(init.schema, init.pool, (fn) => this.#call(fn));
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
     const settings = groupCommitSettings(init.groupCommit, POSTGRES_GROUP_COMMIT_BY_DEFAULT);

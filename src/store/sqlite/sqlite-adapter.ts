@@ -26,6 +26,9 @@ import { sqliteGroupWrite } from './sqlite-group-append.js';
  * docs/event-store.md, "Group commit"). An in-memory database has no fsync to share: off there.
  */
 export const SQLITE_GROUP_COMMIT_BY_DEFAULT = true;
+import { SqliteInspection } from './sqlite-inspection.js';
+import { SqliteReplayRequests } from './sqlite-replay-requests.js';
+import type { InspectionStorage } from '../inspection.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -64,6 +67,8 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     (sql, params) => this.#run(() => runPrepared(this.#db, this.#queries, sql, params)),
     (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
   );
+  readonly inspection: InspectionStorage;
+  readonly replayRequests: SqliteReplayRequests;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
@@ -102,6 +107,8 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
         write: (batches) => this.#lock.run(() => this.#attempt(() => this.#writeGroup(groupTx, batches))),
       });
     }
+    this.inspection = new SqliteInspection(db, (fn) => this.#run(fn));
+    this.replayRequests = new SqliteReplayRequests(db, (fn) => this.#run(fn));
   }
 
   /** The better-sqlite3 database, for read models that live in the same file. */
