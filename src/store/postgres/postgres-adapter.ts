@@ -2,7 +2,7 @@ import { StoreClosedError } from '../../core/errors.js';
 import { InFlightCalls } from '../../core/in-flight-calls.js';
 import { checkIdentifier } from '../../core/checks.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
-import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { AppendBatch, EventRecord, ImportedBatch, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { coordinationStatements, PostgresCoordination, type CoordinationStatements } from './postgres-coordination.js';
 import { SqlAdapter } from '../sql/sql-adapter.js';
@@ -19,6 +19,7 @@ import type { PostgresPool } from './postgres-types.js';
 import type { DocumentStorage } from '../documents.js';
 import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js';
 import { postgresDocuments, postgresHandled } from './postgres-documents.js';
+import { importBatch, importStatements, type ImportStatements } from './postgres-import.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -73,6 +74,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   /** The calls close() lets settle before it ends the pool: pg leaves a call waiting for a connection of an ended pool hanging. */
   readonly #calls = new InFlightCalls();
   #closing: Promise<void> | undefined;
+  #importStatements: ImportStatements | undefined;
 
   /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
@@ -108,6 +110,11 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return this.#call(() => appendToStream(this.#pool, this.#statements, batch));
+  }
+
+  /** Stores exported records with their own positions (see `EventImport`). */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch> {
+    return this.#call(() => importBatch(this.#pool, (this.#importStatements ??= importStatements(this.schema)), records));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {

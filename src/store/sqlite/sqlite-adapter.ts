@@ -1,6 +1,6 @@
 import { StoreClosedError } from '../../core/errors.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
-import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { AppendBatch, EventRecord, ImportedBatch, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { AsyncLock } from '../async-lock.js';
 import { migrate } from './migrations.js';
@@ -17,6 +17,7 @@ import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
 import { handledInPositionOrder, type DocumentStorage } from '../documents.js';
 import { SqlDocumentReader } from '../sql/sql-documents.js';
 import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
+import { SqliteImport } from './sqlite-import.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -56,6 +57,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   protected readonly coordination: SqliteCoordination;
   readonly #queries: PreparedQueries = new Map();
   readonly #busyTimeoutMs: number;
+  #import: SqliteImport | undefined;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
@@ -83,6 +85,11 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return this.#run(() => appendWith(this.#statements, batch, (b) => this.#appendTx.immediate(b)));
+  }
+
+  /** Stores exported records with their own positions (see `EventImport`). */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch> {
+    return this.#run(() => (this.#import ??= new SqliteImport(this.#db)).importEvents(records));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
