@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: {
@@ -7,7 +10,11 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     testing: 'src/testing.ts',
     http: 'src/http.ts',
+    // The `eventuali` command (package.json bin); its shebang comes from the source file.
+    cli: 'src/cli/main.ts',
   },
+  // `eventuali --version` prints it.
+  env: { EVENTUALI_VERSION: version },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
