@@ -36,7 +36,8 @@ export type ImportInput = AsyncIterable<string | Uint8Array> | Iterable<string |
 /**
  * Loads an export (`exportEvents`, `eventuali export`) into a store, keeping every event's id,
  * stream, version, type, data, metadata, timestamp and global position, and the log's order, in
- * batches of one transaction each. Into an empty store; run again on the same file, it adds
+ * batches of one transaction each. Into an empty store (or, for an export made `from` a position,
+ * a store whose last position is that one: the rest of a log copied earlier); run again on the same file, it adds
  * nothing (events stored with the same id at the same position are skipped), so an interrupted
  * import resumes by running it again. An event another event is in the way of throws
  * `ImportConflictError`; a line that is not an exported event throws `ImportFormatError` naming the
@@ -67,7 +68,7 @@ export async function importEvents(store: EventStore, input: ImportInput, option
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     if (!checkedStore) {
-      await checkStoreFits(store, batch[0] as EventRecord);
+      await checkStoreFits(store, batch[0] as EventRecord, header as ExportHeader);
       checkedStore = true;
     }
     const done = await importBatch(batch);
@@ -101,18 +102,21 @@ export async function importEvents(store: EventStore, input: ImportInput, option
 }
 
 /**
- * Before the first write: an empty store fits; a store that holds events fits only when it holds
- * this file's first event at its position (an import run again, or resumed).
+ * Before the first write: an empty store fits; a store that holds events fits when its last
+ * position is where the export began (`export --from`: the rest of a log copied earlier), or when
+ * it holds this file's first event at its position (an import run again, or resumed).
  */
-async function checkStoreFits(store: EventStore, first: EventRecord): Promise<void> {
+async function checkStoreFits(store: EventStore, first: EventRecord, header: ExportHeader): Promise<void> {
   const adapter = store.adapter;
-  if ((await adapter.globalPosition()) === 0n) return;
+  const head = await adapter.globalPosition();
+  if (head === 0n) return;
+  if (header.from !== '0' && String(head) === header.from) return;
   const [stored] = await adapter.readEvents([first.eventId]);
   if (stored?.globalPosition === first.globalPosition) return;
   throw new ImportConflictError(
     first.globalPosition,
     first.eventId,
-    'the store holds events and not this file\'s first one: import into an empty store (or run the same import again)',
+    `the store holds events up to position ${head}, and not this file's first one: import into an empty store, run the same import again, or import an export --from ${head}`,
   );
 }
 

@@ -108,6 +108,24 @@ export function transferSuite(name: string, openEmpty: OpenEmptyStore): void {
       expect(await everything(target)).toEqual(before);
     });
 
+    it('appends an export made from a position onto a store that ends there, and only there', async () => {
+      const source = await open();
+      await seed(source, 2, 2);
+      const target = await open();
+      await importEvents(target, exportEvents(source));
+      const head = await source.getGlobalPosition();
+      await source.append('Account', 'acc-0', 2, [Deposited.create({ amount: 7 })]);
+      await source.append('Account', 'acc-9', 'no-stream', [Deposited.create({ amount: 8 })]);
+      const rest = await collect(exportEvents(source, { from: head }));
+      expect(await importEvents(target, [rest])).toMatchObject({ imported: 2, skipped: 0 });
+      expect(await everything(target)).toEqual(await everything(source));
+      // From an earlier position than the store's end: refused, nothing written.
+      const other = await open();
+      await seed(other, 1, 1);
+      await expect(importEvents(other, [rest])).rejects.toMatchObject({ code: 'IMPORT_CONFLICT' });
+      expect(await other.getGlobalPosition()).toBe(1n);
+    });
+
     it('refuses a malformed line naming its number, writing nothing of its batch', async () => {
       const source = await open();
       await seed(source, 1, 3);
