@@ -168,7 +168,7 @@ describe('docs: every example runs', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
       'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'opening-stores', 'order-events',
-      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'store-transfer', 'streaming-durable', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',
       // typed edges
