@@ -41,6 +41,7 @@ import { pythonShapes } from './workloads/store/python-shapes.js';
 import { readAllMemory } from './workloads/store/read-all-memory.js';
 import { saveBatch } from './workloads/store/save-batch.js';
 import { saveOne } from './workloads/store/save-one.js';
+import { storeTransfer } from './workloads/store/store-transfer.js';
 import { appendWithSubscriber } from './workloads/streaming/append-with-subscriber.js';
 import { catchUp } from './workloads/streaming/catch-up.js';
 import { eventStreamer } from './workloads/streaming/event-streamer.js';
@@ -48,7 +49,7 @@ import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
-  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
+  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory, storeTransfer],
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   readModels,

@@ -65,39 +65,54 @@ export async function importEvents(store: EventStore, input: ImportInput, option
   let checkedStore = false;
   let lastPosition = 0n;
 
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
+  const write = async (records: EventRecord[]): Promise<void> => {
     if (!checkedStore) {
-      await checkStoreFits(store, batch[0] as EventRecord, header as ExportHeader);
+      await checkStoreFits(store, records[0] as EventRecord, header as ExportHeader);
       checkedStore = true;
     }
-    const done = await importBatch(batch);
+    const done = await importBatch(records);
     adapter.notifyCommitted?.();
     progress.imported += done.imported;
     progress.skipped += done.skipped;
-    batch = [];
     options.onProgress?.({ ...progress });
+  };
+  // One batch is written while the next one is read and parsed; batches still commit one after
+  // the other, in the file's order.
+  let inFlight: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    await inFlight;
+    inFlight = write(records);
+    inFlight.catch(() => undefined); // awaited before the next batch, or at the end
   };
 
   let lineNumber = 0;
-  for await (const line of lines(input, progress)) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    if (!header) {
-      header = parseHeader(line, lineNumber);
-      continue;
+  try {
+    for await (const line of lines(input, progress)) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      if (!header) {
+        header = parseHeader(line, lineNumber);
+        continue;
+      }
+      const record = parseEventLine(line, lineNumber);
+      // A batch is one run of increasing positions: where the log's order went back (PostgreSQL
+      // commits out of numeric order), a new transaction keeps that order on PostgreSQL.
+      const previous = batch.at(-1);
+      if (batch.length >= batchSize || (previous && record.globalPosition <= previous.globalPosition)) await flush();
+      batch.push(record);
+      progress.events++;
+      lastPosition = record.globalPosition;
     }
-    const record = parseEventLine(line, lineNumber);
-    // A batch is one run of increasing positions: where the log's order went back (PostgreSQL
-    // commits out of numeric order), a new transaction keeps that order on PostgreSQL.
-    const previous = batch.at(-1);
-    if (batch.length >= batchSize || (previous && record.globalPosition <= previous.globalPosition)) await flush();
-    batch.push(record);
-    progress.events++;
-    lastPosition = record.globalPosition;
+    if (!header) throw new ImportFormatError(Math.max(1, lineNumber), 'the input is empty: an export starts with its header line');
+    await flush();
+  } finally {
+    // The batch in flight settles before the import returns or throws; its error, earlier in the
+    // file, is the one thrown.
+    await inFlight;
   }
-  if (!header) throw new ImportFormatError(Math.max(1, lineNumber), 'the input is empty: an export starts with its header line');
-  await flush();
   return { ...progress, header, lastPosition };
 }
 
