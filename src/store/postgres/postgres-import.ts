@@ -4,7 +4,7 @@ import { checkImportOrder, importRace, recordsToImport } from '../sql/import-rul
 import { HeldConnection } from './held-connection.js';
 import { isUniqueViolation } from './postgres-errors.js';
 import { ROW_TYPES, SELECT_EVENT } from './postgres-statements.js';
-import type { PostgresPool } from './postgres-types.js';
+import type { PostgresPool, PostgresQueryable } from './postgres-types.js';
 
 /** The SQL of the import for one schema. */
 export interface ImportStatements {
@@ -37,8 +37,9 @@ WHERE coalesce(pg_sequence_last_value(${sequence}::regclass), 0) < $1::bigint`;
 }
 
 /**
- * Imports one batch in one transaction: reads what is in the way, inserts the rest with their own
- * positions (OVERRIDING SYSTEM VALUE on the identity column), then moves the identity past the
+ * Imports one batch in one transaction: inserts the records with their own positions (OVERRIDING
+ * SYSTEM VALUE on the identity column), or, when something is in the way, reads what is and
+ * inserts the rest; then moves the identity past the
  * greatest one, so later appends take greater positions. The batch's events share the
  * transaction's id, and batches commit one after the other, so the log order readers see
  * (transaction id, position) is the file's order.
@@ -50,26 +51,19 @@ export async function importBatch(pool: PostgresPool, statements: ImportStatemen
   const db = held.client;
   let broken = false;
   try {
-    await db.query({ text: 'BEGIN' });
-    const { rows } = await db.query<EventTuple>({
-      text: statements.stored,
-      values: [
-        records.map((r) => r.globalPosition.toString()),
-        records.map((r) => r.eventId),
-        records.map((r) => r.aggregateId),
-        records.map((r) => r.aggregateVersion),
-      ],
-      types: ROW_TYPES,
-      rowMode: 'array',
-    });
-    const toWrite = recordsToImport(records, tuplesToEventRecords(rows));
+    // The common case, an import into an empty store, in one statement: when nothing is in the
+    // way, every record goes in. A unique violation (a record stored already, or a conflict) rolls
+    // back to the savepoint and the batch is checked record by record.
+    await db.query({ text: 'BEGIN; SAVEPOINT eventuali_import' });
+    let toWrite: readonly EventRecord[] = records;
+    try {
+      await db.query({ text: statements.insert, values: insertValues(records) });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await db.query({ text: 'ROLLBACK TO SAVEPOINT eventuali_import' });
+      toWrite = await checkedRecords(db, statements, records);
+    }
     if (toWrite.length > 0) {
-      try {
-        await db.query({ text: statements.insert, values: insertValues(toWrite) });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw importRace(toWrite, error);
-        throw error;
-      }
       const last = (toWrite.at(-1) as EventRecord).globalPosition;
       await db.query({ text: statements.moveSequence, values: [last.toString()] });
     }
@@ -81,6 +75,30 @@ export async function importBatch(pool: PostgresPool, statements: ImportStatemen
   } finally {
     held.release(broken);
   }
+}
+
+/** Reads what is in the way of the batch, then writes the records nothing is in the way of (throws ImportConflictError otherwise). */
+async function checkedRecords(db: PostgresQueryable, statements: ImportStatements, records: readonly EventRecord[]): Promise<EventRecord[]> {
+  const { rows } = await db.query<EventTuple>({
+    text: statements.stored,
+    values: [
+      records.map((r) => r.globalPosition.toString()),
+      records.map((r) => r.eventId),
+      records.map((r) => r.aggregateId),
+      records.map((r) => r.aggregateVersion),
+    ],
+    types: ROW_TYPES,
+    rowMode: 'array',
+  });
+  const toWrite = recordsToImport(records, tuplesToEventRecords(rows));
+  if (toWrite.length === 0) return toWrite;
+  try {
+    await db.query({ text: statements.insert, values: insertValues(toWrite) });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw importRace(toWrite, error);
+    throw error;
+  }
+  return toWrite;
 }
 
 function insertValues(records: readonly EventRecord[]): unknown[] {
