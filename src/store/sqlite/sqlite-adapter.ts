@@ -19,6 +19,7 @@ import { SqlDocumentReader } from '../sql/sql-documents.js';
 import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
 import { SqliteImport } from './sqlite-import.js';
 import { SqliteInspection } from './sqlite-inspection.js';
+import { SqliteReplayRequests } from './sqlite-replay-requests.js';
 import type { InspectionStorage } from '../inspection.js';
 
 export interface SqliteAdapterOptions {
@@ -52,6 +53,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
   );
   readonly inspection: InspectionStorage;
+  readonly replayRequests: SqliteReplayRequests;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
@@ -80,6 +82,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     const statements = this.#statements;
     this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
     this.inspection = new SqliteInspection(db, (fn) => this.#run(fn));
+    this.replayRequests = new SqliteReplayRequests(db, (fn) => this.#run(fn));
   }
 
   /** The better-sqlite3 database, for read models that live in the same file. */
