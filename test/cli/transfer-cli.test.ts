@@ -67,7 +67,10 @@ describe('eventuali export and import (subprocess)', () => {
     writeFileSync(file, exported.stdout);
     expect(exported.stdout.trimEnd().split('\n')).toHaveLength(21);
 
+    // The guide's steps: migrate, import, then status on both stores.
     const schema = uniqueSchemaName('cli_import');
+    const migrated = await eventuali(['migrate', '--url', db.url, '--schema', schema]);
+    expect(migrated.code).toBe(0);
     const first = await eventuali(['import', '--url', db.url, '--schema', schema, '--json'], exported.stdout);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -76,6 +79,11 @@ describe('eventuali export and import (subprocess)', () => {
     const source = await withStore(sqlite, everything);
     const target = await withStore(db.url, everything, schema);
     expect(target).toEqual(source);
+
+    const status = async (...args: string[]) => JSON.parse((await eventuali(['status', '--json', ...args])).stdout) as { head: string; events: number };
+    const [before, after] = [await status('--url', sqlite), await status('--url', db.url, '--schema', schema)];
+    expect(after).toMatchObject({ head: before.head, events: before.events });
+    expect(after.events).toBe(20);
 
     const again = await eventuali(['import', '--url', db.url, '--schema', schema, '--file', file]);
     expect(again.code).toBe(0);
@@ -88,7 +96,7 @@ describe('eventuali export and import (subprocess)', () => {
     const lines = (text: string) => text.trimEnd().split('\n').slice(1).map((l) => JSON.parse(l) as unknown);
     expect(lines(back.stdout)).toEqual(lines(exported.stdout));
 
-    for (const outcome of [first, again, back]) {
+    for (const outcome of [migrated, first, again, back]) {
       expect(outcome.stdout + outcome.stderr).not.toContain(passwordOf(db.url));
     }
   });
