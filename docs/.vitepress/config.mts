@@ -54,7 +54,10 @@ function apiItems(): DefaultTheme.SidebarItem[] {
   return [...root, ...subpaths];
 }
 
-/** An href of a page at `page` (relative to docs/): a GitHub URL when it leaves docs/ or names a file that is not a page. */
+/**
+ * An href of a page at `page` (relative to docs/): a GitHub URL when it leaves docs/ or names a file
+ * that is not a page; throws (failing the build) when that file does not exist.
+ */
 function repositoryHref(href: string, page: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:|^#|^\//i.test(href)) return undefined;
   const [path = '', hash = ''] = href.split(/(?=#)/);
@@ -62,8 +65,8 @@ function repositoryHref(href: string, page: string): string | undefined {
   const target = resolve(DOCS, dirname(page), decodeURIComponent(path));
   const inDocs = !relative(DOCS, target).startsWith('..');
   if (inDocs && (target.endsWith('.md') || existsSync(`${target}.md`))) return undefined;
-  // A missing file stays as written: VitePress reports it as a dead link and fails the build.
-  if (!existsSync(target)) return undefined;
+  // VitePress checks links to pages; a link to another file of the repository is checked here.
+  if (!existsSync(target)) throw new Error(`Dead link ${href} in ${page}: ${relative(ROOT, target)} does not exist`);
   const kind = existsSync(target) && !target.endsWith('.md') && !/\.[a-z0-9]+$/i.test(target) ? 'tree' : 'blob';
   return `${REPOSITORY}/${kind}/main/${relative(ROOT, target).split('\\').join('/')}${hash}`;
 }
