@@ -43,6 +43,7 @@ import { readAllMemory } from './workloads/store/read-all-memory.js';
 import { saveBatch } from './workloads/store/save-batch.js';
 import { saveOne } from './workloads/store/save-one.js';
 import { groupCommit } from './workloads/store/group-commit.js';
+import { storeTransfer } from './workloads/store/store-transfer.js';
 import { appendWithSubscriber } from './workloads/streaming/append-with-subscriber.js';
 import { catchUp } from './workloads/streaming/catch-up.js';
 import { eventStreamer } from './workloads/streaming/event-streamer.js';
@@ -50,7 +51,7 @@ import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
-  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, groupCommit, pythonShapes, readAllMemory],
+  ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, groupCommit, pythonShapes, readAllMemory, storeTransfer],
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   readModels,

@@ -35,6 +35,8 @@ export {
   EventDeserializationError,
   EventValidationError,
   EventualiError,
+  ImportConflictError,
+  ImportFormatError,
   InvalidArgumentError,
   isEventualiError,
   MissingDriverError,
@@ -56,12 +58,20 @@ export type { PostgresStoreOptions } from './store/postgres/postgres-options.js'
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-options.js';
 export type { GroupCommitOptions } from './store/sql/group-commit-options.js';
 export { Transaction } from './event-store/transaction.js';
+export { exportEvents } from './event-store/export-events.js';
+export type { ExportOptions } from './event-store/export-events.js';
+export { importEvents } from './event-store/import-events.js';
+export type { ImportInput, ImportOptions, ImportProgress, ImportResult } from './event-store/import-events.js';
+export { EXPORT_FORMAT, EXPORT_FORMAT_VERSION } from './event-store/event-lines.js';
+export type { ExportHeader } from './event-store/event-lines.js';
 export { MemoryAdapter } from './store/memory/memory-adapter.js';
 export type { AdapterCapabilities, StorageAdapter, TransactionSession } from './store/adapter.js';
 export type {
   AppendBatch,
+  EventImport,
   EventRecord,
   ExpectedVersion,
+  ImportedBatch,
   NewEventRecord,
   ReadAllQuery,
   ReadStreamQuery,

@@ -13,7 +13,9 @@ export interface GlobalOptions {
 /** Where a command writes, and the environment it reads: the process's, or a test's. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** What `import` reads when no `--file` is given. */
+  stdin?: (AsyncIterable<string | Uint8Array> & { isTTY?: boolean; fd?: number }) | undefined;
   env: NodeJS.ProcessEnv;
 }
 

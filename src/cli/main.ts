@@ -74,7 +74,7 @@ function describeUnexpected(error: unknown): string {
   return String(error);
 }
 
-const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 void run(process.argv, io).then((code) => {
   process.exitCode = code;
 });

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'SAGA_TIMEOUT',
   'DOCUMENT_VALIDATION',
   'READ_MODEL_TIMEOUT',
+  'IMPORT_CONFLICT',
+  'IMPORT_FORMAT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -199,5 +201,28 @@ export class MissingDriverError extends EventualiError {
 export class ConnectionError extends EventualiError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONNECTION', message, options);
+  }
+}
+
+/**
+ * An imported event does not fit the store: another event holds its position, its id or its
+ * stream version, or the store holds events that are not from the file. Nothing of its batch was
+ * written.
+ */
+export class ImportConflictError extends EventualiError {
+  constructor(
+    readonly globalPosition: bigint,
+    readonly eventId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('IMPORT_CONFLICT', `Cannot import event ${eventId} at position ${globalPosition}: ${reason}`, options);
+  }
+}
+
+/** A line of an export file is not an exported event (or header); `line` counts from 1. Nothing of its batch was written. */
+export class ImportFormatError extends EventualiError {
+  constructor(readonly line: number, readonly reason: string) {
+    super('IMPORT_FORMAT', `Line ${line} of the import is not an exported event: ${reason}`);
   }
 }

@@ -86,6 +86,9 @@ const RULES: Record<ErrorCode, CodeRule> = {
     clientDetail: (e) => `${String(e['expectedType'])} ${JSON.stringify(e['aggregateId'])} does not exist`,
   },
   INVALID_ARGUMENT: { status: 400, title: 'Invalid argument', context: (e) => pick(e, ['argument']) },
+  // An import (a request that uploads an export file): the file does not fit the store, or a line is not an event.
+  IMPORT_CONFLICT: { status: 409, title: 'Import conflict', context: (e) => pick(e, ['globalPosition', 'eventId', 'reason']) },
+  IMPORT_FORMAT: { status: 400, title: 'Invalid import line', context: (e) => pick(e, ['line', 'reason']) },
   SAGA_UNKNOWN: { status: 404, title: 'Unknown saga', context: (e) => pick(details(e), ['sagaId', 'sagaName']) },
   SAGA_INPUT: {
     status: 400,

@@ -1,5 +1,5 @@
 import type { SubscriptionStorage, ProjectionSession } from './coordination.js';
-import type { EventLog, StorageSession } from './event-log.js';
+import type { EventImport, EventLog, StorageSession } from './event-log.js';
 import type { SnapshotStorage } from './snapshots.js';
 import type { DocumentStorage } from './documents.js';
 import type { InspectionStorage } from './inspection.js';
@@ -36,6 +36,8 @@ export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorag
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T>;
   /** Read models' documents (`documents.ts`; the built-in adapters all keep them); absent, read models refuse to run. */
   readonly documents?: DocumentStorage | undefined;
+  /** Loading an export with its positions (the built-in adapters all do); absent, `importEvents` refuses. */
+  readonly importEvents?: EventImport['importEvents'] | undefined;
   /** Operator queries (`inspection.ts`: counts, stream lists, subscriptions; the built-in adapters all have them). */
   readonly inspection?: InspectionStorage | undefined;
   /** Dead-letter replays asked for from another process (`replay-requests.ts`; the built-in adapters all have them). */

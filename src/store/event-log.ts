@@ -51,3 +51,23 @@ export interface EventLog {
   /** Position of the last event in log order that readers can see; `0n` when none. */
   globalPosition(): Promise<bigint>;
 }
+
+/** What importing one batch did. */
+export interface ImportedBatch {
+  /** Events written. */
+  imported: number;
+  /** Events already stored with the same id at the same position (a second import of the same file). */
+  skipped: number;
+}
+
+/** Loading exported events as they are, positions included (`importEvents` in `eventuali`). */
+export interface EventImport {
+  /**
+   * Stores `records` (positions strictly increasing) with their own ids, versions and global
+   * positions, in one transaction, and moves the store's position sequence past them, so a later
+   * append takes a greater position. A record already stored with the same id at the same
+   * position is skipped. A record whose position, event id or stream version another event holds
+   * throws `ImportConflictError`: nothing of the batch is written.
+   */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch>;
+}

@@ -25,6 +25,7 @@ import { main as sagaOrder } from '../../docs/examples/saga-order.js';
 import { main as sagaRecover } from '../../docs/examples/saga-recover.js';
 import { main as sagaTyped } from '../../docs/examples/saga-typed.js';
 import { main as snapshots } from '../../docs/examples/snapshots.js';
+import { main as storeTransfer } from '../../docs/examples/store-transfer.js';
 import { main as standardSchema } from '../../docs/examples/standard-schema.js';
 import { main as streamingDurable } from '../../docs/examples/streaming-durable.js';
 import { main as streamingInstances } from '../../docs/examples/streaming-instances.js';
@@ -169,7 +170,7 @@ describe('docs: every example runs', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
       'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'observability', 'opening-stores', 'order-events',
-      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'store-transfer', 'streaming-durable', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',
       // typed edges
@@ -248,6 +249,16 @@ describe('docs: every example runs', () => {
     expect(result.fromUrl).toMatchObject({ persistent: true, concurrentWriters: false });
     expect(result.overDb).toMatchObject({ persistent: true });
     expect(result.journalMode).toBe('wal');
+  });
+
+  it('store transfer: export to a file, import it twice, copy a store', async () => {
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      expect(await storeTransfer(dir)).toEqual({ imported: 2, again: 0, same: true });
+    } finally {
+      console.log = log;
+    }
   });
 
   it('concurrency', async () => {

@@ -50,13 +50,17 @@ export class SnippetError extends Error {
 }
 
 /** README.md and every .md file under docs/, as paths relative to the repository root. */
+/** Folders of docs/ that `npm run docs:build` generates (TypeDoc's API pages, VitePress's output): not written by hand. */
+const GENERATED = new Set(['docs/api', 'docs/.vitepress']);
+
 export function markdownFiles(root = REPO_ROOT): string[] {
   const files = ['README.md'];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) files.push(path);
+      if (entry.isDirectory()) {
+        if (!GENERATED.has(path)) walk(path);
+      } else if (entry.name.endsWith('.md')) files.push(path);
     }
   };
   walk('docs');

@@ -10,6 +10,8 @@ import {
   ERROR_CODES,
   EventDeserializationError,
   EventValidationError,
+  ImportConflictError,
+  ImportFormatError,
   InvalidArgumentError,
   MissingDriverError,
   MissingEventHandlerError,
@@ -49,6 +51,8 @@ const errors: Record<ErrorCode, () => EventualiError> = {
   SAGA_TIMEOUT: () => new SagaError('SAGA_TIMEOUT', 'Saga s-1 did not finish within 100 ms', { sagaId: 's-1' }),
   DOCUMENT_VALIDATION: () => new DocumentValidationError('carts', 'c-1', issues),
   READ_MODEL_TIMEOUT: () => new ReadModelTimeoutError('carts', 7n, 2000),
+  IMPORT_CONFLICT: () => new ImportConflictError(12n, 'e-1', 'another event is stored at this position'),
+  IMPORT_FORMAT: () => new ImportFormatError(3, 'not JSON'),
 };
 
 const expectedStatus: Record<ErrorCode, number> = {
@@ -73,6 +77,8 @@ const expectedStatus: Record<ErrorCode, number> = {
   SAGA_TIMEOUT: 504,
   DOCUMENT_VALIDATION: 500,
   READ_MODEL_TIMEOUT: 503,
+  IMPORT_CONFLICT: 409,
+  IMPORT_FORMAT: 400,
 };
 
 describe('toHttpError', () => {

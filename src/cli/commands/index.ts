@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { Cli } from '../cli-context.js';
 import { registerDeadLetters } from './dead-letters.js';
 import { registerEvents } from './events.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerLog } from './log.js';
 import { registerMigrate } from './migrate.js';
 import { registerSagas } from './sagas.js';
@@ -30,4 +32,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSubscriptions,
   registerDeadLetters,
   registerSagas,
+  registerExport,
+  registerImport,
 ];

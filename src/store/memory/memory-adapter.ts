@@ -1,5 +1,5 @@
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
-import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { AppendBatch, EventRecord, ImportedBatch, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { checkAggregateType, firstVersion, resolveRejectedAppend, versionMatches } from '../sql/append-rules.js';
 import { AsyncLock } from '../async-lock.js';
@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLog, type StagedLog } from './memory-log.js';
+import { importInto } from './memory-import.js';
 import { MemorySubscriptions } from './memory-coordination.js';
 import { MemoryInspection } from './memory-inspection.js';
 
@@ -32,6 +33,11 @@ export class MemoryAdapter implements StorageAdapter {
       staged.commit();
       return records;
     });
+  }
+
+  /** Stores exported records with their own positions (see `EventImport`). */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch> {
+    return this.#lock.run(() => importInto(this.#log, records));
   }
 
   async readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {

@@ -34,6 +34,25 @@ export class MemoryLog {
     return out;
   }
 
+  /** The record at `position`, if any. */
+  atPosition(position: bigint): EventRecord | undefined {
+    const record = this.records[firstAfter(this.records, position - 1n)];
+    return record?.globalPosition === position ? record : undefined;
+  }
+
+  /** Puts an imported record in its place by position (and by version in its stream). */
+  place(record: EventRecord): void {
+    this.records.splice(firstAfter(this.records, record.globalPosition), 0, record);
+    this.ids.set(record.eventId, record);
+    const stream = this.streams.get(record.aggregateId);
+    if (!stream) this.streams.set(record.aggregateId, [record]);
+    else {
+      let i = stream.length;
+      while (i > 0 && (stream[i - 1] as EventRecord).aggregateVersion > record.aggregateVersion) i--;
+      stream.splice(i, 0, record);
+    }
+  }
+
   /** A view that adds records on top of the log, visible to the log's readers only after commit(). */
   stage(): StagedLog {
     return new StagedLog(this);
@@ -84,9 +103,11 @@ export class StagedLog {
 }
 
 function sliceVersions(stream: readonly EventRecord[], query: ReadStreamQuery): EventRecord[] {
-  // Versions are 1…n without gaps, so version v sits at index v - 1.
-  const end = query.toVersion === undefined ? stream.length : Math.min(stream.length, query.toVersion);
-  return stream.slice(Math.max(0, query.fromVersion - 1), Math.max(0, end));
+  // Versions have no gaps, so version v sits at index v - first: first is 1, unless the stream was
+  // imported from an export that started after its first events.
+  const first = stream[0]?.aggregateVersion ?? 1;
+  const end = query.toVersion === undefined ? stream.length : Math.min(stream.length, query.toVersion - first + 1);
+  return stream.slice(Math.max(0, query.fromVersion - first), Math.max(0, end));
 }
 
 function firstAfter(records: readonly EventRecord[], after: bigint): number {

@@ -2,7 +2,7 @@ import { StoreClosedError } from '../../core/errors.js';
 import { InFlightCalls } from '../../core/in-flight-calls.js';
 import { checkIdentifier } from '../../core/checks.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
-import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { AppendBatch, EventRecord, ImportedBatch, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { coordinationStatements, PostgresCoordination, type CoordinationStatements } from './postgres-coordination.js';
 import { SqlAdapter } from '../sql/sql-adapter.js';
@@ -33,6 +33,7 @@ export const POSTGRES_GROUP_COMMIT_BY_DEFAULT = false;
 
 /** Group statements in flight at once (each holds one pooled connection while it runs). */
 const GROUP_COMMIT_LANES = 4;
+import { importBatch, importStatements, type ImportStatements } from './postgres-import.js';
 import type { InspectionStorage } from '../inspection.js';
 import { PostgresInspection } from './postgres-inspection.js';
 import { PostgresReplayRequests } from './postgres-replay-requests.js';
@@ -102,6 +103,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   #closing: Promise<void> | undefined;
   /** Gathers concurrent appends into one statement; absent when group commit is off. */
   readonly #committer: GroupCommitter | undefined;
+  #importStatements: ImportStatements | undefined;
 
   /** Built by `createPostgresAdapter` or `openPostgresAdapter`, which create the schema; not called directly. */
   constructor(init: PostgresAdapterInit) {
@@ -154,6 +156,11 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
     const committer = this.#committer;
     if (committer && batch.events.length > 0) return this.#call(() => committer.append(batch));
     return this.#call(() => appendToStream(this.#pool, this.#statements, batch));
+  }
+
+  /** Stores exported records with their own positions (see `EventImport`). */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch> {
+    return this.#call(() => importBatch(this.#pool, (this.#importStatements ??= importStatements(this.schema)), records));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {

@@ -35,7 +35,7 @@ export const ROW_TYPES: PostgresTypeParsers = {
  * The shared column list, with the timestamp read as epoch milliseconds: no date parsing in the
  * driver, and no dependence on the session's DateStyle, TimeZone or the pool's type parsers.
  */
-const SELECT_EVENT = EVENT_COLUMNS.split(', ')
+export const SELECT_EVENT = EVENT_COLUMNS.split(', ')
   .map((column) => (column === 'timestamp' ? `round(extract(epoch FROM "timestamp") * 1000)::float8 AS "timestamp"` : column))
   .join(', ');
 

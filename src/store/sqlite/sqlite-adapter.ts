@@ -1,6 +1,6 @@
 import { StoreClosedError } from '../../core/errors.js';
 import type { AdapterCapabilities, StorageAdapter, TransactionSession } from '../adapter.js';
-import type { AppendBatch, EventRecord, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
+import type { AppendBatch, EventRecord, ImportedBatch, ReadAllQuery, ReadStreamQuery } from '../event-log.js';
 import type { SnapshotRecord } from '../snapshots.js';
 import { AsyncLock } from '../async-lock.js';
 import { migrate } from './migrations.js';
@@ -26,6 +26,7 @@ import { sqliteGroupWrite } from './sqlite-group-append.js';
  * docs/event-store.md, "Group commit"). An in-memory database has no fsync to share: off there.
  */
 export const SQLITE_GROUP_COMMIT_BY_DEFAULT = true;
+import { SqliteImport } from './sqlite-import.js';
 import { SqliteInspection } from './sqlite-inspection.js';
 import { SqliteReplayRequests } from './sqlite-replay-requests.js';
 import type { InspectionStorage } from '../inspection.js';
@@ -79,6 +80,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   readonly #busyTimeoutMs: number;
   /** Gathers concurrent appends into one transaction; absent when group commit is off. */
   readonly #committer: GroupCommitter | undefined;
+  #import: SqliteImport | undefined;
   #closed = false;
 
   constructor(db: SqliteDatabase, options: SqliteAdapterOptions = {}) {
@@ -132,6 +134,11 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
   #writeGroup(groupTx: ReturnType<typeof sqliteGroupWrite>, batches: readonly AppendBatch[]): GroupOutcome[] {
     if (batches.length === 1) return [{ records: this.#appendAlone(batches[0] as AppendBatch) }];
     return groupTx.immediate(batches);
+  }
+
+  /** Stores exported records with their own positions (see `EventImport`). */
+  importEvents(records: readonly EventRecord[]): Promise<ImportedBatch> {
+    return this.#run(() => (this.#import ??= new SqliteImport(this.#db)).importEvents(records));
   }
 
   readStream(aggregateId: string, query: ReadStreamQuery): Promise<EventRecord[]> {
