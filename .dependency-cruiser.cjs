@@ -7,7 +7,7 @@
  * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts, http.ts) and src/testing/ sit
  * on top and may import any layer; nothing in a layer imports them. Type-only imports count.
  */
-const ENTRIES = '^src/(index|sqlite|postgres|testing|http)[.]ts$';
+const ENTRIES = '^src/(index|sqlite|postgres|testing|http|inspector)[.]ts$';
 
 /** A layer may import itself and what is listed before it, never what comes after it. */
 const LAYERS = [
@@ -19,6 +19,7 @@ const LAYERS = [
   ['saga', '^src/saga/'],
   // Helpers for the edges of an application (its own subpath export); the CLI and the inspector go here too.
   ['http', '^src/http/'],
+  ['inspector', '^src/inspector/'],
 ];
 const ON_TOP = '^src/testing/';
 

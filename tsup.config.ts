@@ -7,6 +7,7 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     testing: 'src/testing.ts',
     http: 'src/http.ts',
+    inspector: 'src/inspector.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
