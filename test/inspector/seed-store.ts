@@ -69,6 +69,7 @@ export async function seedStore(store: EventStore): Promise<SeededStore> {
   const sagaId = await coordinator.start('checkout', { orderId: 'order-2' }, { sagaId: 'checkout-order-2' });
   await coordinator.waitFor(sagaId, { timeoutMs: 20_000 });
   await coordinator.stop();
+  await emails.waitUntilCaughtUp();
 
   return {
     emails,
