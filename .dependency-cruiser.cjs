@@ -19,7 +19,12 @@ const LAYERS = [
   ['saga', '^src/saga/'],
   // Helpers for the edges of an application (its own subpath export); the CLI and the inspector go here too.
   ['http', '^src/http/'],
+  // What an operator asks of a store that the public API does not answer (status, lag, sagas by status).
+  ['operations', '^src/operations/'],
+  // The web inspector (eventuali/inspector): reads through operations.
   ['inspector', '^src/inspector/'],
+  // The `eventuali` command (its `inspect` serves the inspector).
+  ['cli', '^src/cli/'],
 ];
 const ON_TOP = '^src/testing/';
 

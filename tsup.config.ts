@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: {
@@ -8,7 +11,11 @@ export default defineConfig({
     testing: 'src/testing.ts',
     http: 'src/http.ts',
     inspector: 'src/inspector.ts',
+    // The `eventuali` command (package.json bin); its shebang comes from the source file.
+    cli: 'src/cli/main.ts',
   },
+  // `eventuali --version` prints it.
+  env: { EVENTUALI_VERSION: version },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

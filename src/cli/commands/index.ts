@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import type { Cli } from '../cli-context.js';
+import { registerEvents } from './events.js';
+
+/**
+ * Every command of `eventuali`, in the order `--help` lists them.
+ *
+ * Adding a command is one file: `src/cli/commands/<name>.ts` exports
+ * `register<Name>(program: Command, cli: Cli): void`, which calls `program.command('<name>')`,
+ * gives it a description, its options, an example with `.addHelpText('after', …)` and an action
+ * that opens the store with `cli.withStore(command, …)` and prints with `cli.print`, `cli.table`
+ * or `cli.printJson` (never `console.log`: output rules live in `Cli`). Throw `usageError(…)`
+ * (exit 2) or `CliError` (exit 1) for a one-line error. Then list the function here.
+ */
+export type RegisterCommand = (program: Command, cli: Cli) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [registerEvents];
