@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Cli } from '../cli-context.js';
 import { registerEvents } from './events.js';
+import { registerInspect } from './inspect.js';
 
 /**
  * Every command of `eventuali`, in the order `--help` lists them.
@@ -14,4 +15,4 @@ import { registerEvents } from './events.js';
  */
 export type RegisterCommand = (program: Command, cli: Cli) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerEvents];
+export const COMMANDS: readonly RegisterCommand[] = [registerEvents, registerInspect];
