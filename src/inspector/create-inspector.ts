@@ -90,7 +90,7 @@ function wantsHtml(mounted: Mounted): boolean {
 
 function failure(res: ServerResponse, mounted: Mounted, status: number, message: string, headers: Record<string, string> = {}): void {
   if (wantsHtml(mounted)) {
-    send(res, status, 'text/html; charset=utf-8', `<!doctype html><title>${status}</title><p>${escapeHtml(message)}</p>`, headers);
+    send(res, status, 'text/html; charset=utf-8', `<!doctype html><link rel="icon" href="data:,"><title>${status}</title><p>${escapeHtml(message)}</p>`, headers);
   } else {
     sendJson(res, status, { status, error: message }, headers);
   }

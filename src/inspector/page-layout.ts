@@ -28,6 +28,7 @@ export function page(ctx: PageContext, active: PageName, title: string, body: Ht
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · eventuali inspector</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${base}/assets/inspector.css">
 <script src="${base}/assets/inspector.js" defer></script>
 </head>
