@@ -2,6 +2,7 @@ import type { SubscriptionStorage, ProjectionSession } from './coordination.js';
 import type { EventLog, StorageSession } from './event-log.js';
 import type { SnapshotStorage } from './snapshots.js';
 import type { DocumentStorage } from './documents.js';
+import type { InspectionStorage } from './inspection.js';
 
 /**
  * The storage port, whole: the event log (`event-log.ts`), snapshots (`snapshots.ts`),
@@ -30,6 +31,8 @@ export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorag
   transaction<T>(fn: (session: TransactionSession) => Promise<T>): Promise<T>;
   /** Read models' documents (`documents.ts`; the built-in adapters all keep them); absent, read models refuse to run. */
   readonly documents?: DocumentStorage | undefined;
+  /** Operator queries (`inspection.ts`: counts, stream lists, subscriptions; the built-in adapters all have them). */
+  readonly inspection?: InspectionStorage | undefined;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

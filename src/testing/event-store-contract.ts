@@ -5,6 +5,7 @@ import { appendCases } from './contract/append-cases.js';
 import { closeCases } from './contract/close-cases.js';
 import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
+import { inspectionCases } from './contract/inspection-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
 import { readCases } from './contract/read-cases.js';
 import { readModelCases } from './contract/read-model-cases.js';
@@ -19,7 +20,7 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
  * idempotent retries, global order, serialization, upcasting, metadata and Standard Schema
  * validation, snapshots, transactions (rollback-only after a failed operation, inline
- * projections), read models, and a close that settles every call in flight. Run it in
+ * projections), read models, operator queries (counts, stream lists, subscriptions), and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
  *
@@ -49,5 +50,6 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('deciders', () => deciderCases(open, runner));
     describe('update and save options', () => commandOptionCases(open, runner));
     describe('read models', () => readModelCases(open, runner));
+    describe('operator queries', () => inspectionCases(open, runner));
   });
 }

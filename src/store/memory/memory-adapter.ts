@@ -8,6 +8,7 @@ import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLog, type StagedLog } from './memory-log.js';
 import { MemorySubscriptions } from './memory-coordination.js';
+import { MemoryInspection } from './memory-inspection.js';
 
 /**
  * The reference adapter: no I/O, the same contract as the SQL adapters. What users' unit tests
@@ -20,6 +21,7 @@ export class MemoryAdapter implements StorageAdapter {
   readonly #lock = new AsyncLock();
   readonly #subscriptions = new MemorySubscriptions();
   readonly documents = new MemoryDocuments(this);
+  readonly inspection = new MemoryInspection(this.#log, this.#subscriptions);
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return this.#lock.run(() => {

@@ -1,4 +1,5 @@
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
+import { subscriptionLeaseName, type SubscriptionSummary } from '../inspection.js';
 
 /** @internal leases, checkpoints and dead letters of the memory adapter. */
 export class MemorySubscriptions {
@@ -47,5 +48,24 @@ export class MemorySubscriptions {
 
   deleteDeadLetter(id: string): void {
     this.#deadLetters.delete(id);
+  }
+
+  /** Every subscription with a checkpoint, by id (the memory adapter keeps no checkpoint times). */
+  summaries(): SubscriptionSummary[] {
+    const now = Date.now();
+    return [...this.#checkpoints.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([subscriptionId, position]) => {
+        const lease = this.#leases.get(subscriptionLeaseName(subscriptionId));
+        const live = lease !== undefined && lease.expiresAt >= now ? lease : undefined;
+        return {
+          subscriptionId,
+          position,
+          updatedAt: null,
+          owner: live?.owner ?? null,
+          leaseExpiresAt: live ? new Date(live.expiresAt) : null,
+          deadLetters: this.listDeadLetters(subscriptionId).length,
+        };
+      });
   }
 }

@@ -70,6 +70,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
       CREATE INDEX dead_letters_by_subscription_idx ON ${s}.dead_letters (subscription_id, failed_at);`,
   },
+  {
+    version: 3,
+    name: 'stream heads',
+    // One entry per stream (its first event): stream counts and lists by id or by type without
+    // reading the log (src/store/inspection.ts). "C": byte order, so an id prefix is a range scan.
+    sql: (s) => `
+      CREATE INDEX events_stream_heads_idx ON ${s}.events (aggregate_id COLLATE "C") WHERE aggregate_version = 1;
+      CREATE INDEX events_stream_heads_by_type_idx ON ${s}.events (aggregate_type, aggregate_id COLLATE "C") WHERE aggregate_version = 1;`,
+  },
 ];
 
 /** The unique constraint on (aggregate_id, aggregate_version): a lost race for a version. */

@@ -19,6 +19,8 @@ import type { PostgresPool } from './postgres-types.js';
 import type { DocumentStorage } from '../documents.js';
 import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js';
 import { postgresDocuments, postgresHandled } from './postgres-documents.js';
+import type { InspectionStorage } from '../inspection.js';
+import { PostgresInspection } from './postgres-inspection.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -67,6 +69,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly #wakeups: PostgresWakeups;
   readonly #documents: DocumentDialect;
   readonly documents: DocumentStorage;
+  readonly inspection: InspectionStorage;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
@@ -97,6 +100,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
       (sql, params) => this.#call(async () => (await this.#pool.query({ text: sql, values: [...params] })).rows),
       (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
     );
+    this.inspection = new PostgresInspection(init.schema, init.pool, (fn) => this.#call(fn));
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }

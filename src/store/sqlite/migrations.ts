@@ -60,6 +60,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
       CREATE INDEX eventuali_dead_letters_by_subscription ON eventuali_dead_letters (subscription_id, failed_at);`,
   },
+  {
+    version: 3,
+    name: 'stream heads',
+    // One entry per stream (its first event): stream counts and lists by id or by type without
+    // reading the log (src/store/inspection.ts).
+    sql: `
+      CREATE INDEX eventuali_events_stream_heads ON eventuali_events (aggregate_id) WHERE aggregate_version = 1;
+      CREATE INDEX eventuali_events_stream_heads_by_type ON eventuali_events (aggregate_type, aggregate_id) WHERE aggregate_version = 1;`,
+  },
 ];
 
 /**

@@ -17,6 +17,8 @@ import { loadSnapshot, saveSnapshot } from './sqlite-snapshots.js';
 import { handledInPositionOrder, type DocumentStorage } from '../documents.js';
 import { SqlDocumentReader } from '../sql/sql-documents.js';
 import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
+import { SqliteInspection } from './sqlite-inspection.js';
+import type { InspectionStorage } from '../inspection.js';
 
 export interface SqliteAdapterOptions {
   /** Close the database when the adapter closes (default: true when the adapter opened it). */
@@ -48,6 +50,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     (sql, params) => this.#run(() => runPrepared(this.#db, this.#queries, sql, params)),
     (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
   );
+  readonly inspection: InspectionStorage;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
@@ -74,6 +77,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.min(options.busyTimeoutMs, SYNC_BUSY_SLICE_MS)}`);
     const statements = this.#statements;
     this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
+    this.inspection = new SqliteInspection(db, (fn) => this.#run(fn));
   }
 
   /** The better-sqlite3 database, for read models that live in the same file. */

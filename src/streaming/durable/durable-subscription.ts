@@ -7,6 +7,7 @@ import { checkTimerMs } from '../../core/limits.js';
 import { checkPositiveInteger } from '../../core/checks.js';
 import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/coordination.js';
+import { subscriptionLeaseName } from '../../store/inspection.js';
 import type { EventRecord } from '../../store/event-log.js';
 import { deliverWithRetries, handlerContext, type DeliveryControl } from './deliver.js';
 import type { BatchDelivery, DeliveryContext, DeliveryMode, DeliveryOutcome, DeliveryPlan, ErrorInfo, Invoke } from './delivery-context.js';
@@ -95,7 +96,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.id = options.id;
     this.options = options;
     this.#host = host;
-    this.#lease = new Lease(host.adapter, `subscription:${options.id}`, this.owner, options.leaseTtlMs, {
+    this.#lease = new Lease(host.adapter, subscriptionLeaseName(options.id), this.owner, options.leaseTtlMs, {
       lost: () => this.#becameInactive(),
       error: (error) => this.#reportError(error, { willRetry: true }),
     });
