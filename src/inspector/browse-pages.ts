@@ -1,6 +1,6 @@
 import { html, jsonBlock, type SafeHtml } from './html.js';
 import type { InspectedEvent } from './inspected-event.js';
-import type { EventLinks, StreamSummary } from './inspector-data.js';
+import type { EventLinks, StreamPage } from './inspector-data.js';
 import { empty, eventLink, page, streamLink, type PageContext } from './page-layout.js';
 
 export function eventsTable(ctx: PageContext, events: readonly InspectedEvent[], options: { id?: string } = {}): SafeHtml {
@@ -13,22 +13,28 @@ export function eventsTable(ctx: PageContext, events: readonly InspectedEvent[],
   )}</tbody></table>`;
 }
 
-export function streamsPage(ctx: PageContext, query: { id: string; type: string }, streams: readonly StreamSummary[]): SafeHtml {
+export function streamsPage(ctx: PageContext, query: { id: string; type: string }, page_: StreamPage): SafeHtml {
+  const { streams, total, next } = page_;
+  const nextQuery = next === null ? '' : new URLSearchParams({ id: query.id, type: query.type, after: next }).toString();
   return page(
     ctx,
     'streams',
     'Streams',
     html`<form class="search" method="get" action="${ctx.base}/streams">
-<label>Stream id <input name="id" value="${query.id}" placeholder="exact aggregate id"></label>
+<label>Stream id starts with <input name="id" value="${query.id}" placeholder="e.g. order-"></label>
 <label>Type <input name="type" value="${query.type}" placeholder="aggregate type"></label>
 <button type="submit">Search</button>
 </form>
+<p class="muted" id="stream-total">${total} ${total === 1 ? 'stream' : 'streams'}</p>
 ${
   streams.length === 0
     ? empty('No streams found.')
-    : html`<table class="streams"><thead><tr><th>Stream</th><th>Type</th><th>Version</th></tr></thead>
-<tbody>${streams.map((s) => html`<tr><td>${streamLink(ctx, s.aggregateId)}</td><td>${s.aggregateType}</td><td class="num">${s.version}</td></tr>`)}</tbody></table>`
-}`,
+    : html`<table class="streams"><thead><tr><th>Stream</th><th>Type</th><th>Version</th><th>Created</th><th>Updated</th></tr></thead>
+<tbody>${streams.map(
+        (s) => html`<tr><td>${streamLink(ctx, s.aggregateId)}</td><td>${s.aggregateType}</td><td class="num">${s.version}</td><td class="mono">${s.createdAt}</td><td class="mono">${s.updatedAt}</td></tr>`,
+      )}</tbody></table>`
+}
+${next === null ? '' : html`<p><a href="${ctx.base}/streams?${nextQuery}" id="next-page">Next page</a></p>`}`,
   );
 }
 

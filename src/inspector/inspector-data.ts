@@ -1,10 +1,12 @@
 import type { DeadLetterRecord } from '../store/coordination.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
-import { SagaIndex } from '../saga/saga-index.js';
-import { SAGA_AGGREGATE_TYPE, type SagaState } from '../saga/saga-instance.js';
+import { SAGA_AGGREGATE_TYPE, type SagaState, type SagaStatus } from '../saga/saga-instance.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { InspectionStorage, StreamFilter } from '../store/inspection.js';
 import { inspectRecord, metadataText, type InspectedEvent } from './inspected-event.js';
 import { eventRate, recentRecords, type EventRate } from './recent-records.js';
+import { listSagas, loadSaga, sagaCountsByStatus } from './saga-queries.js';
 
 /** Lag is counted up to this many events; a subscription further behind shows `LAG_CAP+`. */
 export const LAG_CAP = 1000;
@@ -12,8 +14,8 @@ export const LAG_CAP = 1000;
 const RATE_READ_LIMIT = 5000;
 /** Correlated events are looked for among this many recent events. */
 const LINK_SCAN_LIMIT = 10_000;
-/** The stream browser groups at most this many events of a type into streams. */
-const TYPE_SCAN_LIMIT = 5000;
+/** Streams and sagas per page. */
+export const LIST_PAGE = 50;
 const STREAM_PAGE = 500;
 
 export interface SubscriptionInfo {
@@ -44,6 +46,16 @@ export interface StreamSummary {
   aggregateId: string;
   aggregateType: string;
   version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StreamPage {
+  /** How many streams match the search. */
+  total: number;
+  streams: StreamSummary[];
+  /** The `after` of the next page, or null on the last. */
+  next: string | null;
 }
 
 export interface EventLinks {
@@ -58,19 +70,25 @@ export interface EventLinks {
 /** A subscription the inspector reports on: a handle running in this process, or an id. */
 export type InspectedSubscription = DurableSubscription | string;
 
-/** @internal the inspector's reads, over the store's public API and its storage port. */
+/** @internal the inspector's reads: the store's operator queries (`store/inspection.ts`) and event log. */
 export class InspectorData {
-  readonly #sagas: SagaIndex;
+  readonly inspection: InspectionStorage;
 
   constructor(
     readonly store: EventStore,
     readonly subscriptionList: readonly InspectedSubscription[],
   ) {
-    this.#sagas = new SagaIndex(store);
+    const { inspection } = store.adapter;
+    if (!inspection) throw new InvalidArgumentError('store', 'its storage adapter has no operator queries (adapter.inspection)');
+    this.inspection = inspection;
   }
 
   head(): Promise<bigint> {
     return this.store.adapter.globalPosition();
+  }
+
+  counts(): Promise<[events: number, streams: number]> {
+    return Promise.all([this.inspection.countEvents(), this.inspection.countStreams()]);
   }
 
   async rate(now = new Date()): Promise<EventRate> {
@@ -91,38 +109,39 @@ export class InspectorData {
     return this.subscriptionList.find((s): s is DurableSubscription => typeof s !== 'string' && s.id === subscriptionId);
   }
 
+  /** Every subscription the store keeps a checkpoint for, and those given in the options. */
   async subscriptions(): Promise<SubscriptionInfo[]> {
-    const { adapter } = this.store;
+    const stored = new Map((await this.inspection.listSubscriptions()).map((s) => [s.subscriptionId, s]));
+    const given = this.subscriptionList.map((s) => (typeof s === 'string' ? s : s.id));
+    const ids = [...new Set([...stored.keys(), ...given])].sort();
     return Promise.all(
-      this.subscriptionList.map(async (entry) => {
-        const id = typeof entry === 'string' ? entry : entry.id;
-        const options = typeof entry === 'string' ? undefined : entry.options;
-        const [owner, checkpoint, letters] = await Promise.all([
-          adapter.leaseHolder(`subscription:${id}`),
-          adapter.loadCheckpoint(id),
-          adapter.listDeadLetters(id),
-        ]);
-        const pending = await adapter.readAll({
-          after: checkpoint ?? 0n,
-          limit: LAG_CAP,
-          eventTypes: options?.eventTypes,
-          aggregateTypes: options?.aggregateTypes,
-        });
+      ids.map(async (id) => {
+        const summary = stored.get(id);
+        const handle = this.handle(id);
+        const position = summary?.position ?? 0n;
+        const lag = await this.#lag(position, handle);
         return {
           id,
-          owner,
-          checkpoint: checkpoint === null ? null : checkpoint.toString(),
-          lag: pending.length,
-          lagCapped: pending.length >= LAG_CAP,
-          deadLetters: letters.length,
-          replayable: typeof entry !== 'string',
+          owner: summary?.owner ?? (await this.store.adapter.leaseHolder(`subscription:${id}`)),
+          checkpoint: summary && summary.position > 0n ? summary.position.toString() : null,
+          lag,
+          lagCapped: lag >= LAG_CAP,
+          deadLetters: summary?.deadLetters ?? (await this.store.adapter.listDeadLetters(id)).length,
+          replayable: handle !== undefined,
         };
       }),
     );
   }
 
+  /** Events after the checkpoint, up to LAG_CAP: those the subscription takes when its handle is here. */
+  async #lag(position: bigint, handle: DurableSubscription | undefined): Promise<number> {
+    const { eventTypes, aggregateTypes } = handle?.options ?? {};
+    if (!eventTypes && !aggregateTypes) return this.inspection.countEventsAfter(position, LAG_CAP);
+    return (await this.store.adapter.readAll({ after: position, limit: LAG_CAP, eventTypes, aggregateTypes })).length;
+  }
+
   async deadLetters(): Promise<DeadLetterInfo[]> {
-    const ids = this.subscriptionList.map((s) => (typeof s === 'string' ? s : s.id));
+    const ids = (await this.subscriptions()).filter((s) => s.deadLetters > 0).map((s) => s.id);
     const lists = await Promise.all(ids.map((id) => this.store.adapter.listDeadLetters(id)));
     return lists.flat().map(deadLetterInfo);
   }
@@ -131,24 +150,21 @@ export class InspectorData {
     return (await this.deadLetters()).find((letter) => letter.id === id);
   }
 
-  /** Streams by exact id, or of a type (from its first events); both narrow each other. */
-  async streams(query: { id?: string | undefined; type?: string | undefined }): Promise<StreamSummary[]> {
-    const { adapter } = this.store;
-    if (query.id) {
-      const info = await adapter.streamInfo(query.id);
-      if (!info || (query.type && info.aggregateType !== query.type)) return [];
-      return [{ aggregateId: query.id, aggregateType: info.aggregateType, version: info.version }];
-    }
-    const records = await adapter.readAll({
-      after: 0n,
-      limit: TYPE_SCAN_LIMIT,
-      aggregateTypes: query.type ? [query.type] : undefined,
-    });
-    const streams = new Map<string, StreamSummary>();
-    for (const r of records) {
-      streams.set(r.aggregateId, { aggregateId: r.aggregateId, aggregateType: r.aggregateType, version: r.aggregateVersion });
-    }
-    return [...streams.values()];
+  /** A page of streams whose id starts with `id`, of type `type` (both optional), in id order. */
+  async streams(query: { id?: string | undefined; type?: string | undefined; after?: string | undefined }): Promise<StreamPage> {
+    const filter: StreamFilter = { idPrefix: query.id || undefined, aggregateType: query.type || undefined };
+    const [total, page] = await Promise.all([
+      this.inspection.countStreams(filter),
+      this.inspection.listStreams({ ...filter, after: query.after || undefined, limit: LIST_PAGE }),
+    ]);
+    const streams = page.map((s) => ({
+      aggregateId: s.aggregateId,
+      aggregateType: s.aggregateType,
+      version: s.version,
+      createdAt: s.createdAt.toISOString(),
+      updatedAt: s.updatedAt.toISOString(),
+    }));
+    return { total, streams, next: page.length === LIST_PAGE ? (page.at(-1)?.aggregateId ?? null) : null };
   }
 
   async stream(aggregateId: string): Promise<InspectedEvent[]> {
@@ -174,14 +190,17 @@ export class InspectorData {
     };
   }
 
-  async sagas(status?: string): Promise<SagaState[]> {
-    const all = await this.#sagas.refresh();
-    return status ? all.filter((s) => s.status === status) : all;
+  sagaCounts(): Promise<Record<SagaStatus, number>> {
+    return sagaCountsByStatus(this.inspection);
+  }
+
+  sagas(status?: SagaStatus): Promise<SagaState[]> {
+    return listSagas(this.store, this.inspection, status, LIST_PAGE);
   }
 
   /** The saga's state and its transitions (the events of its stream). */
   async saga(sagaId: string): Promise<{ state: SagaState; steps: InspectedEvent[] } | undefined> {
-    const state = (await this.#sagas.refresh()).find((s) => s.sagaId === sagaId);
+    const state = await loadSaga(this.store, sagaId);
     if (!state) return undefined;
     const records = await this.store.adapter.readStream(sagaId, { fromVersion: 1 });
     return { state, steps: records.filter((r) => r.aggregateType === SAGA_AGGREGATE_TYPE).map(inspectRecord) };

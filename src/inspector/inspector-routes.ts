@@ -2,7 +2,10 @@ import { eventPage, streamPage, streamsPage } from './browse-pages.js';
 import type { SafeHtml } from './html.js';
 import type { InspectorData } from './inspector-data.js';
 import { deadLettersPage, sagaPage, sagasPage, tailPage } from './operations-pages.js';
-import { overviewPage, sagaCounts, type Overview } from './overview-page.js';
+import { overviewPage, type Overview } from './overview-page.js';
+import { isSagaStatus } from './saga-queries.js';
+import type { SagaStatus } from '../saga/saga-instance.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { PageContext } from './page-layout.js';
 
 /** What a GET route answers: a page, JSON, or nothing found. */
@@ -22,12 +25,20 @@ const TAIL_START = 50;
 const TAIL_PAGE_MAX = 500;
 
 async function overview(data: InspectorData): Promise<Overview> {
-  const [head, rate, subscriptions, sagas] = await Promise.all([data.head(), data.rate(), data.subscriptions(), data.sagas()]);
+  const [head, [events, streams], rate, subscriptions, sagas] = await Promise.all([
+    data.head(),
+    data.counts(),
+    data.rate(),
+    data.subscriptions(),
+    data.sagaCounts(),
+  ]);
   return {
     head: head.toString(),
+    events,
+    streams,
     rate,
     subscriptions,
-    sagas: sagaCounts(sagas),
+    sagas,
     deadLetters: subscriptions.reduce((n, s) => n + s.deadLetters, 0),
   };
 }
@@ -42,8 +53,16 @@ function limitParam(query: URLSearchParams, fallback: number, max: number): numb
   return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
 }
 
-function streamQuery(query: URLSearchParams): { id: string; type: string } {
-  return { id: (query.get('id') ?? '').trim(), type: (query.get('type') ?? '').trim() };
+function streamQuery(query: URLSearchParams): { id: string; type: string; after: string } {
+  return { id: (query.get('id') ?? '').trim(), type: (query.get('type') ?? '').trim(), after: query.get('after') ?? '' };
+}
+
+/** `?status=`: a saga status, or all when absent. */
+function statusParam(query: URLSearchParams): SagaStatus | undefined {
+  const status = query.get('status') ?? '';
+  if (status === '') return undefined;
+  if (!isSagaStatus(status)) throw new InvalidArgumentError('status', `must be a saga status, got ${JSON.stringify(status.slice(0, 40))}`);
+  return status;
 }
 
 /** Pages, by their first path segment ('' is the overview). */
@@ -74,8 +93,8 @@ export const PAGE_ROUTES: Record<string, Route> = {
       const saga = await data.saga(id);
       return saga ? { html: sagaPage(ctx, saga.state, saga.steps) } : { notFound: 'saga' };
     }
-    const status = query.get('status') ?? '';
-    return { html: sagasPage(ctx, status, await data.sagas(status || undefined)) };
+    const status = statusParam(query);
+    return { html: sagasPage(ctx, status ?? '', await data.sagas(status)) };
   },
 };
 
@@ -85,7 +104,7 @@ export const API_ROUTES: Record<string, Route> = {
   streams: async ({ data, query, params }) => {
     const [id] = params;
     if (id !== undefined) return { json: { aggregateId: id, events: await data.stream(id) } };
-    return { json: { streams: await data.streams(streamQuery(query)) } };
+    return { json: await data.streams(streamQuery(query)) };
   },
   events: async ({ data, query, params }) => {
     const [id] = params;
@@ -105,6 +124,6 @@ export const API_ROUTES: Record<string, Route> = {
       const saga = await data.saga(id);
       return saga ? { json: saga } : { notFound: 'saga' };
     }
-    return { json: { sagas: await data.sagas(query.get('status') ?? undefined) } };
+    return { json: { sagas: await data.sagas(statusParam(query)) } };
   },
 };

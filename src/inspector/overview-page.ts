@@ -1,5 +1,3 @@
-import type { SagaState } from '../saga/saga-instance.js';
-import { SAGA_STATUSES } from '../saga/saga-instance.js';
 import { lagBar, rateChart } from './charts.js';
 import { html, type SafeHtml } from './html.js';
 import { LAG_CAP, type SubscriptionInfo } from './inspector-data.js';
@@ -8,20 +6,16 @@ import type { EventRate } from './recent-records.js';
 
 export interface Overview {
   head: string;
+  events: number;
+  streams: number;
   rate: EventRate;
   subscriptions: SubscriptionInfo[];
   sagas: Record<string, number>;
   deadLetters: number;
 }
 
-export function sagaCounts(sagas: readonly SagaState[]): Record<string, number> {
-  const counts: Record<string, number> = Object.fromEntries(SAGA_STATUSES.map((s) => [s, 0]));
-  for (const saga of sagas) counts[saga.status] = (counts[saga.status] ?? 0) + 1;
-  return counts;
-}
-
 export function subscriptionsTable(ctx: PageContext, subscriptions: readonly SubscriptionInfo[]): SafeHtml {
-  if (subscriptions.length === 0) return empty('No subscriptions given to the inspector (the subscriptions option).');
+  if (subscriptions.length === 0) return empty('No subscription has stored a checkpoint yet.');
   const max = Math.max(1, ...subscriptions.map((s) => s.lag));
   return html`<table class="subscriptions">
 <thead><tr><th>Subscription</th><th>State</th><th>Owner</th><th>Checkpoint</th><th>Lag</th><th></th><th>Dead letters</th></tr></thead>
@@ -40,6 +34,8 @@ export function overviewPage(ctx: PageContext, overview: Overview): SafeHtml {
     'Overview',
     html`<section class="cards">
 <div class="card"><span class="value" id="head-position">${overview.head}</span><span class="caption">head position</span></div>
+<div class="card"><span class="value" id="event-count">${overview.events}</span><span class="caption">events</span></div>
+<a class="card" href="${ctx.base}/streams"><span class="value" id="stream-count">${overview.streams}</span><span class="caption">streams</span></a>
 <div class="card"><span class="value" id="dead-letter-count">${overview.deadLetters}</span><span class="caption">dead letters</span></div>
 ${Object.entries(overview.sagas).map(
   ([status, n]) => html`<a class="card" href="${ctx.base}/sagas?status=${status}"><span class="value">${n}</span><span class="caption">sagas ${status}</span></a>`,

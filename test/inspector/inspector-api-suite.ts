@@ -39,6 +39,7 @@ export function describeInspectorApi(name: string, open: () => Promise<EventStor
     it('overview: head position, lagging and running subscriptions, sagas by status', async () => {
       const overview = await json('/api/overview');
       expect(overview.head).toBe((await store.getGlobalPosition()).toString());
+      expect(overview).toMatchObject({ events: Number(overview.head), streams: 7 });
       const byId = Object.fromEntries(overview.subscriptions.map((s: { id: string }) => [s.id, s]));
       expect(byId.reports).toMatchObject({ owner: null, lag: seeded.reportsLag, lagCapped: false, deadLetters: 0 });
       expect(byId.emails).toMatchObject({ lag: 0, deadLetters: 1, replayable: true });
@@ -50,11 +51,15 @@ export function describeInspectorApi(name: string, open: () => Promise<EventStor
       expect(counted).toBeGreaterThanOrEqual(Number(overview.head) > 0 ? 1 : 0);
     });
 
-    it('streams: by exact id, by type, one stream', async () => {
-      expect((await json('/api/streams?id=order-1')).streams).toEqual([{ aggregateId: 'order-1', aggregateType: 'Order', version: 2 }]);
+    it('streams: by id prefix and type, counted and paged, one stream', async () => {
+      const one = await json('/api/streams?id=order-1');
+      expect(one).toMatchObject({ total: 1, next: null, streams: [{ aggregateId: 'order-1', aggregateType: 'Order', version: 2 }] });
       expect((await json('/api/streams?id=order-1&type=Saga')).streams).toEqual([]);
-      const byType = (await json('/api/streams?type=Order')).streams.map((s: { aggregateId: string }) => s.aggregateId);
-      expect(byType.sort()).toEqual(['order-1', 'order-2', 'order-3', 'order-4', 'order-5', 'order-6']);
+      const byType = await json('/api/streams?type=Order');
+      expect(byType.total).toBe(6);
+      expect(byType.streams.map((s: { aggregateId: string }) => s.aggregateId)).toEqual(['order-1', 'order-2', 'order-3', 'order-4', 'order-5', 'order-6']);
+      expect((await json('/api/streams?id=order-&after=order-4')).streams.map((s: { aggregateId: string }) => s.aggregateId)).toEqual(['order-5', 'order-6']);
+      expect((await json('/api/streams?type=eventuali.Saga')).total).toBe(1);
       const stream = await json('/api/streams/order-1');
       expect(stream.events.map((e: { eventType: string }) => e.eventType)).toEqual(['OrderPlaced', 'OrderShipped']);
     });
@@ -82,6 +87,7 @@ export function describeInspectorApi(name: string, open: () => Promise<EventStor
       const compensated = (await json('/api/sagas?status=compensated')).sagas;
       expect(compensated.map((s: { sagaId: string }) => s.sagaId)).toEqual([seeded.sagaId]);
       expect((await json('/api/sagas?status=running')).sagas).toEqual([]);
+      expect((await get(readOnly, '/api/sagas?status=<b>')).status).toBe(400);
       const saga = await json(`/api/sagas/${seeded.sagaId}`);
       expect(saga.state).toMatchObject({ status: 'compensated', stepsCompleted: ['reserve-stock'], stepsCompensated: ['reserve-stock'] });
       expect(saga.steps.map((e: { eventType: string }) => e.eventType)).toEqual([
