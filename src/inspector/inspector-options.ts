@@ -11,12 +11,12 @@ export interface InspectorOptions {
    * inspector sets when a page is first opened with `?token=<token>`. Write actions need it in the
    * POST itself (header or form field), never from the cookie alone.
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * The path the handler is mounted at, e.g. `/inspector`, when the server does not say it
    * (a plain `node:http` server). Express and Fastify's middie report it themselves.
    */
-  basePath?: string;
+  basePath?: string | undefined;
   /**
    * The durable subscriptions to report on (lag, owner, dead letters): handles running in this
    * process (their dead letters can be replayed from the inspector) or subscription ids.

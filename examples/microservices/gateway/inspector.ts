@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { EventStore } from '../shared/eventuali.js';
 import { createInspector } from '../shared/eventuali-inspector.js';
 
-// #region mount
 /**
  * Serves the eventuali inspector at `/inspector`, read-only, over the services' shared store. It
  * runs before Fastify parses the body (`onRequest`), takes the raw request and response, and
@@ -22,7 +21,6 @@ export async function mountInspector(app: FastifyInstance, storeUrl: string, tok
   });
   return () => store.close();
 }
-// #endregion
 
 function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false);
