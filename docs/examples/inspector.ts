@@ -1,10 +1,13 @@
 // docs/inspector.md: mounting the inspector. test/docs/inspector-snippets.test.ts runs main().
 import type { AddressInfo } from 'node:net';
-import type { DurableSubscription, EventStore } from '../../src/index.js';
+
+// #region imports
+import type { EventStore } from '../../src/index.js';
+import { createInspector } from '../../src/inspector.js';
+// #endregion
 
 // #region plain-http
 import { createServer } from 'node:http';
-import { createInspector } from '../../src/inspector.js';
 
 export function serveInspector(store: EventStore) {
   const inspector = createInspector(store, { basePath: '/inspector' });
@@ -16,6 +19,7 @@ export function serveInspector(store: EventStore) {
     }),
   );
 }
+// serveInspector(store).listen(4000, '127.0.0.1');
 // #endregion
 
 // #region fastify
@@ -35,16 +39,17 @@ export function fastifyWithInspector(store: EventStore) {
 }
 // #endregion
 
-export function withWrites(store: EventStore, mailer: DurableSubscription) {
-  // #region options
-  const inspector = createInspector(store, {
+// #region options
+import type { DurableSubscription } from '../../src/index.js';
+
+export function inspectorWithWrites(store: EventStore, mailer: DurableSubscription) {
+  return createInspector(store, {
     allowWrites: true, // the dead-letter Replay and Discard buttons (403 without)
-    token: process.env.INSPECTOR_TOKEN, // every request needs it; writes need it in the POST
-    subscriptions: [mailer], // handles running here: their dead letters can be replayed
+    token: process.env.INSPECTOR_TOKEN, // when set: every request needs it, writes in the POST itself
+    subscriptions: [mailer], // handles running in this process: their dead letters can be replayed here
   });
-  // #endregion
-  return inspector;
 }
+// #endregion
 
 /** Both mountings answer the overview; a path outside the mount is the server's own. */
 export async function main(store: EventStore) {
