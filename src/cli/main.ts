@@ -6,9 +6,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isEventualiError } from '../core/errors.js';
+import { registerBuiltInEvents } from '../event-store/built-in-events.js';
+import { SAGA_EVENTS } from '../saga/saga-events.js';
 import { CliError, EXIT } from './cli-error.js';
 import { Cli, type CliIo } from './cli-context.js';
 import { COMMANDS } from './commands/index.js';
+
+// As the package entry does: every store this command opens decodes saga transitions.
+registerBuiltInEvents(SAGA_EVENTS);
 
 /** The package's version, written into the build by tsup (tsup.config.ts `env`). */
 function packageVersion(): string {

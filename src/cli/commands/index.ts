@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import type { Cli } from '../cli-context.js';
+import { registerDeadLetters } from './dead-letters.js';
 import { registerEvents } from './events.js';
 import { registerInspect } from './inspect.js';
+import { registerLog } from './log.js';
+import { registerMigrate } from './migrate.js';
+import { registerSagas } from './sagas.js';
+import { registerStatus } from './status.js';
+import { registerStreams } from './streams.js';
+import { registerSubscriptions } from './subscriptions.js';
 
 /**
  * Every command of `eventuali`, in the order `--help` lists them.
@@ -15,4 +22,14 @@ import { registerInspect } from './inspect.js';
  */
 export type RegisterCommand = (program: Command, cli: Cli) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerEvents, registerInspect];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerMigrate,
+  registerStatus,
+  registerStreams,
+  registerEvents,
+  registerLog,
+  registerSubscriptions,
+  registerDeadLetters,
+  registerSagas,
+  registerInspect,
+];

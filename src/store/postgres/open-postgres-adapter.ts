@@ -12,7 +12,8 @@ interface Driver {
   Client: PostgresClientConstructor;
 }
 
-async function loadDriver(): Promise<Driver> {
+/** pg's Pool and Client, or MissingDriverError when the package is not installed. */
+export async function loadPostgresDriver(): Promise<Driver> {
   let module: Partial<Driver> & { default?: Partial<Driver> };
   try {
     module = await import('pg');
@@ -46,7 +47,7 @@ async function checkConnection(Client: PostgresClientConstructor, connectionStri
 }
 
 /** The URL's password, to keep it out of error messages. */
-function passwordOf(connectionString: string): string | undefined {
+export function passwordOf(connectionString: string): string | undefined {
   let url: URL;
   try {
     url = new URL(connectionString);
@@ -78,7 +79,7 @@ export async function openPostgresAdapter(connectionString: string, options: Pos
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   checkPositiveInteger('poolSize', poolSize);
   const secret = passwordOf(connectionString);
-  const { Pool, Client } = await loadDriver();
+  const { Pool, Client } = await loadPostgresDriver();
   await checkConnection(Client, connectionString, secret);
   const pool = new Pool({ connectionString, max: poolSize });
   // An idle connection the server closes (a restart, pg_terminate_backend, a proxy's timeout)

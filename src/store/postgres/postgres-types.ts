@@ -55,8 +55,8 @@ export interface PostgresPoolConfig {
 
 export type PostgresPoolConstructor = new (config: PostgresPoolConfig) => PostgresPool;
 
-/** A `pg.Client`, as far as checking that a URL connects. */
-export interface PostgresClient {
+/** A `pg.Client`, as far as checking that a URL connects (and reading which migrations a schema has). */
+export interface PostgresClient extends PostgresQueryable {
   connect(): Promise<unknown>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;

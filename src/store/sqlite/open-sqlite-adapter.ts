@@ -8,7 +8,8 @@ import type { SqliteDatabase, SqliteDatabaseConstructor } from './sqlite-types.j
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-async function loadDriver(): Promise<SqliteDatabaseConstructor> {
+/** better-sqlite3's Database class, or MissingDriverError when the package is not installed. */
+export async function loadSqliteDriver(): Promise<SqliteDatabaseConstructor> {
   try {
     const module = (await import('better-sqlite3')) as { default?: unknown };
     return (module.default ?? module) as SqliteDatabaseConstructor;
@@ -26,7 +27,7 @@ export function configureSqlite(db: SqliteDatabase, options: SqliteStoreOptions 
 
 /** Opens (creating the parent folder) a SQLite file, or `:memory:`, as an adapter. */
 export async function openSqliteAdapter(filename: string, options: SqliteStoreOptions = {}): Promise<SqliteAdapter> {
-  const Database = await loadDriver();
+  const Database = await loadSqliteDriver();
   let db: SqliteDatabase;
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { discardDeadLetters, listDeadLetters } from '../../operations/dead-letters.js';
+import type { DeadLetterRecord } from '../../store/coordination.js';
+import type { Cli } from '../cli-context.js';
+import { usageError } from '../cli-error.js';
+import { cell } from '../output.js';
+
+interface TargetOptions {
+  subscription: string;
+  all?: boolean;
+  json?: boolean;
+}
+
+/** The ids given, or `'all'` with `--all`; a usage error for neither or both. */
+export function targetIds(ids: readonly string[], options: TargetOptions): readonly string[] | 'all' {
+  if (options.all && ids.length > 0) throw usageError('give dead letter ids or --all, not both');
+  if (options.all) return 'all';
+  if (ids.length === 0) throw usageError('give the dead letter ids (see `dead-letters list`) or --all');
+  return ids;
+}
+
+export function deadLetterRows(cli: Cli, letters: readonly DeadLetterRecord[]): string[][] {
+  const c = cli.colors;
+  return letters.map((l) => [l.id, String(l.globalPosition), c.cyan(cell(l.eventType, 40)), String(l.attempts), c.dim(l.failedAt.toISOString()), c.red(cell(l.error, 80))]);
+}
+
+export function registerDeadLetters(program: Command, cli: Cli): void {
+  const deadLetters = program
+    .command('dead-letters')
+    .description("a subscription's dead letters: list, replay or discard them")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ eventuali dead-letters list --subscription emails
+  $ eventuali dead-letters replay --subscription emails --all
+  $ eventuali dead-letters discard --subscription emails 0192f4c8-…`,
+    );
+
+  deadLetters
+    .command('list')
+    .description("the subscription's dead letters, oldest first")
+    .requiredOption('--subscription <id>', 'the subscription id')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ eventuali dead-letters list --subscription emails --json')
+    .action(async (options: TargetOptions, command: Command) => {
+      await cli.withStore(command, async (store) => {
+        const letters = await listDeadLetters(store, options.subscription);
+        if (options.json) return cli.printJson(letters);
+        cli.table(['ID', 'POSITION', 'EVENT TYPE', 'ATTEMPTS', 'FAILED AT', 'ERROR'], deadLetterRows(cli, letters), '(no dead letters)');
+      });
+    });
+
+  deadLetters
+    .command('discard')
+    .description('delete dead letters without handling them again')
+    .argument('[ids...]', 'dead letter ids (from `dead-letters list`)')
+    .requiredOption('--subscription <id>', 'the subscription id')
+    .option('--all', "every dead letter of the subscription")
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExits 1, changing nothing, when an id is not one of the subscription\'s dead letters.\n\nExample:\n  $ eventuali dead-letters discard --subscription emails --all')
+    .action(async (ids: string[], options: TargetOptions, command: Command) => {
+      const target = targetIds(ids, options);
+      await cli.withStore(command, async (store) => {
+        const discarded = await discardDeadLetters(store, options.subscription, target);
+        if (options.json) return cli.printJson({ discarded: discarded.map((l) => l.id) });
+        cli.print(`discarded ${discarded.length} dead letter(s) of ${options.subscription}`);
+      });
+    });
+}
