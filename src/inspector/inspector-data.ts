@@ -1,12 +1,13 @@
+import { isEventualiError } from '../core/errors.js';
 import type { DeadLetterRecord } from '../store/coordination.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
 import { SAGA_AGGREGATE_TYPE, type SagaState, type SagaStatus } from '../saga/saga-instance.js';
-import { InvalidArgumentError } from '../core/errors.js';
 import type { InspectionStorage, StreamFilter } from '../store/inspection.js';
+import { inspectionOf } from '../operations/inspection-of.js';
+import { countSagasByStatus, listSagas, sagaDetails } from '../operations/saga-queries.js';
 import { inspectRecord, metadataText, type InspectedEvent } from './inspected-event.js';
 import { eventRate, recentRecords, type EventRate } from './recent-records.js';
-import { listSagas, loadSaga, sagaCountsByStatus } from './saga-queries.js';
 
 /** Lag is counted up to this many events; a subscription further behind shows `LAG_CAP+`. */
 export const LAG_CAP = 1000;
@@ -78,9 +79,7 @@ export class InspectorData {
     readonly store: EventStore,
     readonly subscriptionList: readonly InspectedSubscription[],
   ) {
-    const { inspection } = store.adapter;
-    if (!inspection) throw new InvalidArgumentError('store', 'its storage adapter has no operator queries (adapter.inspection)');
-    this.inspection = inspection;
+    this.inspection = inspectionOf(store);
   }
 
   head(): Promise<bigint> {
@@ -191,17 +190,21 @@ export class InspectorData {
   }
 
   sagaCounts(): Promise<Record<SagaStatus, number>> {
-    return sagaCountsByStatus(this.inspection);
+    return countSagasByStatus(this.store);
   }
 
   sagas(status?: SagaStatus): Promise<SagaState[]> {
-    return listSagas(this.store, this.inspection, status, LIST_PAGE);
+    return listSagas(this.store, { status, limit: LIST_PAGE });
   }
 
   /** The saga's state and its transitions (the events of its stream). */
   async saga(sagaId: string): Promise<{ state: SagaState; steps: InspectedEvent[] } | undefined> {
-    const state = await loadSaga(this.store, sagaId);
-    if (!state) return undefined;
+    const details = await sagaDetails(this.store, sagaId).catch((error: unknown) => {
+      if (isEventualiError(error, 'INVALID_ARGUMENT')) return null; // a stream, but not a saga's
+      throw error;
+    });
+    if (!details) return undefined;
+    const { state } = details;
     const records = await this.store.adapter.readStream(sagaId, { fromVersion: 1 });
     return { state, steps: records.filter((r) => r.aggregateType === SAGA_AGGREGATE_TYPE).map(inspectRecord) };
   }

@@ -3,8 +3,7 @@ import type { SafeHtml } from './html.js';
 import type { InspectorData } from './inspector-data.js';
 import { deadLettersPage, sagaPage, sagasPage, tailPage } from './operations-pages.js';
 import { overviewPage, type Overview } from './overview-page.js';
-import { isSagaStatus } from './saga-queries.js';
-import type { SagaStatus } from '../saga/saga-instance.js';
+import { SAGA_STATUSES, type SagaStatus } from '../saga/saga-instance.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { PageContext } from './page-layout.js';
 
@@ -61,8 +60,8 @@ function streamQuery(query: URLSearchParams): { id: string; type: string; after:
 function statusParam(query: URLSearchParams): SagaStatus | undefined {
   const status = query.get('status') ?? '';
   if (status === '') return undefined;
-  if (!isSagaStatus(status)) throw new InvalidArgumentError('status', `must be a saga status, got ${JSON.stringify(status.slice(0, 40))}`);
-  return status;
+  if (!(SAGA_STATUSES as readonly string[]).includes(status)) throw new InvalidArgumentError('status', `must be a saga status, got ${JSON.stringify(status.slice(0, 40))}`);
+  return status as SagaStatus;
 }
 
 /** Pages, by their first path segment ('' is the overview). */
