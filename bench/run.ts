@@ -31,6 +31,7 @@ import { postgresTarget, sqliteFileTarget, sqliteMemoryTarget, type Target } fro
 import type { BenchContext, Workload } from './lib/workload.js';
 import { httpOrders } from './workloads/example-system/http-orders.js';
 import { httpUsers } from './workloads/example-system/http-users.js';
+import { inspectorOverview } from './workloads/inspector/overview.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
 import { readModels } from './workloads/projections/read-models.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
@@ -52,6 +53,7 @@ const WORKLOADS: readonly Workload[] = [
   ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
   sagaThroughput,
   readModels,
+  inspectorOverview,
   ...[httpUsers, httpOrders],
   peerComparison,
 ];

@@ -24,16 +24,15 @@ const TAIL_START = 50;
 const TAIL_PAGE_MAX = 500;
 
 async function overview(data: InspectorData): Promise<Overview> {
-  const [head, [events, streams], rate, subscriptions, sagas] = await Promise.all([
+  const [head, streams, rate, subscriptions, sagas] = await Promise.all([
     data.head(),
-    data.counts(),
+    data.countStreams(),
     data.rate(),
     data.subscriptions(),
     data.sagaCounts(),
   ]);
   return {
     head: head.toString(),
-    events,
     streams,
     rate,
     subscriptions,

@@ -6,7 +6,6 @@ import type { EventRate } from './recent-records.js';
 
 export interface Overview {
   head: string;
-  events: number;
   streams: number;
   rate: EventRate;
   subscriptions: SubscriptionInfo[];
@@ -34,7 +33,6 @@ export function overviewPage(ctx: PageContext, overview: Overview): SafeHtml {
     'Overview',
     html`<section class="cards">
 <div class="card"><span class="value" id="head-position">${overview.head}</span><span class="caption">head position</span></div>
-<div class="card"><span class="value" id="event-count">${overview.events}</span><span class="caption">events</span></div>
 <a class="card" href="${ctx.base}/streams"><span class="value" id="stream-count">${overview.streams}</span><span class="caption">streams</span></a>
 <div class="card"><span class="value" id="dead-letter-count">${overview.deadLetters}</span><span class="caption">dead letters</span></div>
 ${Object.entries(overview.sagas).map(

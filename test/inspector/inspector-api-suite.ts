@@ -39,7 +39,7 @@ export function describeInspectorApi(name: string, open: () => Promise<EventStor
     it('overview: head position, lagging and running subscriptions, sagas by status', async () => {
       const overview = await json('/api/overview');
       expect(overview.head).toBe((await store.getGlobalPosition()).toString());
-      expect(overview).toMatchObject({ events: Number(overview.head), streams: 7 });
+      expect(overview.streams).toBe(7);
       const byId = Object.fromEntries(overview.subscriptions.map((s: { id: string }) => [s.id, s]));
       expect(byId.reports).toMatchObject({ owner: null, lag: seeded.reportsLag, lagCapped: false, deadLetters: 0 });
       expect(byId.emails).toMatchObject({ lag: 0, deadLetters: 1, replayable: true });
