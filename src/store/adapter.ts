@@ -3,6 +3,7 @@ import type { EventLog, StorageSession } from './event-log.js';
 import type { SnapshotStorage } from './snapshots.js';
 import type { DocumentStorage } from './documents.js';
 import type { InspectionStorage } from './inspection.js';
+import type { ReplayRequestStorage } from './replay-requests.js';
 
 /**
  * The storage port, whole: the event log (`event-log.ts`), snapshots (`snapshots.ts`),
@@ -33,6 +34,8 @@ export interface StorageAdapter extends StorageSession, EventLog, SnapshotStorag
   readonly documents?: DocumentStorage | undefined;
   /** Operator queries (`inspection.ts`: counts, stream lists, subscriptions; the built-in adapters all have them). */
   readonly inspection?: InspectionStorage | undefined;
+  /** Dead-letter replays asked for from another process (`replay-requests.ts`; the built-in adapters all have them). */
+  readonly replayRequests?: ReplayRequestStorage | undefined;
   /** With `listenNotify`: tells other processes that this one committed events (a hint). */
   notifyCommitted?(): void;
   /** With `listenNotify`: calls `listener` when any process notified a commit. Returns the unsubscribe function. */

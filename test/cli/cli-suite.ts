@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../../src/index.js';
 import { CLI, runCli, type CliResult } from './run-cli.js';
-import { OrderPlaced, seedStore, type Seeded } from './seed.js';
+import { OrderPlaced, OrderShipped, seedStore, type Seeded } from './seed.js';
 
 /** Where a test file's store lives: its URL, and the global options that pick it (a PostgreSQL schema). */
 export interface CliTarget {
@@ -185,6 +185,56 @@ export function describeCli(name: string, target: () => Promise<CliTarget>): voi
       const notSaga = await cli('sagas', 'show', 'order-1');
       expect(notSaga.code).toBe(1);
       expect(notSaga.stderr).toContain('not a saga');
+    });
+
+    it('dead-letters replay: the running subscription replays them; --wait reports handled and failed ones', async () => {
+      const store = await EventStore.create(t.url, t.schema === undefined ? {} : { schema: t.schema });
+      try {
+        store.register(OrderPlaced, OrderShipped);
+        // mailer still cannot handle order-2: its replay fails, and the letter stays.
+        const mailer = store.subscribe({
+          id: seeded.lagging,
+          aggregateTypes: ['Order'],
+          retry: { attempts: 1, backoffMs: 1 },
+          handle: (event) => {
+            if (event.aggregateId === 'order-2') throw new Error('smtp still down');
+          },
+        });
+        const marked = await json<{ requested: string[]; running: boolean }>('dead-letters', 'replay', '--subscription', seeded.lagging, '--all', '--json');
+        expect(marked).toEqual({ requested: [seeded.deadLetterId], running: false });
+        const noted = await cli('dead-letters', 'replay', '--subscription', seeded.lagging, seeded.deadLetterId);
+        expect(noted.code).toBe(0);
+        expect(noted.stderr).toBe(`eventuali: no instance of ${seeded.lagging} is running: the replay happens when it starts\n`);
+        await mailer.start();
+        const failed = await cli('dead-letters', 'replay', '--subscription', seeded.lagging, '--all', '--wait', '--json');
+        expect(failed.code).toBe(1);
+        expect(JSON.parse(failed.stdout)).toEqual({ pending: [], handled: [], failed: [seeded.deadLetterId] });
+        expect(failed.stderr).toContain('failed again');
+        await mailer.stop();
+
+        // billing parks order-3, then runs with a handler that copes: the replay handles it.
+        let healthy = false;
+        const billing = store.subscribe({
+          id: 'billing',
+          aggregateTypes: ['Order'],
+          retry: { attempts: 1, backoffMs: 1 },
+          handle: (event) => {
+            if (event.aggregateId === 'order-3' && !healthy) throw new Error('no invoice template');
+          },
+        });
+        await billing.start();
+        await billing.waitUntilCaughtUp();
+        const [letter] = await billing.listDeadLetters();
+        healthy = true;
+        const replayed = await json<{ handled: string[]; failed: string[]; pending: string[] }>(
+          'dead-letters', 'replay', '--subscription', 'billing', '--all', '--wait', '--json',
+        );
+        expect(replayed).toEqual({ pending: [], handled: [letter?.id], failed: [] });
+        expect(await billing.listDeadLetters()).toEqual([]);
+        await billing.stop();
+      } finally {
+        await store.close();
+      }
     });
 
     it('dead-letters: list, refuse an unknown id changing nothing, discard', async () => {

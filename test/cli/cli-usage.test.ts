@@ -12,6 +12,7 @@ const COMMANDS = [
   'dead-letters',
   'dead-letters list',
   'dead-letters discard',
+  'dead-letters replay',
   'sagas',
   'sagas list',
   'sagas show',

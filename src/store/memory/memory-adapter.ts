@@ -22,6 +22,7 @@ export class MemoryAdapter implements StorageAdapter {
   readonly #subscriptions = new MemorySubscriptions();
   readonly documents = new MemoryDocuments(this);
   readonly inspection = new MemoryInspection(this.#log, this.#subscriptions);
+  readonly replayRequests = this.#subscriptions.replayRequests();
 
   append(batch: AppendBatch): Promise<EventRecord[]> {
     return this.#lock.run(() => {

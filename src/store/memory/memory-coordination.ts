@@ -1,11 +1,14 @@
 import type { DeadLetterRecord, LeaseFence } from '../coordination.js';
 import { subscriptionLeaseName, type SubscriptionSummary } from '../inspection.js';
+import type { ReplayRequestStorage } from '../replay-requests.js';
 
 /** @internal leases, checkpoints and dead letters of the memory adapter. */
 export class MemorySubscriptions {
   readonly #leases = new Map<string, { owner: string; expiresAt: number }>();
   readonly #checkpoints = new Map<string, bigint>();
   readonly #deadLetters = new Map<string, DeadLetterRecord>();
+  /** Dead letter ids marked for replay (`replay-requests.ts`). */
+  readonly #replayRequested = new Set<string>();
 
   acquireLease(name: string, owner: string, ttlMs: number): boolean {
     const now = Date.now();
@@ -48,6 +51,22 @@ export class MemorySubscriptions {
 
   deleteDeadLetter(id: string): void {
     this.#deadLetters.delete(id);
+    this.#replayRequested.delete(id);
+  }
+
+  /** A `ReplayRequestStorage` over these dead letters. */
+  replayRequests(): ReplayRequestStorage {
+    return {
+      requestReplay: async (subscriptionId, ids) => {
+        const marked = [...new Set(ids)].filter((id) => this.#deadLetters.get(id)?.subscriptionId === subscriptionId);
+        for (const id of marked) this.#replayRequested.add(id);
+        return marked;
+      },
+      replayRequests: async (subscriptionId) => this.listDeadLetters(subscriptionId).filter((r) => this.#replayRequested.has(r.id)),
+      clearReplayRequest: async (id) => {
+        this.#replayRequested.delete(id);
+      },
+    };
   }
 
   /** Every subscription with a checkpoint, by id (the memory adapter keeps no checkpoint times). */

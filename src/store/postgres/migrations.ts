@@ -72,12 +72,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 3,
-    name: 'stream heads',
+    name: 'stream heads and replay requests',
     // One entry per stream (its first event): stream counts and lists by id or by type without
     // reading the log (src/store/inspection.ts). "C": byte order, so an id prefix is a range scan.
+    // A dead letter marked for replay by another process (src/store/replay-requests.ts).
     sql: (s) => `
       CREATE INDEX events_stream_heads_idx ON ${s}.events (aggregate_id COLLATE "C") WHERE aggregate_version = 1;
-      CREATE INDEX events_stream_heads_by_type_idx ON ${s}.events (aggregate_type, aggregate_id COLLATE "C") WHERE aggregate_version = 1;`,
+      CREATE INDEX events_stream_heads_by_type_idx ON ${s}.events (aggregate_type, aggregate_id COLLATE "C") WHERE aggregate_version = 1;
+      ALTER TABLE ${s}.dead_letters ADD COLUMN replay_requested_at timestamptz;`,
   },
 ];
 

@@ -21,6 +21,7 @@ import { SqlDocumentReader, type DocumentDialect } from '../sql/sql-documents.js
 import { postgresDocuments, postgresHandled } from './postgres-documents.js';
 import type { InspectionStorage } from '../inspection.js';
 import { PostgresInspection } from './postgres-inspection.js';
+import { PostgresReplayRequests } from './postgres-replay-requests.js';
 
 export interface PostgresAdapterOptions {
   /** Schema holding the store's tables (default `eventuali`); a lowercase identifier, created if missing. */
@@ -70,6 +71,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
   readonly #documents: DocumentDialect;
   readonly documents: DocumentStorage;
   readonly inspection: InspectionStorage;
+  readonly replayRequests: PostgresReplayRequests;
   readonly #ownsPool: boolean;
   readonly #secret: string | undefined;
   readonly #classify = (error: unknown): unknown => classifyPostgresError(error, this.#secret);
@@ -101,6 +103,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
       (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
     );
     this.inspection = new PostgresInspection(init.schema, init.pool, (fn) => this.#call(fn));
+    this.replayRequests = new PostgresReplayRequests(init.schema, init.pool, (fn) => this.#call(fn));
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));
   }

@@ -62,12 +62,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   {
     version: 3,
-    name: 'stream heads',
+    name: 'stream heads and replay requests',
     // One entry per stream (its first event): stream counts and lists by id or by type without
-    // reading the log (src/store/inspection.ts).
+    // reading the log (src/store/inspection.ts). A dead letter marked for replay by another
+    // process (src/store/replay-requests.ts).
     sql: `
       CREATE INDEX eventuali_events_stream_heads ON eventuali_events (aggregate_id) WHERE aggregate_version = 1;
-      CREATE INDEX eventuali_events_stream_heads_by_type ON eventuali_events (aggregate_type, aggregate_id) WHERE aggregate_version = 1;`,
+      CREATE INDEX eventuali_events_stream_heads_by_type ON eventuali_events (aggregate_type, aggregate_id) WHERE aggregate_version = 1;
+      ALTER TABLE eventuali_dead_letters ADD COLUMN replay_requested_at INTEGER;`,
   },
 ];
 

@@ -18,6 +18,7 @@ import { handledInPositionOrder, type DocumentStorage } from '../documents.js';
 import { SqlDocumentReader } from '../sql/sql-documents.js';
 import { SQLITE_DOCUMENTS } from './sqlite-documents.js';
 import { SqliteInspection } from './sqlite-inspection.js';
+import { SqliteReplayRequests } from './sqlite-replay-requests.js';
 import type { InspectionStorage } from '../inspection.js';
 
 export interface SqliteAdapterOptions {
@@ -51,6 +52,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     (subscriptionId, position, eventTypes) => handledInPositionOrder(this, subscriptionId, position, eventTypes),
   );
   readonly inspection: InspectionStorage;
+  readonly replayRequests: SqliteReplayRequests;
   readonly #db: SqliteDatabase;
   readonly #statements: SqliteStatements;
   readonly #lock = new AsyncLock();
@@ -78,6 +80,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
     const statements = this.#statements;
     this.#appendTx = db.transaction((batch: AppendBatch) => insertBatch(statements, batch));
     this.inspection = new SqliteInspection(db, (fn) => this.#run(fn));
+    this.replayRequests = new SqliteReplayRequests(db, (fn) => this.#run(fn));
   }
 
   /** The better-sqlite3 database, for read models that live in the same file. */

@@ -17,7 +17,7 @@ import { LeaseLostError, RetryFromCheckpoint, StopDelivery, SubscriptionError, t
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
 import { CaughtUpWaiters } from './caught-up-waiters.js';
-import { replayDeadLetters } from './dead-letter-replay.js';
+import { replayDeadLetters, replayRequestedDeadLetters } from './dead-letter-replay.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { PageReader, type Page } from './page-reader.js';
 import { ReadPacer } from './read-pacer.js';
@@ -46,6 +46,8 @@ const IDLE_POLL_MIN_MS = 5;
  * process that never wait for I/O (better-sqlite3 is synchronous) keep timers from firing.
  */
 const READ_GAP_HINTS = 100;
+/** While live, how often the active instance looks for dead letters another process asked to replay. */
+const REPLAY_REQUEST_CHECK_MS = 1000;
 
 /**
  * A durable subscription: catches up from the store, then follows live, storing its checkpoint
@@ -291,6 +293,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     this.#state = 'catching-up';
     let idleMs = IDLE_POLL_MIN_MS;
     let caughtUp = false;
+    let replayCheckAt = 0;
     const pacer = new ReadPacer();
     const reader = new PageReader(adapter, this.options);
     while (!this.#stopRequested && this.#lease.held) {
@@ -328,6 +331,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
         caughtUp = true;
         this.#state = 'live';
         this.#waiters.caughtUp(cycle);
+        if (performance.now() >= replayCheckAt) {
+          replayCheckAt = performance.now() + REPLAY_REQUEST_CHECK_MS;
+          await this.#replayRequested();
+        }
         // A handled position not stored yet is stored by the first poll after it is due.
         const pending = this.#checkpoints.behind(this.#position);
         await this.#signal.sleep(pending ? Math.max(1, Math.min(idleMs, this.#checkpoints.dueInMs())) : idleMs);
@@ -344,6 +351,15 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       // Lets the lease's renewal timer, appends and I/O of this process run during a long catch-up.
       const turn = letEventLoopTurn();
       if (turn) await turn;
+    }
+  }
+
+  /** Replays the dead letters another process asked to replay; a failure to reach the store is reported and tried again later. */
+  async #replayRequested(): Promise<void> {
+    try {
+      await replayRequestedDeadLetters(this.#ctx);
+    } catch (error) {
+      this.#reportError(toError(error), { willRetry: true });
     }
   }
 

@@ -129,4 +129,43 @@ export function inspectionCases(open: OpenStore, { it, expect }: ContractTestApi
     expect(stopped?.position).toBe(subscription.position);
     expect(stopped?.deadLetters).toBe(1);
   });
+
+  it('a running subscription replays the dead letters another process marked; a failing one stays parked, unmarked', async () => {
+    const { store, adapter } = await open();
+    const requests = adapter.replayRequests;
+    if (!requests) throw new Error('the adapter has no replay requests (StorageAdapter.replayRequests)');
+    const id = uid('insp-replay');
+    const type = streamType();
+    let healthy = false;
+    const handled: number[] = [];
+    await store.append(type, uid(), 'no-stream', [Deposited.create({ amount: 13 }), Deposited.create({ amount: 7 })]);
+    const subscription = store.subscribe({
+      id,
+      aggregateTypes: [type],
+      retry: { attempts: 1, backoffMs: 1 },
+      handle: (event) => {
+        const { amount } = event.data as { amount: number };
+        if (amount === 7 || (amount === 13 && !healthy)) throw new Error(`cannot handle ${amount}`);
+        handled.push(amount);
+      },
+    });
+    await subscription.start();
+    await subscription.waitUntilCaughtUp();
+    const letters = await subscription.listDeadLetters();
+    expect(letters).toHaveLength(2);
+    const ids = letters.map((l) => l.id);
+    expect(await requests.requestReplay(uid('another-subscription'), ids)).toEqual([]);
+    healthy = true;
+    const marked = await requests.requestReplay(id, [...ids, 'no-such-letter']);
+    expect([...marked].sort()).toEqual([...ids].sort());
+    const deadline = Date.now() + 20_000;
+    while ((await subscription.listDeadLetters()).length > 1 || (await requests.replayRequests(id)).length > 0) {
+      if (Date.now() > deadline) throw new Error('the requested replay did not happen within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(handled).toEqual([13]);
+    expect((await subscription.listDeadLetters()).map((l) => l.eventType)).toEqual(['ContractDeposited']);
+    expect(((await subscription.listDeadLetters())[0]?.globalPosition ?? 0n) > 0n).toBe(true);
+    await subscription.stop();
+  });
 }
