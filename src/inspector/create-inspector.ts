@@ -5,6 +5,7 @@ import { escapeHtml } from './html.js';
 import { INSPECTOR_CSS, INSPECTOR_JS } from './inspector-assets.js';
 import { bearerToken, cookieToken, isCrossSite, tokenCookie, tokenMatches } from './inspector-auth.js';
 import { InspectorData } from './inspector-data.js';
+import { discardDeadLetters, requestDeadLetterReplay } from '../operations/dead-letters.js';
 import { resolveInspectorOptions, type InspectorOptions, type ResolvedInspectorOptions } from './inspector-options.js';
 import { API_ROUTES, PAGE_ROUTES, type RouteResult } from './inspector-routes.js';
 import { readFields, redirect, send, sendJson } from './http-io.js';
@@ -139,7 +140,7 @@ async function write(req: MountedRequest, res: ServerResponse, mounted: Mounted,
   const [api, kind, id, action] = mounted.segments;
   const known =
     api === 'api' && id !== undefined && mounted.segments.length === 4 &&
-    ((kind === 'dead-letters' && action === 'discard') || (kind === 'subscriptions' && action === 'replay-dead-letters'));
+    ((kind === 'dead-letters' && (action === 'discard' || action === 'replay')) || (kind === 'subscriptions' && action === 'replay-dead-letters'));
   if (!known) return failure(res, mounted, 404, 'Not found');
   if (!options.allowWrites) return failure(res, mounted, 403, 'This inspector is read-only (allowWrites is off).');
   if (isCrossSite(req)) return failure(res, mounted, 403, 'Write actions are refused from another site.');
@@ -151,8 +152,18 @@ async function write(req: MountedRequest, res: ServerResponse, mounted: Mounted,
   if (kind === 'dead-letters') {
     const letter = await data.deadLetter(id);
     if (!letter) return failure(res, mounted, 404, 'No such dead letter');
-    await data.store.adapter.deleteDeadLetter(id);
-    outcome = { status: 200, body: { discarded: letter }, notice: `Discarded the dead letter of event ${letter.eventId} (${letter.subscriptionId}).` };
+    if (action === 'discard') {
+      await discardDeadLetters(data.store, letter.subscriptionId, [id]);
+      outcome = { status: 200, body: { discarded: letter }, notice: `Discarded the dead letter of event ${letter.eventId} (${letter.subscriptionId}).` };
+    } else {
+      // Marked in the store: the subscription's running instance, in whichever process, replays it within about a second.
+      await requestDeadLetterReplay(data.store, letter.subscriptionId, [id]);
+      outcome = {
+        status: 202,
+        body: { replayRequested: letter },
+        notice: `Asked ${letter.subscriptionId} to replay the dead letter of event ${letter.eventId}: its running instance hands it to the handler within about a second.`,
+      };
+    }
   } else {
     const handle = data.handle(id);
     if (!handle) return failure(res, mounted, 409, `Subscription ${id} is not running in this process: its dead letters can only be replayed where its handler runs.`);

@@ -46,7 +46,7 @@ export function deadLettersPage(
 <tbody>${own.map(
         (l) => html`<tr data-dead-letter="${l.id}"><td class="num">${l.globalPosition}</td><td class="mono">${eventLink(ctx, l.eventId)}</td><td>${l.eventType}</td>
 <td class="num">${l.attempts}</td><td class="mono">${l.failedAt}</td><td class="error">${l.error}</td>
-<td>${ctx.allowWrites ? writeForm(ctx, `dead-letters/${encodeURIComponent(l.id)}/discard`, 'Discard', {}) : ''}</td></tr>`,
+<td>${ctx.allowWrites ? [writeForm(ctx, `dead-letters/${encodeURIComponent(l.id)}/replay`, 'Replay', {}), writeForm(ctx, `dead-letters/${encodeURIComponent(l.id)}/discard`, 'Discard', {})] : ''}</td></tr>`,
       )}</tbody></table></section>`;
     });
   return page(
