@@ -7,7 +7,7 @@
  * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts, http.ts) and src/testing/ sit
  * on top and may import any layer; nothing in a layer imports them. Type-only imports count.
  */
-const ENTRIES = '^src/(index|sqlite|postgres|testing|http)[.]ts$';
+const ENTRIES = '^src/(index|sqlite|postgres|testing|http|inspector)[.]ts$';
 
 /** A layer may import itself and what is listed before it, never what comes after it. */
 const LAYERS = [
@@ -23,7 +23,9 @@ const LAYERS = [
   ['http', '^src/http/'],
   // What an operator asks of a store that the public API does not answer (status, lag, sagas by status).
   ['operations', '^src/operations/'],
-  // The `eventuali` command.
+  // The web inspector (eventuali/inspector): reads through operations.
+  ['inspector', '^src/inspector/'],
+  // The `eventuali` command (its `inspect` serves the inspector).
   ['cli', '^src/cli/'],
 ];
 const ON_TOP = '^src/testing/';

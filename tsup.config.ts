@@ -10,6 +10,7 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     testing: 'src/testing.ts',
     http: 'src/http.ts',
+    inspector: 'src/inspector.ts',
     // The `eventuali` command (package.json bin); its shebang comes from the source file.
     cli: 'src/cli/main.ts',
   },

@@ -32,6 +32,7 @@ import type { BenchContext, Workload } from './lib/workload.js';
 import { httpOrders } from './workloads/example-system/http-orders.js';
 import { httpUsers } from './workloads/example-system/http-users.js';
 import { observabilityOverhead } from './workloads/observability/overhead.js';
+import { inspectorOverview } from './workloads/inspector/overview.js';
 import { emmettVersions, peerComparison } from './workloads/peers/comparison.js';
 import { readModels } from './workloads/projections/read-models.js';
 import { sagaThroughput } from './workloads/sagas/saga-throughput.js';
@@ -56,6 +57,7 @@ const WORKLOADS: readonly Workload[] = [
   sagaThroughput,
   readModels,
   observabilityOverhead,
+  inspectorOverview,
   ...[httpUsers, httpOrders],
   peerComparison,
 ];

@@ -169,7 +169,7 @@ describe('docs: every example runs', () => {
   it('has a test for each example file', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
-      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'observability', 'opening-stores', 'order-events',
+      'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'inspector', 'observability', 'opening-stores', 'order-events',
       'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'store-transfer', 'streaming-durable', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',

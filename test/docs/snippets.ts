@@ -43,6 +43,7 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   postgres: 'eventuali/postgres',
   testing: 'eventuali/testing',
   http: 'eventuali/http',
+  inspector: 'eventuali/inspector',
 };
 
 export class SnippetError extends Error {
@@ -156,12 +157,12 @@ export function exampleImports(code: string, file: string): string {
  * subpaths). Any other import of the library's source is an error: snippets show public API only.
  */
 export function toPublicImports(code: string, where: string): string {
-  const rewritten = code.replace(/(['"])(?:\.\.\/)+src\/(index|sqlite|postgres|testing|http)\.js\1/g, (_match, quote: string, entry: string) => {
+  const rewritten = code.replace(/(['"])(?:\.\.\/)+src\/(index|sqlite|postgres|testing|http|inspector)\.js\1/g, (_match, quote: string, entry: string) => {
     return `${quote}${ENTRY_POINTS[entry] as string}${quote}`;
   });
   const internal = /(['"])(?:\.\.\/)+src\/[^'"]*\1/.exec(rewritten);
   if (internal) {
-    throw new SnippetError(`${where} imports ${internal[0]}: snippets may import only src/index.js, sqlite.js, postgres.js, testing.js or http.js`);
+    throw new SnippetError(`${where} imports ${internal[0]}: snippets may import only src/index.js, sqlite.js, postgres.js, testing.js, http.js or inspector.js`);
   }
   return rewritten;
 }

@@ -14,6 +14,7 @@ import {
   type UserView,
 } from './support/api.js';
 import { checkInternalRoutesClosed, checkUniqueUsers, checkUnstorableText } from './support/hostile-clients.js';
+import { checkInspector } from './support/inspector.js';
 import { checkJourney } from './support/journey.js';
 import { parsePrometheusText } from './support/prometheus-text.js';
 import { checkConcurrentOrders, checkIfMatch, checkProductList } from './support/scenarios.js';
@@ -45,6 +46,10 @@ const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'a
 describe('the microservices example on SQLite, through the gateway', () => {
   it('runs the whole journey', async () => {
     await checkJourney(system().api);
+  });
+
+  it('serves the inspector at /inspector on the gateway, read-only', async () => {
+    await checkInspector(system().url('gateway'));
   });
 
   it('answers bad input with 400 and the zod issues, never a 500 or a stack trace', async () => {

@@ -1,9 +1,10 @@
 import { Counter } from 'prom-client';
-import { serviceUrlFromEnv } from '../shared/config.js';
+import { serviceUrlFromEnv, storeUrlFromEnv } from '../shared/config.js';
 import { createHttpApp } from '../shared/http-app.js';
 import { ServiceMetrics } from '../shared/metrics.js';
 import type { HttpService, ServiceOptions } from '../shared/service-kit.js';
 import { installGatewayHealth } from './health.js';
+import { mountInspector } from './inspector.js';
 import { Upstream } from './proxy.js';
 import { GATEWAY_ROUTES, routeFor, type GatewayRoute } from './routes-table.js';
 
@@ -13,6 +14,11 @@ export interface GatewayOptions {
   serviceUrls?: Partial<Record<GatewayRoute['service'], string>>;
   /** How long to wait for a service's answer (default 15 s). */
   timeoutMs?: number;
+  /**
+   * Serve the eventuali inspector, read-only, at `/inspector` over this store URL (default: in
+   * development, `NODE_ENV !== 'production'`, over the services' store; `false` turns it off).
+   */
+  inspector?: false | { storeUrl: string; token?: string };
 }
 
 /**
@@ -40,6 +46,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<HttpS
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  const inspector = options.inspector ?? (process.env['NODE_ENV'] === 'production' ? false : { storeUrl: storeUrlFromEnv() });
+  const closeInspector = inspector
+    ? await mountInspector(app, inspector.storeUrl, inspector.token ?? (process.env['INSPECTOR_TOKEN'] || undefined))
+    : async () => undefined;
+
   installGatewayHealth(app, upstreamUrls, () => shuttingDown);
   app.all('/api/*', async (request, reply) => {
     const match = routeFor(request.url);
@@ -57,6 +68,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<HttpS
     close: async () => {
       shuttingDown = true;
       await app.close();
+      await closeInspector();
       for (const upstream of Object.values(upstreams)) upstream.close();
     },
   };

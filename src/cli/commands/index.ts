@@ -4,6 +4,7 @@ import { registerDeadLetters } from './dead-letters.js';
 import { registerEvents } from './events.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
+import { registerInspect } from './inspect.js';
 import { registerLog } from './log.js';
 import { registerMigrate } from './migrate.js';
 import { registerSagas } from './sagas.js';
@@ -34,4 +35,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSagas,
   registerExport,
   registerImport,
+  registerInspect,
 ];
