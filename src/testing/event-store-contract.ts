@@ -3,6 +3,7 @@ import type { EventStoreOptions } from '../core/store-options.js';
 import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { closeCases } from './contract/close-cases.js';
+import { consumerGroupCases } from './contract/consumer-group-cases.js';
 import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
 import { openStore, type AdapterFactory } from './contract/fixtures.js';
@@ -19,7 +20,7 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
  * idempotent retries, global order, serialization, upcasting, metadata and Standard Schema
  * validation, snapshots, transactions (rollback-only after a failed operation, inline
- * projections), read models, and a close that settles every call in flight. Run it in
+ * projections), read models, consumer groups, and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
  *
@@ -49,5 +50,6 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('deciders', () => deciderCases(open, runner));
     describe('update and save options', () => commandOptionCases(open, runner));
     describe('read models', () => readModelCases(open, runner));
+    describe('consumer groups', () => consumerGroupCases(open, runner));
   });
 }

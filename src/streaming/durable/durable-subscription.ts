@@ -21,6 +21,8 @@ import { CheckpointWriter } from './checkpoint-writer.js';
 import { PageReader, type Page } from './page-reader.js';
 import { ReadPacer } from './read-pacer.js';
 import { WakeSignal } from './wake-signal.js';
+import { partitionedDelivery } from './partitioned-delivery.js';
+import { partitionOf } from './partition-hash.js';
 
 export type SubscriptionState = 'idle' | 'standby' | 'catching-up' | 'live' | 'stopping' | 'stopped' | 'failed';
 
@@ -115,7 +117,9 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       reportDeadLetter: (record) => this.emit('dead-letter', record),
     };
     const chosen = plan?.(this.#ctx) ?? {};
-    this.#deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
+    const deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
+    // One partition of a consumer group: the same delivery, given only the partition's events.
+    this.#deliverBatch = options.partition ? partitionedDelivery(deliverBatch, options.partition) : deliverBatch;
     this.#invoke = chosen.invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host)));
     this.#beforeFollow = chosen.beforeFollow;
   }
@@ -132,9 +136,12 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     return this.#position;
   }
 
-  /** True while this instance holds the lease. */
+  /**
+   * True while this instance holds the lease: taken, and renewed within its time to live (a
+   * renewal that a busy event loop delayed past it counts as lost until it succeeds).
+   */
   get isActive(): boolean {
-    return this.#lease.held;
+    return this.#lease.valid;
   }
 
   /** Begins delivery (waiting for the lease if another instance holds it). Calling it while running does nothing. */
@@ -193,7 +200,8 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       eventTypes: this.options.eventTypes,
       aggregateTypes: this.options.aggregateTypes,
     });
-    return records.length;
+    const slice = this.options.partition;
+    return slice ? records.filter((r) => partitionOf(r.aggregateId, slice.count) === slice.index).length : records.length;
   }
 
   /** Dead letters parked by this subscription, oldest first. */
