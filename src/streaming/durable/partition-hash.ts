@@ -1,3 +1,9 @@
+/** One partition of a consumer group: the `index`-th of `count`. */
+export interface PartitionSlice {
+  index: number;
+  count: number;
+}
+
 /**
  * Which partition of a consumer group an event belongs to: FNV-1a (32-bit) over the UTF-8 bytes of
  * its aggregate id, modulo the group's partition count. Computed in JavaScript by every instance

@@ -1,12 +1,6 @@
 import type { EventRecord } from '../../store/event-log.js';
 import type { BatchDelivery, DeliveryContext } from './delivery-context.js';
-import { partitionOf } from './partition-hash.js';
-
-/** One partition of a consumer group: the `index`-th of `count`. */
-export interface PartitionSlice {
-  index: number;
-  count: number;
-}
+import { partitionOf, type PartitionSlice } from './partition-hash.js';
 
 /**
  * A consumer group's partition reads the whole log and delivers only its own events (by the

@@ -4,7 +4,7 @@ import { checkId } from '../../core/event.js';
 import type { Aggregate } from '../../core/aggregate.js';
 import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
 import { checkOptionsObject, checkPositiveInteger } from '../../core/checks.js';
-import type { PartitionSlice } from './partitioned-delivery.js';
+import type { PartitionSlice } from './partition-hash.js';
 
 /** Where a subscription with no stored checkpoint starts. */
 export type SubscriptionStart = 'start' | 'end' | bigint;
