@@ -43,13 +43,14 @@ import { saveBatch } from './workloads/store/save-batch.js';
 import { saveOne } from './workloads/store/save-one.js';
 import { appendWithSubscriber } from './workloads/streaming/append-with-subscriber.js';
 import { catchUp } from './workloads/streaming/catch-up.js';
+import { consumerGroups } from './workloads/streaming/consumer-groups.js';
 import { eventStreamer } from './workloads/streaming/event-streamer.js';
 import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
   ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, pythonShapes, readAllMemory],
-  ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
+  ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber, consumerGroups],
   sagaThroughput,
   readModels,
   ...[httpUsers, httpOrders],

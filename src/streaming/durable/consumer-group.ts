@@ -161,6 +161,7 @@ export class ConsumerGroup extends EventEmitter<ConsumerGroupEvents> {
     });
     try {
       await Promise.race([this.#ready, late]);
+      if (this.#stopRequested) throw new SubscriptionError(this.id, 'stopped before catching up', { cause: this.#failure });
       const workers = this.#assigned.map((index) => this.#workers.get(index)).filter((w) => w !== undefined);
       const left = Math.max(0, Math.floor(deadline - performance.now()));
       await Promise.all(workers.map((worker) => worker.waitUntilCaughtUp({ timeoutMs: left })));

@@ -65,7 +65,7 @@ export interface SubscriptionOptions<D extends readonly EventDefinition[] = read
    */
   concurrency?: number;
   /**
-   * Makes the subscription a consumer group of this many partitions (1 to 1024): every process
+   * Makes the subscription a consumer group of this many partitions (1 to 256): every process
    * that subscribes with this id shares them, each partition (the events whose aggregate id
    * hashes to it) handled by one instance at a time, in order, with its own lease, checkpoint and
    * dead letters. `store.subscribe()` then returns a `ConsumerGroup`. Fixed for the life of the
@@ -97,7 +97,7 @@ export interface ResolvedSubscriptionOptions {
 }
 
 /** Most partitions a consumer group may have: each is a lease, a checkpoint and a read of the log. */
-export const MAX_PARTITIONS = 1024;
+export const MAX_PARTITIONS = 256;
 
 /** Highest `concurrency`: more handlers at once than this is a mistake, not a setting. */
 const MAX_CONCURRENCY = 1000;
