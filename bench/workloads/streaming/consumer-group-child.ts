@@ -9,14 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openEventualiStore } from '../../contenders/eventuali.js';
 import { fromParent, runChild, toParent } from '../../lib/child.js';
 import type { Location } from '../../lib/targets.js';
+import { CPU_MS, IO_MS, type GroupCount } from './consumer-group-handler.js';
 
-export const IO_MS = 2;
-export const CPU_MS = 0.2;
-
-export interface GroupCount {
-  type: 'count';
-  handled: number;
-}
 
 runChild(async () => {
   const [locationJson, mode, partitionsText, id] = process.argv.slice(2);

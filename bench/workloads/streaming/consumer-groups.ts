@@ -12,7 +12,7 @@ import { check, describeError, emptyRow, ratio, type ResultRow, type Section } f
 import { seedLog } from '../../lib/seed-log.js';
 import { plainLabel, type BenchDatabase, type Location, type Target } from '../../lib/targets.js';
 import type { BenchContext, Workload } from '../../lib/workload.js';
-import { CPU_MS, IO_MS, type GroupCount } from './consumer-group-child.js';
+import { CPU_MS, IO_MS, type GroupCount } from './consumer-group-handler.js';
 
 const CHILD = fileURLToPath(new URL('./consumer-group-child.ts', import.meta.url));
 const EVENTS = 100_000;
