@@ -185,6 +185,46 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
     await group.stop();
   });
 
+  it("parks a failing event in its partition's dead letters, lists them for the group and replays them", async () => {
+    const { store, adapter } = await open();
+    store.register(GroupNoted);
+    const type = `Group${randomUUID().slice(0, 8)}`;
+    const id = `group-${randomUUID()}`;
+    const written = await appendSpread(store, type, 6, 2);
+    const poison = `${type}-3`;
+    let healed = false;
+    const handled: string[] = [];
+    const parked: string[] = [];
+    const group = store.subscribe({
+      id,
+      partitions: 3,
+      aggregateTypes: [type],
+      leaseTtlMs: LEASE_TTL_MS,
+      retry: { attempts: 2, backoffMs: 1 },
+      handle: (event) => {
+        if (event.aggregateId === poison && !healed) throw new Error('poison');
+        handled.push(event.eventId);
+      },
+    });
+    group.on('dead-letter', (record) => void parked.push(record.eventId));
+    group.on('error', () => undefined);
+    await group.start();
+    await group.waitUntilCaughtUp();
+    const poisoned = written.filter((e) => e.aggregateId === poison).map((e) => e.eventId);
+    expect(parked.sort()).toEqual([...poisoned].sort());
+    expect(handled.length).toBe(written.length - poisoned.length);
+    const letters = await group.listDeadLetters();
+    expect(letters.map((l) => l.eventId).sort()).toEqual([...poisoned].sort());
+    const partition = partitionOf(poison, 3);
+    expect(letters.every((l) => l.subscriptionId === `${id}#p${partition}`)).toBe(true);
+    expect(await adapter.listDeadLetters(`${id}#p${partition}`)).toHaveLength(poisoned.length);
+    healed = true;
+    expect(await group.replayDeadLetters()).toEqual({ handled: poisoned.length, failed: 0 });
+    expect(await group.listDeadLetters()).toEqual([]);
+    await group.stop();
+    await expect(group.waitUntilCaughtUp()).rejects.toMatchObject({ code: 'SUBSCRIPTION' });
+  });
+
   it('keeps a read model with a consumer group: the same documents, and waitFor reads its own writes', async () => {
     const { store } = await open();
     const model = cartModel();
