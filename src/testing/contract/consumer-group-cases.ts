@@ -13,8 +13,8 @@ import type { ContractTestApi } from './test-api.js';
 
 export const GroupNoted = defineEvent('ContractGroupNoted', z.object({ n: z.number().int() }));
 
-/** Short leases, so that rebalancing in these tests takes well under a second. */
-const LEASE_TTL_MS = 400;
+/** Short leases, so that rebalancing in these tests takes about a second (not the default 5 s). */
+const LEASE_TTL_MS = 1000;
 /** A bound for what rebalancing waits for here (not a timing assertion): generous for a loaded machine. */
 const BOUND_MS = 20_000;
 
@@ -55,7 +55,6 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
       id,
       partitions: 4,
       aggregateTypes: [type],
-      leaseTtlMs: LEASE_TTL_MS,
       handle: (event, ctx) => {
         seen.push({ event, partition: ctx.subscriptionId });
       },
@@ -64,6 +63,7 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
     group.on('partitions', (owned) => reported.push(owned));
     await group.start();
     await group.waitUntilCaughtUp();
+    await until('every partition owned', () => group.partitions.length === 4);
     expect(group.partitions).toEqual([0, 1, 2, 3]);
     const after = await appendSpread(store, type, 12, 2, 3);
     await group.waitUntilCaughtUp();
@@ -175,12 +175,13 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
     await group.start();
     const mine = (k: number) => written.filter((e) => partitionOf(e.aggregateId, 2) === k).map((e) => e.eventId);
     await until('partition 1 handled', () => mine(1).every((e) => handled.has(e)));
+    await until('partition 1 owned', () => group.partitions.includes(1));
     expect(group.partitions).toEqual([1]);
     expect(mine(0).filter((e) => handled.has(e))).toEqual([]);
     const checkpoint = await adapter.loadCheckpoint(`${id}#p0`);
     await adapter.releaseLease(`subscription:${id}#p0`, intruder);
     await until('partition 0 taken and handled', () => mine(0).every((e) => handled.has(e)));
-    expect(group.partitions).toEqual([0, 1]);
+    await until('both partitions owned', () => group.partitions.length === 2);
     expect(checkpoint).toBe(0n);
     await group.stop();
   });
