@@ -47,13 +47,14 @@ import { groupCommit } from './workloads/store/group-commit.js';
 import { storeTransfer } from './workloads/store/store-transfer.js';
 import { appendWithSubscriber } from './workloads/streaming/append-with-subscriber.js';
 import { catchUp } from './workloads/streaming/catch-up.js';
+import { consumerGroups } from './workloads/streaming/consumer-groups.js';
 import { eventStreamer } from './workloads/streaming/event-streamer.js';
 import { liveLatency } from './workloads/streaming/live-latency.js';
 
 /** Every workload, in run order, by folder: store, streaming, sagas, example system, peers. */
 const WORKLOADS: readonly Workload[] = [
   ...[saveOne, saveBatch, loadStream, loadSnapshot, deciderHandle, groupCommit, pythonShapes, readAllMemory, storeTransfer],
-  ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber],
+  ...[eventStreamer, catchUp, liveLatency, appendWithSubscriber, consumerGroups],
   sagaThroughput,
   readModels,
   observabilityOverhead,

@@ -87,8 +87,11 @@ export type { OverflowPolicy, StreamedEvent } from './streaming/live/streamed-ev
 export { DEFAULT_STREAM_CAPACITY } from './streaming/live/streamer-options.js';
 export type { EventFilter, EventStreamerOptions, SubscribeOptions } from './streaming/live/streamer-options.js';
 export { DurableSubscription } from './streaming/durable/durable-subscription.js';
+export { ConsumerGroup } from './streaming/durable/consumer-group.js';
+export type { ConsumerGroupEvents, ConsumerGroupState } from './streaming/durable/consumer-group.js';
+export { partitionOf } from './streaming/durable/partition-hash.js';
 export type { DurableSubscriptionEvents, SubscriptionState } from './streaming/durable/durable-subscription.js';
-export { SubscriptionError } from './streaming/durable/subscription-errors.js';
+export { GroupPartitionsChangedError, SubscriptionError } from './streaming/durable/subscription-errors.js';
 export type {
   EventUnion,
   HandlerContext,

@@ -28,6 +28,7 @@ import { SPAN_ATTRIBUTES as ATTR } from '../observability/attribute-names.js';
 import type { TraceSpan } from '../observability/span-types.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { DurableSubscription } from '../streaming/durable/durable-subscription.js';
+import type { ConsumerGroup } from '../streaming/durable/consumer-group.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import type { Projection } from '../projections/projection.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
@@ -374,9 +375,13 @@ export class EventStore {
   /**
    * A durable subscription: catches up from `from` (or its stored checkpoint), then follows live.
    * Call `start()` on the handle to begin. One active instance per id across processes. Given
-   * `events: [A, B]`, its handler gets `EventOf<A> | EventOf<B>`.
+   * `events: [A, B]`, its handler gets `EventOf<A> | EventOf<B>`. With `partitions: N`, a consumer
+   * group: every process subscribing with this id shares the N partitions (see `ConsumerGroup`).
    */
-  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription {
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D> & { partitions: number }): ConsumerGroup;
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D> & { partitions?: undefined }): DurableSubscription;
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription | ConsumerGroup;
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription | ConsumerGroup {
     this.#checkOpen();
     return this.#runtime.subscribe(options);
   }
@@ -385,15 +390,17 @@ export class EventStore {
    * Runs a projection on a durable subscription named after it. With a read model in the store's
    * database, each batch's writes and the checkpoint commit together. Call `start()` to begin.
    */
+  projection(projection: Projection, options: ProjectionOptions & { partitions: number }): ConsumerGroup;
   projection(projection: Projection, options?: ProjectionOptions): ProjectionRunner;
   /**
    * Keeps a read model's documents (`defineReadModel`): on a durable subscription named after it,
    * committed with its checkpoint, or with `{ inline: true }` inside every append's transaction.
    */
+  projection(model: ReadModel<unknown, never>, options: ReadModelOptions & { inline?: false; partitions: number }): ConsumerGroup;
   projection(model: ReadModel<unknown, never>, options?: ReadModelOptions & { inline?: false }): ProjectionRunner;
   projection(model: ReadModel<unknown, never>, options: ReadModelOptions & { inline: true }): InlineReadModel;
-  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions): ProjectionRunner | InlineReadModel;
-  projection(projection: Projection | ReadModel<unknown, never>, options: ReadModelOptions = {}): ProjectionRunner | InlineReadModel {
+  projection(model: ReadModel<unknown, never>, options?: ReadModelOptions): ProjectionRunner | ConsumerGroup | InlineReadModel;
+  projection(projection: Projection | ReadModel<unknown, never>, options: ReadModelOptions = {}): ProjectionRunner | ConsumerGroup | InlineReadModel {
     this.#checkOpen();
     if (isReadModel(projection)) return this.#readModels.keep(projection, options);
     return this.#runtime.projection(projection, options);

@@ -2,7 +2,8 @@ import { DurableSubscription } from '../streaming/durable/durable-subscription.j
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { SubscriptionError } from '../streaming/durable/subscription-errors.js';
 import type { SubscriptionHost } from '../streaming/durable/subscription-host.js';
-import { resolveSubscriptionOptions, type SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+import { resolveSubscriptionOptions, type ResolvedSubscriptionOptions, type SubscriptionOptions } from '../streaming/durable/subscription-options.js';
+import { ConsumerGroup } from '../streaming/durable/consumer-group.js';
 import type { EventStreamer } from '../streaming/live/event-streamer.js';
 import type { Projection } from '../projections/projection.js';
 import type { Aggregate } from '../core/aggregate.js';
@@ -26,7 +27,7 @@ export class StoreRuntime {
   readonly #ctx: StoreContext;
   readonly #streamer: EventStreamer | undefined;
   readonly #commitListeners = new Set<() => void>();
-  readonly #subscriptions = new Map<string, DurableSubscription>();
+  readonly #subscriptions = new Map<string, { stop(): Promise<void> }>();
   #publishing: Promise<void> = Promise.resolve();
   /** The setup of inline projections, which saves wait for. */
   #inlineSetup: Promise<void> = Promise.resolve();
@@ -65,7 +66,7 @@ export class StoreRuntime {
     return this.#inlineSetup;
   }
 
-  subscribe<D extends readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription {
+  subscribe<D extends readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription | ConsumerGroup {
     const resolved = resolveSubscriptionOptions(options);
     const { registry } = this.#ctx;
     for (const definition of resolved.definitions) registry.register(definition);
@@ -74,10 +75,11 @@ export class StoreRuntime {
         if (!registry.get(type)) throw new UnknownEventTypeError(type);
       }
     }
+    if (isGroup(resolved)) return this.#add(resolved.id, () => new ConsumerGroup(this.host, resolved, (o) => new DurableSubscription(this.host, o)));
     return this.#add(resolved.id, () => new DurableSubscription(this.host, resolved));
   }
 
-  projection(projection: Projection, options: ProjectionOptions): ProjectionRunner {
+  projection(projection: Projection, options: ProjectionOptions): ProjectionRunner | ConsumerGroup {
     if ((options as { concurrency?: unknown }).concurrency !== undefined) {
       throw new InvalidArgumentError('concurrency', 'a projection applies its events one after the other, in log order');
     }
@@ -88,6 +90,7 @@ export class StoreRuntime {
       eventTypes: projection.eventTypes.length > 0 ? projection.eventTypes : projection.definitions.map((d) => d.type),
       handle: () => undefined,
     });
+    if (isGroup(resolved)) return this.#add(resolved.id, () => new ConsumerGroup(this.host, resolved, (o) => new ProjectionRunner(this.host, projection, o)));
     return this.#add(resolved.id, () => new ProjectionRunner(this.host, projection, resolved));
   }
 
@@ -138,7 +141,7 @@ export class StoreRuntime {
     await this.#publishing;
   }
 
-  #add<S extends DurableSubscription>(id: string, make: () => S): S {
+  #add<S extends { stop(): Promise<void> }>(id: string, make: () => S): S {
     if (this.#subscriptions.has(id)) throw new SubscriptionError(id, 'this store already has a subscription with this id');
     const subscription = make();
     this.#subscriptions.set(id, subscription);
@@ -148,4 +151,8 @@ export class StoreRuntime {
   #wakeListeners(): void {
     for (const listener of this.#commitListeners) listener();
   }
+}
+
+function isGroup(options: ResolvedSubscriptionOptions): options is ResolvedSubscriptionOptions & { partitions: number } {
+  return options.partitions !== undefined;
 }

@@ -109,6 +109,7 @@ const RULES: Record<ErrorCode, CodeRule> = {
   MISSING_EVENT_HANDLER: { status: 500, title: 'Missing event handler', serverDetail: SERVER_FAULT },
   MISSING_DRIVER: { status: 500, title: 'Missing database driver', serverDetail: SERVER_FAULT },
   SUBSCRIPTION: { status: 500, title: 'Subscription error', serverDetail: SERVER_FAULT },
+  GROUP_PARTITIONS_CHANGED: { status: 500, title: 'Consumer group partitions changed', serverDetail: SERVER_FAULT },
   STREAM_OVERFLOW: { status: 500, title: 'Stream overflow', serverDetail: SERVER_FAULT },
   SAGA_DEFINITION: { status: 500, title: 'Invalid saga definition', serverDetail: SERVER_FAULT },
   DOCUMENT_VALIDATION: { status: 500, title: 'Invalid read-model document', serverDetail: SERVER_FAULT },

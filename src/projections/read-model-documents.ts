@@ -8,6 +8,7 @@ import type { ReadModel } from './define-read-model.js';
 import { toConditions, toDocumentQuery, type CountDocumentsOptions, type FindDocumentsOptions, type DocumentWaitOptions } from './document-query.js';
 import { documentCodec, type DocumentCodec } from './read-model-projection.js';
 import { ReadModelTimeoutError } from './read-model-errors.js';
+import { partitionId } from '../streaming/durable/group-config.js';
 
 const DEFAULT_WAIT_MS = 5000;
 /** Polls of `waitFor` start this close together and back off to the longest. */
@@ -35,6 +36,8 @@ export class ReadModelDocuments<Doc> {
     private readonly keptInline: () => boolean,
     /** The model's projection when it runs in this process: its position moving is the cue to check again. */
     private readonly localRunner: () => { readonly position: bigint } | undefined = () => undefined,
+    /** The partition count when this store keeps the model with a consumer group: every partition must have handled the position. */
+    private readonly groupPartitions: () => number | undefined = () => undefined,
   ) {
     this.#codec = documentCodec(model as ReadModel);
   }
@@ -106,7 +109,15 @@ export class ReadModelDocuments<Doc> {
     const deadline = performance.now() + timeoutMs;
     let pause = FIRST_POLL_MS;
     let seen = this.localRunner()?.position;
-    while (!(await this.storage.handled(name, position, eventTypes))) {
+    const partitions = this.groupPartitions();
+    const handled =
+      partitions === undefined
+        ? () => this.storage.handled(name, position, eventTypes)
+        : async () => {
+            const each = await Promise.all(Array.from({ length: partitions }, (_, k) => this.storage.handled(partitionId(name, k), position, eventTypes)));
+            return each.every(Boolean);
+          };
+    while (!(await handled())) {
       if (performance.now() >= deadline) throw new ReadModelTimeoutError(name, position, timeoutMs);
       const runner = this.localRunner();
       if (runner) {

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { EventRegistry } from '../core/event-registry.js';
 import type { StorageAdapter } from '../store/adapter.js';
 import type { ProjectionRunner } from './projection-runner.js';
+import { ConsumerGroup } from '../streaming/durable/consumer-group.js';
 import type { SubscriptionOptions } from '../streaming/durable/subscription-options.js';
 import { setupContext, type Projection } from './projection.js';
 import type { ReadModel } from './define-read-model.js';
@@ -66,7 +67,7 @@ export class InlineReadModel {
 export interface ReadModelHost {
   readonly adapter: StorageAdapter;
   readonly registry: EventRegistry;
-  runProjection(projection: Projection, options: Omit<ReadModelOptions, 'inline'>): ProjectionRunner;
+  runProjection(projection: Projection, options: Omit<ReadModelOptions, 'inline'>): ProjectionRunner | ConsumerGroup;
   addInlineProjection(projection: Projection): void;
   /** Resolves once the inline projections' setup ran (rejects with its error). */
   inlineSetup(): Promise<void>;
@@ -79,10 +80,12 @@ export class ReadModelKeeper {
   readonly #inline = new Set<string>();
   /** The async projections of read models this store runs, by model name. */
   readonly #runners = new Map<string, ProjectionRunner>();
+  /** The read models this store keeps with a consumer group, by model name: their partition counts. */
+  readonly #groups = new Map<string, number>();
 
   constructor(private readonly host: ReadModelHost) {}
 
-  keep(model: ReadModel, options: ReadModelOptions): ProjectionRunner | InlineReadModel {
+  keep(model: ReadModel, options: ReadModelOptions): ProjectionRunner | ConsumerGroup | InlineReadModel {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
     const { inline = false, ...rest } = options;
     if (typeof inline !== 'boolean') throw new InvalidArgumentError('inline', 'must be a boolean');
@@ -90,7 +93,8 @@ export class ReadModelKeeper {
     if (this.#inline.has(model.name)) throw new InvalidArgumentError('read model', `${model.name} is already kept inline by this store`);
     if (!inline) {
       const runner = this.host.runProjection(readModelProjection(model), rest);
-      this.#runners.set(model.name, runner);
+      if (runner instanceof ConsumerGroup) this.#groups.set(model.name, runner.partitionCount);
+      else this.#runners.set(model.name, runner);
       return runner;
     }
     if (Object.keys(rest).length > 0) {
@@ -112,6 +116,7 @@ export class ReadModelKeeper {
         const runner = this.#runners.get(model.name);
         return runner?.isActive ? runner : undefined;
       },
+      () => this.#groups.get(model.name),
     );
   }
 

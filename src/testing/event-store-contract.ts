@@ -4,6 +4,7 @@ import { aggregateCases } from './contract/aggregate-cases.js';
 import { appendCases } from './contract/append-cases.js';
 import { closeCases } from './contract/close-cases.js';
 import { concurrentAppendCases } from './contract/concurrent-append-cases.js';
+import { consumerGroupCases } from './contract/consumer-group-cases.js';
 import { commandOptionCases } from './contract/command-option-cases.js';
 import { deciderCases } from './contract/decider-cases.js';
 import { inspectionCases } from './contract/inspection-cases.js';
@@ -22,7 +23,7 @@ export type { ContractExpect, ContractMatchers, ContractTestApi } from './contra
  * The storage contract every adapter passes, whole: expected versions, all-or-nothing batches,
  * idempotent retries, many concurrent appenders answered each for itself, global order, serialization, upcasting, metadata and Standard Schema
  * validation, snapshots, transactions (rollback-only after a failed operation, inline
- * projections), read models, operator queries (counts, stream lists, subscriptions), importing
+ * projections), read models, consumer groups, operator queries (counts, stream lists, subscriptions), importing
  * exported events, and a close that settles every call in flight. Run it in
  * a test file against your adapter, passing your runner's functions; `createAdapter` is called
  * once per test.
@@ -56,5 +57,6 @@ export function describeEventStoreContract(name: string, createAdapter: AdapterF
     describe('read models', () => readModelCases(open, runner));
     describe('import', () => importCases(open, runner));
     describe('operator queries', () => inspectionCases(open, runner));
+    describe('consumer groups', () => consumerGroupCases(open, runner));
   });
 }

@@ -28,6 +28,7 @@ import { main as snapshots } from '../../docs/examples/snapshots.js';
 import { main as storeTransfer } from '../../docs/examples/store-transfer.js';
 import { main as standardSchema } from '../../docs/examples/standard-schema.js';
 import { main as streamingDurable } from '../../docs/examples/streaming-durable.js';
+import { main as streamingGroups } from '../../docs/examples/streaming-groups.js';
 import { main as streamingInstances } from '../../docs/examples/streaming-instances.js';
 import { main as streamingLive } from '../../docs/examples/streaming-live.js';
 import { main as streamingProjections } from '../../docs/examples/streaming-projections.js';
@@ -170,7 +171,7 @@ describe('docs: every example runs', () => {
     const tested = [
       'aggregates', 'bank-account', 'bank-account.spec', 'cart', 'cart.spec', 'concurrency', 'counting-adapter', 'counting-adapter.spec',
       'deciders', 'errors', 'events', 'expected-version', 'getting-started', 'http', 'http-fastify', 'idempotency', 'if-match', 'inspector', 'observability', 'opening-stores', 'order-events',
-      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'store-transfer', 'streaming-durable', 'streaming-instances', 'streaming-live',
+      'quick-start', 'read-all', 'read-models', 'read-models.spec', 'saga-order', 'saga-recover', 'saga-services', 'snapshots', 'store-transfer', 'streaming-durable', 'streaming-groups', 'streaming-instances', 'streaming-live',
       'streaming-projections',
       'transactions', 'upcasting', 'user',
       // typed edges
@@ -364,6 +365,10 @@ describe('docs: every example runs', () => {
       bActiveWhileAIs: false,
       bState: 'stopped',
     });
+  });
+
+  it('consumer groups: two instances share the partitions', async () => {
+    expect(await streamingGroups(sqliteFile('groups.db'))).toEqual({ shared: [0, 1, 2, 3], sent: 20, bothSent: true });
   });
 
   it('the order saga', async () => {

@@ -72,7 +72,7 @@ export class ServiceKit {
   }
 
   /** A durable subscription of this service: reported by health and metrics, failures logged. */
-  subscribe(options: SubscriptionOptions): DurableSubscription {
+  subscribe(options: SubscriptionOptions & { partitions?: undefined }): DurableSubscription {
     return this.track(this.store.subscribe(options));
   }
 

@@ -24,6 +24,8 @@ import { CheckpointWriter } from './checkpoint-writer.js';
 import { PageReader, type Page } from './page-reader.js';
 import { ReadPacer } from './read-pacer.js';
 import { WakeSignal } from './wake-signal.js';
+import { partitionedDelivery } from './partitioned-delivery.js';
+import { partitionOf } from './partition-hash.js';
 
 export type SubscriptionState = 'idle' | 'standby' | 'catching-up' | 'live' | 'stopping' | 'stopped' | 'failed';
 
@@ -128,7 +130,9 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     const chosen = plan?.(this.#ctx) ?? {};
     this.#telemetry = host.telemetry(options.id, chosen.kind ?? 'subscription', options.slowHandlerMs);
     this.#lagSource = { id: options.id, measureLag: () => this.#measureLag(10_000) };
-    this.#deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
+    const deliverBatch = chosen.deliverBatch ?? (options.concurrency > 1 ? deliverConcurrently : deliverEachThenCheckpoint);
+    // One partition of a consumer group: the same delivery, given only the partition's events.
+    this.#deliverBatch = options.partition ? partitionedDelivery(deliverBatch, options.partition) : deliverBatch;
     this.#invoke = this.#telemetry.wrapInvoke(chosen.invoke ?? ((event, attempt) => options.handle(event, handlerContext(this.id, event, attempt, host))));
     this.#beforeFollow = chosen.beforeFollow;
   }
@@ -145,9 +149,12 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     return this.#position;
   }
 
-  /** True while this instance holds the lease. */
+  /**
+   * True while this instance holds the lease: taken, and renewed within its time to live (a
+   * renewal that a busy event loop delayed past it counts as lost until it succeeds).
+   */
   get isActive(): boolean {
-    return this.#lease.held;
+    return this.#lease.valid;
   }
 
   /** Begins delivery (waiting for the lease if another instance holds it). Calling it while running does nothing. */
@@ -211,8 +218,10 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       eventTypes: this.options.eventTypes,
       aggregateTypes: this.options.aggregateTypes,
     });
-    const oldest = records[0];
-    return { events: records.length, oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.timestamp.getTime()) / 1000) : 0 };
+    const slice = this.options.partition;
+    const mine = slice ? records.filter((r) => partitionOf(r.aggregateId, slice.count) === slice.index) : records;
+    const oldest = mine[0];
+    return { events: mine.length, oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.timestamp.getTime()) / 1000) : 0 };
   }
 
   /** Dead letters parked by this subscription, oldest first. */

@@ -10,6 +10,8 @@ import { toError } from './subscription-errors.js';
 export class Lease {
   #held = false;
   #timer: NodeJS.Timeout | undefined;
+  /** When the lease runs out unless renewed (performance.now()): its time to live from the start of the last successful take. */
+  #validUntil = 0;
 
   constructor(
     private readonly storage: Pick<SubscriptionStorage, 'acquireLease' | 'releaseLease'>,
@@ -23,10 +25,20 @@ export class Lease {
     return this.#held;
   }
 
+  /**
+   * Held, and renewed within its time to live by this process's clock: false as soon as another
+   * instance may have taken it, even before a late renewal finds out (a busy event loop delays it).
+   */
+  get valid(): boolean {
+    return this.#held && performance.now() < this.#validUntil;
+  }
+
   /** Takes (or renews) the lease; true when held. Starts renewing when newly taken. Never throws. */
   async take(): Promise<boolean> {
     try {
+      const asked = performance.now();
       const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
+      if (held) this.#validUntil = asked + this.ttlMs;
       if (held && !this.#held) {
         this.#held = true;
         this.#timer = setInterval(() => void this.#renew(), Math.max(20, Math.floor(this.ttlMs / 3)));
@@ -60,7 +72,9 @@ export class Lease {
 
   async #renew(): Promise<void> {
     try {
+      const asked = performance.now();
       const held = await this.storage.acquireLease(this.name, this.owner, this.ttlMs);
+      if (held) this.#validUntil = asked + this.ttlMs;
       if (!held && this.drop()) this.on.lost();
     } catch (error) {
       this.on.error(toError(error));

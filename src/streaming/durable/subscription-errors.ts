@@ -7,6 +7,24 @@ export class SubscriptionError extends EventualiError {
   }
 }
 
+/**
+ * A consumer group was started with another partition count than the one its instances already
+ * use. Nothing was written. To change the count, stop every instance and start the group under a
+ * new id (see docs/streaming.md, "Changing the partition count").
+ */
+export class GroupPartitionsChangedError extends EventualiError {
+  constructor(
+    readonly groupId: string,
+    readonly storedPartitions: number,
+    readonly requestedPartitions: number,
+  ) {
+    super(
+      'GROUP_PARTITIONS_CHANGED',
+      `Consumer group ${JSON.stringify(groupId)} has ${storedPartitions} partitions; it cannot be started with ${requestedPartitions}`,
+    );
+  }
+}
+
 /** @internal thrown inside a projection's transaction when the lease was lost, to roll it back. */
 export class LeaseLostError extends SubscriptionError {
   constructor(subscriptionId: string) {

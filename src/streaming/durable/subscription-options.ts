@@ -5,6 +5,7 @@ import type { Aggregate } from '../../core/aggregate.js';
 import { checkTimerMs, MAX_GLOBAL_POSITION } from '../../core/limits.js';
 import { checkOptionsObject, checkPositiveInteger } from '../../core/checks.js';
 import { DEFAULT_SLOW_HANDLER_MS } from '../../observability/subscription-telemetry.js';
+import type { PartitionSlice } from './partition-hash.js';
 
 /** Where a subscription with no stored checkpoint starts. */
 export type SubscriptionStart = 'start' | 'end' | bigint;
@@ -69,6 +70,14 @@ export interface SubscriptionOptions<D extends readonly EventDefinition[] = read
    * duration), when the store has a `logger` (default 1000 ms).
    */
   slowHandlerMs?: number;
+  /**
+   * Makes the subscription a consumer group of this many partitions (1 to 256): every process
+   * that subscribes with this id shares them, each partition (the events whose aggregate id
+   * hashes to it) handled by one instance at a time, in order, with its own lease, checkpoint and
+   * dead letters. `store.subscribe()` then returns a `ConsumerGroup`. Fixed for the life of the
+   * group: see docs/streaming.md, "Consumer groups".
+   */
+  partitions?: number;
 }
 
 /** @internal options with defaults applied */
@@ -88,7 +97,14 @@ export interface ResolvedSubscriptionOptions {
   pollIntervalMs: number;
   concurrency: number;
   slowHandlerMs: number;
+  /** A consumer group's partition count. */
+  partitions?: number;
+  /** Set on one partition of a consumer group: it delivers only the events of this slice. */
+  partition?: PartitionSlice;
 }
+
+/** Most partitions a consumer group may have: each is a lease, a checkpoint and a read of the log. */
+export const MAX_PARTITIONS = 256;
 
 /** Highest `concurrency`: more handlers at once than this is a mistake, not a setting. */
 const MAX_CONCURRENCY = 1000;
@@ -164,6 +180,13 @@ export function resolveSubscriptionOptions<D extends readonly EventDefinition[]>
   };
   checkPositiveInteger('batchSize', resolved.batchSize);
   checkPositiveInteger('concurrency', resolved.concurrency, { max: MAX_CONCURRENCY });
+  if (options.partitions !== undefined) {
+    checkPositiveInteger('partitions', options.partitions, { max: MAX_PARTITIONS });
+    if (resolved.concurrency !== 1) {
+      throw new InvalidArgumentError('concurrency', 'a consumer group handles each partition in log order: raise partitions instead');
+    }
+    resolved.partitions = options.partitions;
+  }
   checkPositiveInteger('retry.attempts', resolved.attempts);
   // Node.js fires a timer longer than 2^31-1 ms after 1 ms: a longer delay would spin, not wait.
   checkTimerMs('retry.backoffMs', resolved.backoffMs, 0);

@@ -2,7 +2,7 @@ import type { ContractTestApi } from './test-api.js';
 import { EventStore } from '../../event-store/event-store.js';
 import type { NewEvent } from '../../core/event.js';
 import { EventDeserializationError, EventValidationError } from '../../core/errors.js';
-import { Labelled, Tagged, rawRecord, uid } from './fixtures.js';
+import { Labelled, Tagged, rawRecord, thrown, uid } from './fixtures.js';
 import type { OpenStore } from './open-store.js';
 
 /** Metadata schemas and non-zod (Standard Schema v1) schemas, on write and on read. */
@@ -72,13 +72,4 @@ export function schemaCases(open: OpenStore, { it, expect }: ContractTestApi): v
     expect(first?.data).toEqual({ label: 'one' });
     expect(first?.metadata).toEqual({ label: 'm' });
   });
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }

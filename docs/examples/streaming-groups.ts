@@ -1,0 +1,54 @@
+// docs/streaming.md, "Consumer groups".
+// #region imports
+import { EventStore, type ConsumerGroup } from '../../src/index.js';
+import { User, UserRegistered, userEvents } from './user.js';
+// #endregion
+
+// #region group
+/** What every instance of the mailer runs: the same group id and partition count on one database. */
+export async function startMailer(url: string, name: string, sent: string[]) {
+  const store = await EventStore.create(url);
+  store.register(...userEvents);
+  const mailer: ConsumerGroup = store.subscribe({
+    id: 'welcome-mails',
+    partitions: 4, // fixed for the life of the group: every instance passes the same number
+    eventTypes: [UserRegistered],
+    leaseTtlMs: 1000, // a dead instance's partitions move on within about 1.5 s
+    handle: async (event) => {
+      sent.push(`${name}:${event.aggregateId}`); // one user's events: always one instance, in order
+    },
+  });
+  mailer.on('partitions', (owned) => console.log(`${name} handles partitions ${owned.join(', ')}`));
+  await mailer.start();
+  return { store, mailer };
+}
+// #endregion
+
+async function register(store: EventStore, id: string): Promise<void> {
+  const user = new User(id);
+  user.register(`user-${id}`, `${id}@example.com`);
+  await store.save(user);
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** `path`: a SQLite file both "processes" open. */
+export async function main(path: string) {
+  const url = `sqlite://${path}`;
+  const sent: string[] = [];
+  const a = await startMailer(url, 'a', sent);
+  await until(() => a.mailer.partitions.length === 4);
+  const b = await startMailer(url, 'b', sent);
+  // Within a tick or two (leaseTtlMs / 4 each), `a` gives two partitions up and `b` takes them.
+  await until(() => a.mailer.partitions.length === 2 && b.mailer.partitions.length === 2);
+  const shared = [...a.mailer.partitions, ...b.mailer.partitions].sort();
+  for (let i = 0; i < 20; i++) await register(a.store, `u-${i}`);
+  await until(() => sent.length === 20);
+  const bothSent = sent.some((s) => s.startsWith('a:')) && sent.some((s) => s.startsWith('b:'));
+  await b.store.close(); // b's partitions go back to a
+  await until(() => a.mailer.partitions.length === 4);
+  await a.store.close();
+  return { shared, sent: sent.length, bothSent };
+}
