@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { GatewayRoute } from './routes-table.js';
 
-type Upstreams = Readonly<Record<GatewayRoute['service'], string>>;
+/** Each service's base URL by name (`order`, and `order-2` for a second instance). */
+type Upstreams = Readonly<Record<string, string>>;
 
 interface UpstreamHealth {
   status: 'up' | 'down';

@@ -16,25 +16,37 @@ export interface ProxyOutcome {
   failure?: ProxyFailure;
 }
 
-/** One service behind the gateway, reached over keep-alive connections. */
+/**
+ * One service behind the gateway, reached over keep-alive connections: one instance, or several
+ * (EVENTUALI_INSTANCES=2) that take requests in turn (round robin).
+ */
 export class Upstream {
-  readonly #pool: HttpPool;
+  readonly #pools: readonly HttpPool[];
+  #next = 0;
 
   constructor(
     readonly service: string,
-    baseUrl: string,
+    baseUrls: string | readonly string[],
     readonly timeoutMs: number,
   ) {
-    this.#pool = new HttpPool(baseUrl);
+    this.#pools = (typeof baseUrls === 'string' ? [baseUrls] : baseUrls).map((url) => new HttpPool(url));
+    if (this.#pools.length === 0) throw new Error(`no URL for the ${service} service`);
   }
 
+  /** The first instance's base URL. */
   get url(): string {
-    return this.#pool.url;
+    return this.#pools[0]!.url;
+  }
+
+  /** Every instance's base URL. */
+  get urls(): string[] {
+    return this.#pools.map((pool) => pool.url);
   }
 
   /**
-   * Forwards the request to `path` on the service and relays the answer. A service that refuses
-   * connections answers 503, one that times out 504, any other failure 502.
+   * Forwards the request to `path` on the service's next instance and relays the answer. An
+   * instance that refuses the connection never saw the request: the next one gets it. When every
+   * instance refuses, the answer is 503; one that times out 504, any other failure 502.
    */
   async forward(request: FastifyRequest, reply: FastifyReply, path: string): Promise<ProxyOutcome> {
     const headers: OutgoingHttpHeaders = { [CORRELATION_HEADER]: request.id, 'x-forwarded-for': request.ip, 'x-forwarded-host': request.hostname };
@@ -44,20 +56,25 @@ export class Upstream {
     }
     const body = request.method !== 'GET' && request.method !== 'HEAD' && Buffer.isBuffer(request.body) ? request.body : undefined;
     if (body) headers['content-length'] = body.length;
-    let answer: HttpAnswer;
-    try {
-      answer = await this.#pool.request({ method: request.method, path, headers, ...(body ? { body } : {}), timeoutMs: this.timeoutMs });
-    } catch (error) {
-      const failure = classify(error);
-      const status = failure === 'unavailable' ? 503 : failure === 'timeout' ? 504 : 502;
-      request.log.warn({ err: error, service: this.service, target: `${this.url}${path}` }, `the ${this.service} service did not answer`);
-      await reply.status(status).send({
-        error: failure === 'unavailable' ? 'service_unavailable' : failure === 'timeout' ? 'gateway_timeout' : 'bad_gateway',
-        message: `The ${this.service} service ${failure === 'timeout' ? 'did not answer in time' : 'is not reachable'}`,
-        service: `${this.service}-service`,
-        correlation_id: request.id,
-      });
-      return { status, failure };
+    let answer: HttpAnswer | undefined;
+    const first = this.#next++ % this.#pools.length;
+    for (let tried = 0; answer === undefined; tried++) {
+      const pool = this.#pools[(first + tried) % this.#pools.length]!;
+      try {
+        answer = await pool.request({ method: request.method, path, headers, ...(body ? { body } : {}), timeoutMs: this.timeoutMs });
+      } catch (error) {
+        const failure = classify(error);
+        request.log.warn({ err: error, service: this.service, target: `${pool.url}${path}` }, `the ${this.service} service did not answer`);
+        if (failure === 'unavailable' && tried + 1 < this.#pools.length) continue;
+        const status = failure === 'unavailable' ? 503 : failure === 'timeout' ? 504 : 502;
+        await reply.status(status).send({
+          error: failure === 'unavailable' ? 'service_unavailable' : failure === 'timeout' ? 'gateway_timeout' : 'bad_gateway',
+          message: `The ${this.service} service ${failure === 'timeout' ? 'did not answer in time' : 'is not reachable'}`,
+          service: `${this.service}-service`,
+          correlation_id: request.id,
+        });
+        return { status, failure };
+      }
     }
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = answer.headers[name];
@@ -69,7 +86,7 @@ export class Upstream {
 
   /** Closes the pooled connections. */
   close(): void {
-    this.#pool.close();
+    for (const pool of this.#pools) pool.close();
   }
 }
 

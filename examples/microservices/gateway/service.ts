@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { serviceUrlFromEnv, storeUrlFromEnv } from '../shared/config.js';
+import { serviceUrlsFromEnv, storeUrlFromEnv } from '../shared/config.js';
 import { createHttpApp } from '../shared/http-app.js';
 import { ServiceMetrics } from '../shared/metrics.js';
 import type { HttpService, ServiceOptions } from '../shared/service-kit.js';
@@ -10,8 +10,8 @@ import { GATEWAY_ROUTES, routeFor, type GatewayRoute } from './routes-table.js';
 
 export interface GatewayOptions {
   logger?: ServiceOptions['logger'];
-  /** Base URLs of the services (default: from the environment). */
-  serviceUrls?: Partial<Record<GatewayRoute['service'], string>>;
+  /** Base URLs of the services, several for a service that runs several instances (default: from the environment). */
+  serviceUrls?: Partial<Record<GatewayRoute['service'], string | readonly string[]>>;
   /** How long to wait for a service's answer (default 15 s). */
   timeoutMs?: number;
   /**
@@ -37,9 +37,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<HttpS
   const app = createHttpApp({ service: 'api-gateway', metrics, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   const timeoutMs = options.timeoutMs ?? 15_000;
   const upstreams = Object.fromEntries(
-    GATEWAY_ROUTES.map((r) => [r.service, new Upstream(r.service, options.serviceUrls?.[r.service] ?? serviceUrlFromEnv(r.service), timeoutMs)]),
+    GATEWAY_ROUTES.map((r) => [r.service, new Upstream(r.service, options.serviceUrls?.[r.service] ?? serviceUrlsFromEnv(r.service), timeoutMs)]),
   ) as Record<GatewayRoute['service'], Upstream>;
-  const upstreamUrls = Object.fromEntries(Object.entries(upstreams).map(([name, upstream]) => [name, upstream.url])) as Record<GatewayRoute['service'], string>;
+  // Health names a second instance `<service>-2`.
+  const upstreamUrls = Object.fromEntries(
+    Object.entries(upstreams).flatMap(([name, upstream]) => upstream.urls.map((url, i) => [i === 0 ? name : `${name}-${i + 1}`, url] as const)),
+  );
   let shuttingDown = false;
 
   // Bodies are passed on as they came: no parsing here (the services validate them).

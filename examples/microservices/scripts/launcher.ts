@@ -24,10 +24,17 @@ export interface LaunchOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** 'prefixed': readable lines on this process's stdout; otherwise one log file per service in this folder. */
   output: 'prefixed' | { logDir: string };
+  /**
+   * Ports of more instances of a service (EVENTUALI_INSTANCES=2): each runs as `<service>-2`,
+   * `<service>-3`… on its port, and the gateway gets every instance's URL.
+   */
+  extraInstances?: Readonly<Partial<Record<ServiceName, readonly number[]>>>;
 }
 
 interface Child {
   name: ServiceName;
+  /** `order`, or `order-2` for a second instance: the key of its exit code and the name of its log file. */
+  key: string;
   url: string;
   process: ChildProcess;
   exit: Promise<number | null>;
@@ -42,7 +49,7 @@ interface Child {
  * them in order (callers first); each child also stops when its stdin (a pipe from here) closes.
  */
 export class ServiceLauncher {
-  readonly #children = new Map<ServiceName, Child>();
+  readonly #children = new Map<string, Child>();
   readonly #options: LaunchOptions;
   /** The environment every service gets (restartService adds to it). */
   readonly #env: Readonly<Record<string, string | undefined>>;
@@ -56,13 +63,26 @@ export class ServiceLauncher {
   static start(options: LaunchOptions): ServiceLauncher {
     // EXIT_WITH_PARENT: a service stops when this process goes away, even if it is killed hard.
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, HOST: '127.0.0.1', EXIT_WITH_PARENT: '1' };
+    const instances = (name: ServiceName): number[] => [options.ports[name], ...(options.extraInstances?.[name] ?? [])];
     for (const name of SERVICES) {
       env[PORT_ENV[name]] = String(options.ports[name]);
-      env[URL_ENV[name]] = `http://127.0.0.1:${options.ports[name]}`;
+      env[URL_ENV[name]] = instances(name).map((port) => `http://127.0.0.1:${port}`).join(',');
     }
     const launcher = new ServiceLauncher(options, env);
-    for (const name of SERVICES) launcher.#spawn(name, env);
+    for (const name of SERVICES) {
+      instances(name).forEach((port, i) => launcher.#spawn(name, i === 0 ? env : { ...env, [PORT_ENV[name]]: String(port) }, instanceKey(name, i)));
+    }
     return launcher;
+  }
+
+  /** Every instance's base URL of a service, the first one first. */
+  urls(name: ServiceName): string[] {
+    return [...this.#children.values()].filter((child) => child.name === name).map((child) => child.url);
+  }
+
+  /** The process ids of every running-or-started instance, by key (`order`, `order-2`…). */
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.#children.values()].map((child) => [child.key, child.process.pid]));
   }
 
   url(name: ServiceName): string {
@@ -87,9 +107,9 @@ export class ServiceLauncher {
         let exited: number | null | undefined;
         void child.exit.then((code) => (exited = code));
         for (;;) {
-          if (exited !== undefined) throw new Error(`${child.name} exited with ${String(exited)} before it was ready${this.#tail(child)}`);
+          if (exited !== undefined) throw new Error(`${child.key} exited with ${String(exited)} before it was ready${this.#tail(child)}`);
           if (await isReady(child.url)) return;
-          if (Date.now() > deadline) throw new Error(`${child.name} was not ready within ${timeoutMs} ms${this.#tail(child)}`);
+          if (Date.now() > deadline) throw new Error(`${child.key} was not ready within ${timeoutMs} ms${this.#tail(child)}`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }),
@@ -97,19 +117,26 @@ export class ServiceLauncher {
   }
 
   /** Calls `listener` when a service exits before `stop()` was asked for. */
-  onUnexpectedExit(listener: (name: ServiceName, code: number | null) => void): void {
+  onUnexpectedExit(listener: (name: string, code: number | null) => void): void {
     for (const child of this.#children.values()) {
       void child.exit.then((code) => {
-        if (!this.#stopping && !child.stopped) listener(child.name, code);
+        if (!this.#stopping && !child.stopped) listener(child.key, code);
       });
     }
   }
 
-  /** SIGTERM to each service in turn (callers first), waiting for it to shut down; SIGKILL after 20 s. Resolves with the exit codes. */
+  /**
+   * SIGTERM to each service in turn (callers first; a service's instances together), waiting for
+   * it to shut down; SIGKILL after 20 s. Resolves with the exit codes, by key (`order`, `order-2`…).
+   */
   async stop(): Promise<Record<string, number | null>> {
     this.#stopping = true;
     const codes: Record<string, number | null> = {};
-    for (const name of STOP_ORDER) codes[name] = await this.stopService(name);
+    for (const name of STOP_ORDER) {
+      const children = [...this.#children.values()].filter((child) => child.name === name);
+      const exits = await Promise.all(children.map((child) => this.#stopChild(child, 'SIGTERM')));
+      children.forEach((child, i) => (codes[child.key] = exits[i] ?? null));
+    }
     return codes;
   }
 
@@ -119,7 +146,10 @@ export class ServiceLauncher {
    */
   async stopService(name: ServiceName, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | null> {
     const child = this.#children.get(name);
-    if (!child) return null;
+    return child ? this.#stopChild(child, signal) : null;
+  }
+
+  async #stopChild(child: Child, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
     child.stopped = true;
     if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
     const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -137,7 +167,7 @@ export class ServiceLauncher {
   async restartService(name: ServiceName, env: Readonly<Record<string, string | undefined>> = {}): Promise<void> {
     const child = this.#children.get(name);
     if (child) await this.stopService(name);
-    this.#spawn(name, { ...this.#env, ...env });
+    this.#spawn(name, { ...this.#env, ...env }, name);
   }
 
   /** The last lines a service logged (its log file), for error messages. */
@@ -151,26 +181,31 @@ export class ServiceLauncher {
     }
   }
 
-  #spawn(name: ServiceName, env: Record<string, string | undefined>): void {
+  #spawn(name: ServiceName, env: Record<string, string | undefined>, key: string): void {
     const options = this.#options;
     const entry = join(ROOT, 'examples', 'microservices', ENTRY_DIRS[name], 'main.ts');
     let logFile: string | undefined;
     let child: ChildProcess;
     if (options.output === 'prefixed') {
       child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      const label = `[${name}]`.padEnd(15);
+      const label = `[${key}]`.padEnd(15);
       for (const stream of [child.stdout, child.stderr]) {
         if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${label}${formatLogLine(line)}`));
       }
     } else {
-      logFile = join(options.output.logDir, `${name}.log`);
+      logFile = join(options.output.logDir, `${key}.log`);
       const fd = openSync(logFile, 'a');
       child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['pipe', fd, fd], detached: true });
       closeSync(fd);
     }
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    this.#children.set(name, { name, url: `http://127.0.0.1:${String(env[PORT_ENV[name]])}`, process: child, exit, logFile, stopped: false });
+    this.#children.set(key, { name, key, url: `http://127.0.0.1:${String(env[PORT_ENV[name]])}`, process: child, exit, logFile, stopped: false });
   }
+}
+
+/** `order` for the first instance of the order service, `order-2` for the second. */
+function instanceKey(name: ServiceName, index: number): string {
+  return index === 0 ? name : `${name}-${index + 1}`;
 }
 
 async function isReady(url: string): Promise<boolean> {

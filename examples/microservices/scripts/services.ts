@@ -1,4 +1,4 @@
-import { SERVICES, portFromEnv, redactUrl, storeUrlFromEnv, type ServiceName } from '../shared/config.js';
+import { SCALED_SERVICES, SERVICES, instancesFromEnv, portFromEnv, redactUrl, storeUrlFromEnv, type ServiceName } from '../shared/config.js';
 import { ServiceLauncher } from './launcher.js';
 
 /**
@@ -6,10 +6,14 @@ import { ServiceLauncher } from './launcher.js';
  * (defaults 8001-8004, gateway 8080), over the SQLite file in examples/microservices/data (or
  * `EVENTUALI_SQLITE_PATH`, or PostgreSQL with `DATABASE_URL`), and stays in the foreground with
  * their logs until Ctrl-C or SIGTERM; then stops each service gracefully and exits.
+ * `EVENTUALI_INSTANCES=2` runs a second instance of the order and of the notification service, on
+ * their port + 10 (8012, 8014): the gateway sends their requests to each in turn.
  */
 async function main(): Promise<number> {
   const ports = Object.fromEntries(SERVICES.map((s) => [s, portFromEnv(s)])) as Record<ServiceName, number>;
-  const launcher = ServiceLauncher.start({ ports, env: {}, output: 'prefixed' });
+  const instances = instancesFromEnv();
+  const extraInstances = instances === 2 ? Object.fromEntries(SCALED_SERVICES.map((s) => [s, [ports[s] + 10]])) : {};
+  const launcher = ServiceLauncher.start({ ports, env: {}, output: 'prefixed', extraInstances });
   let stopping: Promise<number> | undefined;
   const stop = (reason: string, code: number): Promise<number> =>
     (stopping ??= (async () => {
@@ -38,9 +42,9 @@ async function main(): Promise<number> {
 All services are ready (store: ${redactUrl(storeUrlFromEnv())}).
   API gateway           http://localhost:${ports.gateway}   (GET /health, /api/users, /api/orders, /api/inventory, /api/notifications)
   User service          http://localhost:${ports.user}
-  Order service         http://localhost:${ports.order}
+  Order service         ${launcher.urls('order').join('  ')}
   Inventory service     http://localhost:${ports.inventory}
-  Notification service  http://localhost:${ports.notification}
+  Notification service  ${launcher.urls('notification').join('  ')}
 Each serves /health, /health/ready, /health/live and /metrics. Ctrl-C stops everything.
 `);
   return signalled;

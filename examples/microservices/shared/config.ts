@@ -59,9 +59,29 @@ export function portFromEnv(service: ServiceName, env: Env = process.env): numbe
 
 /** Where to reach a service: its `*_URL` variable, else localhost on its port. */
 export function serviceUrlFromEnv(service: ServiceName, env: Env = process.env): string {
-  const url = env[URL_ENV[service]];
+  const url = env[URL_ENV[service]]?.split(',')[0]?.trim();
   if (url !== undefined && url !== '') return url.replace(/\/+$/, '');
   return `http://127.0.0.1:${portFromEnv(service, env)}`;
+}
+
+/**
+ * Every instance of a service, for the gateway: its `*_URL` variable may list several base URLs,
+ * comma-separated (two instances of one service); else the one from `serviceUrlFromEnv`.
+ */
+export function serviceUrlsFromEnv(service: ServiceName, env: Env = process.env): string[] {
+  const urls = (env[URL_ENV[service]] ?? '').split(',').map((url) => url.trim().replace(/\/+$/, '')).filter((url) => url !== '');
+  return urls.length > 0 ? urls : [serviceUrlFromEnv(service, env)];
+}
+
+/** The services `EVENTUALI_INSTANCES` multiplies: the stateless order and notification services. */
+export const SCALED_SERVICES: readonly ServiceName[] = ['order', 'notification'];
+
+/** How many instances of the order and notification services to run (`EVENTUALI_INSTANCES`, 1 or 2; default 1). */
+export function instancesFromEnv(env: Env = process.env): 1 | 2 {
+  const raw = env['EVENTUALI_INSTANCES'];
+  if (raw === undefined || raw === '' || raw === '1') return 1;
+  if (raw === '2') return 2;
+  throw new Error(`EVENTUALI_INSTANCES must be 1 or 2, got ${JSON.stringify(raw)}`);
 }
 
 /** A duration in milliseconds from the environment variable `name`, else `fallback`. Throws on a value below `min` or not a whole number. */

@@ -1,6 +1,6 @@
 // #region imports
 import type { FastifyInstance } from 'fastify';
-import type { DurableSubscription, EventStore } from './eventuali.js';
+import type { ConsumerGroup, DurableSubscription, EventStore } from './eventuali.js';
 
 /** One check's outcome, as `/health` reports it. */
 export interface CheckResult {
@@ -81,13 +81,19 @@ export function storeCheck(store: EventStore): HealthCheck {
 
 /**
  * The subscriptions run: each is catching up, live, or standing by while another instance holds
- * its lease. Stopped or failed ones make the service unhealthy.
+ * its lease; a consumer group is running (with the partitions this instance handles now, maybe
+ * none). Stopped or failed ones make the service unhealthy.
  */
-export function subscriptionsCheck(subscriptions: readonly DurableSubscription[]): HealthCheck {
+export function subscriptionsCheck(subscriptions: readonly (DurableSubscription | ConsumerGroup)[]): HealthCheck {
   return async () => {
-    const states: Record<string, { state: string; active: boolean; position: string }> = {};
+    const states: Record<string, { state: string; active: boolean; position?: string; partitions?: number[] }> = {};
     let healthy = true;
     for (const s of subscriptions) {
+      if ('partitionCount' in s) {
+        states[s.id] = { state: s.state, active: s.isActive, partitions: [...s.partitions] };
+        if (s.state !== 'running') healthy = false;
+        continue;
+      }
       states[s.id] = { state: s.state, active: s.isActive, position: s.position.toString() };
       if (s.state !== 'live' && s.state !== 'catching-up' && s.state !== 'standby') healthy = false;
     }

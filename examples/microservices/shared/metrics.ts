@@ -13,7 +13,7 @@ import type { DurableSubscription } from './eventuali.js';
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly #subscriptions: DurableSubscription[] = [];
+  readonly #subscriptions: Pick<DurableSubscription, 'id' | 'isActive'>[] = [];
   readonly #requests: Counter<'method' | 'route' | 'status_code'>;
   readonly #durations: Histogram<'method' | 'route' | 'status_code'>;
 
@@ -42,8 +42,8 @@ export class ServiceMetrics {
   }
 
   // #elide … the subscription gauge
-  /** Reports whether this process delivers the subscription (holds its lease). */
-  trackSubscription(subscription: DurableSubscription): void {
+  /** Reports whether this process delivers the subscription (holds its lease; for a consumer group, at least one partition's). */
+  trackSubscription(subscription: Pick<DurableSubscription, 'id' | 'isActive'>): void {
     if (this.#subscriptions.length === 0) this.#registerSubscriptionGauge();
     this.#subscriptions.push(subscription);
   }

@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   EventStore,
+  type ConsumerGroup,
   type DurableSubscription,
   type EventDefinition,
   type SubscriptionOptions,
@@ -40,7 +41,7 @@ export interface RunningService extends HttpService {
  * providers first (see telemetry.ts).
  */
 export class ServiceKit {
-  readonly subscriptions: DurableSubscription[] = [];
+  readonly subscriptions: (DurableSubscription | ConsumerGroup)[] = [];
   readonly #closers: (() => Promise<void>)[] = [];
   #closing: Promise<void> | undefined;
 
@@ -71,9 +72,30 @@ export class ServiceKit {
     return this.app.log;
   }
 
-  /** A durable subscription of this service: reported by health and metrics, failures logged. */
-  subscribe(options: SubscriptionOptions & { partitions?: undefined }): DurableSubscription {
-    return this.track(this.store.subscribe(options));
+  /**
+   * A durable subscription of this service, or with `partitions` a consumer group every instance
+   * of the service shares: reported by health and metrics, failures logged.
+   */
+  subscribe(options: SubscriptionOptions & { partitions: number }): ConsumerGroup;
+  subscribe(options: SubscriptionOptions & { partitions?: undefined }): DurableSubscription;
+  subscribe(options: SubscriptionOptions): DurableSubscription | ConsumerGroup {
+    const subscription = this.store.subscribe(options);
+    return 'partitionCount' in subscription ? this.#trackGroup(subscription) : this.track(subscription);
+  }
+
+  #trackGroup(group: ConsumerGroup): ConsumerGroup {
+    this.subscriptions.push(group);
+    this.metrics.trackSubscription(group);
+    const log = this.log.child({ subscription: group.id });
+    group.on('error', (error, info) =>
+      log.warn(
+        { err: error, partition: info.partition, event_type: info.event?.eventType, event_id: info.event?.eventId, correlation_id: info.event?.metadata.correlationId, attempt: info.attempt, will_retry: info.willRetry },
+        'subscription handler failed',
+      ),
+    );
+    group.on('dead-letter', (letter) => log.error({ dead_letter: letter }, 'event parked in the dead-letter table'));
+    group.on('partitions', (owned) => log.info({ partitions: owned }, `consumer group partitions: ${owned.length > 0 ? owned.join(', ') : 'none'}`));
+    return group;
   }
 
   /** Reports a subscription made elsewhere (e.g. by a saga coordinator) like the service's own. */

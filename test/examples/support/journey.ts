@@ -34,6 +34,9 @@ export async function checkJourney(api: ApiClient): Promise<void> {
 
   const changed = await api.call<UserView>('PUT', `/api/users/${user.user_id}/email`, { body: { new_email: `${name}@wonderland.example` }, expect: 200 });
   expect(changed.body).toMatchObject({ user_id: user.user_id, email: `${name}@wonderland.example`, version: 2 });
+  // The notifier is a consumer group: the user's and the order's events may be in different
+  // partitions, handled in parallel. Waiting here keeps the inbox's order the one checked at the end.
+  await notificationsOf(api, user.user_id, ['welcome', 'email_changed']);
 
   const laptop = unique('laptop');
   const mouse = unique('mouse');

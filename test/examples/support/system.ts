@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { SERVICES, type ServiceName } from '../../../examples/microservices/shared/config.js';
+import { SCALED_SERVICES, SERVICES, type ServiceName } from '../../../examples/microservices/shared/config.js';
 import { ApiClient } from '../../../examples/microservices/scripts/api-client.js';
 import { freePort } from '../../../examples/microservices/scripts/free-port.js';
 import { ServiceLauncher } from '../../../examples/microservices/scripts/launcher.js';
@@ -14,6 +14,8 @@ export interface SystemOptions {
   databaseUrl?: string;
   /** Extra environment for every service. */
   env?: Readonly<Record<string, string>>;
+  /** 2: two instances of the order and of the notification service (as `EVENTUALI_INSTANCES=2`). */
+  instances?: 1 | 2;
 }
 
 /** A process is running (signal 0 reaches it). */
@@ -50,6 +52,7 @@ export class TestSystem {
   static async start(options: SystemOptions = {}): Promise<TestSystem> {
     const dir = mkdtempSync(join(tmpdir(), 'eventuali-e2e-'));
     const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+    const extraInstances = options.instances === 2 ? Object.fromEntries(await Promise.all(SCALED_SERVICES.map(async (s) => [s, [await freePort()]] as const))) : {};
     const launcher = ServiceLauncher.start({
       ports,
       env: {
@@ -61,6 +64,7 @@ export class TestSystem {
         ...options.env,
       },
       output: { logDir: dir },
+      extraInstances,
     });
     const system = new TestSystem(launcher, dir);
     try {
@@ -80,6 +84,11 @@ export class TestSystem {
 
   url(service: ServiceName): string {
     return this.launcher.url(service);
+  }
+
+  /** Every instance's base URL of a service. */
+  urls(service: ServiceName): string[] {
+    return this.launcher.urls(service);
   }
 
   /** Stops one service: SIGTERM (graceful) or SIGKILL (a crash). */
@@ -118,8 +127,7 @@ export class TestSystem {
   }
 
   #record(): void {
-    for (const name of SERVICES) {
-      const pid = this.launcher.pid(name);
+    for (const pid of Object.values(this.launcher.pids())) {
       if (pid !== undefined) this.#pids.add(pid);
     }
   }
@@ -146,7 +154,8 @@ export function useSystem(prepare: () => Promise<SystemOptions & { cleanup?: () 
       if (!system) return;
       const { codes, leftRunning } = await system.stop();
       expect(leftRunning, 'processes left running after stop()').toEqual([]);
-      expect(codes, 'exit codes after SIGTERM').toEqual({ gateway: 0, order: 0, notification: 0, inventory: 0, user: 0 });
+      expect(codes, 'exit codes after SIGTERM').toEqual(Object.fromEntries(Object.keys(system.launcher.pids()).map((key) => [key, 0])));
+      expect(Object.keys(codes)).toEqual(expect.arrayContaining(['gateway', 'order', 'notification', 'inventory', 'user']));
     } finally {
       await cleanup?.();
     }
