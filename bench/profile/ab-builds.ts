@@ -8,7 +8,7 @@
  *   npx tsup && npx tsx bench/profile/ab-builds.ts /tmp/before [--pg] [--rounds 12]
  *
  * `--pg` adds the PostgreSQL rows (DATABASE_URL, else an embedded server, as `npm run bench`).
- * Rows: `append` (one event to a new stream, the 1a shape) on a SQLite file at NORMAL and FULL and on
+ * Rows: `append` (one event to a new stream) and `save` (a new 1-event aggregate, the 1a shape) on a SQLite file at NORMAL and FULL and on
  * PostgreSQL; `readAll` (pages of 1,000 over 20,000 events), `loadEvents` (1,000-event streams),
  * `catch-up` (a durable subscription from the start over 20,000 events).
  */
@@ -40,6 +40,8 @@ interface Side {
   readonly name: 'before' | 'after';
   readonly store: Store;
   readonly Deposited: Lib;
+  /** An aggregate class of this build: `new Account(id).deposit(n)`, then `store.save` (the 1a shape). */
+  readonly Account: Lib;
   readonly tag: string;
   from: bigint;
   next: number;
@@ -53,7 +55,17 @@ async function openSide(name: Side['name'], lib: Lib, url: string, options: obje
   const store = await lib.EventStore.create(url, options);
   const Deposited = lib.defineEvent('MoneyDeposited', deposit);
   store.register(Deposited);
-  return { name, store, Deposited, tag: `${name}-${Date.now()}`, from: 0n, next: 0 };
+  const Account = class extends lib.Aggregate {
+    static aggregateType = 'Account';
+    balance = 0;
+    deposit(n: number): void {
+      (this as Lib).apply(depositOf({ Deposited } as Side, n));
+    }
+    applyMoneyDeposited(event: { data: { amount: number } }): void {
+      this.balance += event.data.amount;
+    }
+  };
+  return { name, store, Deposited, Account, tag: `${name}-${Date.now()}`, from: 0n, next: 0 };
 }
 
 function depositOf(side: Side, n: number): unknown {
@@ -105,6 +117,16 @@ const appendOne = (count: number) => async (side: Side) => {
   return count;
 };
 
+const saveOne = (count: number) => async (side: Side) => {
+  for (let i = 0; i < count; i++) {
+    const n = side.next++;
+    const account = new side.Account(`${side.tag}-v${n}`);
+    account.deposit(n);
+    await side.store.save(account);
+  }
+  return count;
+};
+
 async function readAllPages(side: Side): Promise<number> {
   let position = side.from;
   let seen = 0;
@@ -145,6 +167,7 @@ async function main(): Promise<void> {
 
   const normal = await sqliteSides(libs, 'normal');
   report('SQLite NORMAL', 'append 1 event', await interleave(normal, appendOne(2000)));
+  report('SQLite NORMAL', 'save a 1-event aggregate', await interleave(normal, saveOne(2000)));
   for (const side of normal) await seed(side);
   report('SQLite NORMAL', 'readAll, per event', await interleave(normal, readAllPages));
   report('SQLite NORMAL', 'loadEvents, per event', await interleave(normal, loadStreams));
@@ -153,6 +176,7 @@ async function main(): Promise<void> {
 
   const full = await sqliteSides(libs, 'full');
   report('SQLite FULL', 'append 1 event', await interleave(full, appendOne(300)));
+  report('SQLite FULL', 'save a 1-event aggregate', await interleave(full, saveOne(300)));
   for (const side of full) await side.store.close();
 
   if (WITH_PG) {
@@ -163,6 +187,7 @@ async function main(): Promise<void> {
         (['before', 'after'] as const).map((name, i) => openSide(name, libs[i], dbs[i]?.connectionString ?? '', {})),
       );
       report('PostgreSQL', 'append 1 event', await interleave(pgSides, appendOne(300)));
+      report('PostgreSQL', 'save a 1-event aggregate', await interleave(pgSides, saveOne(300)));
       for (const side of pgSides) await seed(side);
       report('PostgreSQL', 'readAll, per event', await interleave(pgSides, readAllPages));
       report('PostgreSQL', 'loadEvents, per event', await interleave(pgSides, loadStreams));
