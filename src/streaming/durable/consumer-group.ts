@@ -90,7 +90,7 @@ export class ConsumerGroup extends EventEmitter<ConsumerGroupEvents> {
   #ready: Promise<void> = Promise.resolve();
   #markReady: () => void = () => undefined;
 
-  /** @internal made by the store. */
+  /** Made by `store.subscribe({ partitions })` and `store.projection(model, { partitions })`. */
   constructor(host: SubscriptionHost, options: ResolvedSubscriptionOptions & { partitions: number }, make: MakePartition) {
     super();
     this.id = options.id;
