@@ -75,10 +75,18 @@ describe.each(targets)('consumer groups across processes on $kind', ({ kind, url
 
     const versions = new Map<string, number>();
     let written = 0;
+    // The writer stops at `allowed` until the next phase opens it, so every phase (an instance
+    // added, stopped, killed) happens while events are still being written, however fast the
+    // machine handles them.
+    let allowed = Math.floor(EVENTS * 0.2);
     const writer = (async () => {
       while (written < EVENTS) {
+        if (written >= allowed) {
+          await sleep(5);
+          continue;
+        }
         const aggregateId = `${suffix}-${randomInt(0, AGGREGATES - 1)}`;
-        const n = Math.min(randomInt(1, 3), EVENTS - written);
+        const n = Math.min(randomInt(1, 3), allowed - written);
         await store.append('GroupTorture', aggregateId, 'any', Array.from({ length: n }, (_, i) => Noted.create({ n: written + i, text: 'g' })));
         versions.set(aggregateId, (versions.get(aggregateId) ?? 0) + n);
         written += n;
@@ -91,14 +99,21 @@ describe.each(targets)('consumer groups across processes on $kind', ({ kind, url
       await until(async () => (await handledCount()) >= EVENTS * 0.15, '15% handled', PHASE_MS);
       const added = spawn();
       children.push(added);
-      await added.waitFor((m) => m.kind === 'started', 'the added instance started');
-      await until(async () => (await handledCount()) >= EVENTS * 0.35, '35% handled', PHASE_MS);
+      const addedOwner = ((await added.waitFor((m) => m.kind === 'started', 'the added instance started')) as { owner: string }).owner;
+      await added.waitFor((m) => m.kind === 'sample' && m.subscription.length > 0, 'the added instance owns partitions');
+      allowed = Math.floor(EVENTS * 0.45);
+      const handledBy = async (owner: string) =>
+        Number((await store.transaction((tx) => tx.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${table} WHERE owner = '${owner}'`)))[0]!.n);
+      await until(async () => (await handledCount()) >= EVENTS * 0.35 && (await handledBy(addedOwner)) > 0, '35% handled, some by the added instance', PHASE_MS);
       children[0]!.process.send('stop');
       expect(await children[0]!.exited).toBe(0);
+      allowed = Math.floor(EVENTS * 0.65);
       await until(async () => (await handledCount()) >= EVENTS * 0.55, '55% handled', PHASE_MS);
       await children[1]!.kill();
+      allowed = Math.floor(EVENTS * 0.8);
       await until(async () => (await handledCount()) >= EVENTS * 0.7, '70% handled', PHASE_MS);
       children.push(spawn());
+      allowed = EVENTS;
       await writer;
       await until(async () => (await handledCount()) >= EVENTS, 'every event handled at least once', PHASE_MS);
       const docs = store.documents(perAggregate(modelName));
