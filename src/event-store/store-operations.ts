@@ -63,6 +63,8 @@ export function appendEvents(
   /** The pending events are the aggregate's own envelopes: complete them in place instead of copying. */
   ownEnvelopes = false,
 ): Promise<Event[]> {
+  // The hot path: with no provider (or tracing off), no span closure and no extra await.
+  if (!ctx.telemetry.instrumentation.tracing) return appendUntraced(ctx, session, aggregateType, aggregateId, expectedVersion, pending, ownEnvelopes);
   return storeSpan(ctx.telemetry, 'append', async (span) => {
     if (span) {
       span.setAttributes(aggregateAttributes(aggregateType, aggregateId));
