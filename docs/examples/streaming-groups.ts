@@ -24,6 +24,19 @@ export async function startMailer(url: string, name: string, sent: string[]) {
 }
 // #endregion
 
+// #region bounded
+/** A mailer process that sends at most 2 mails at a time, whatever its share of the 8 partitions. */
+export function boundedMailer(store: EventStore, sendMail: (userId: string) => Promise<void>): ConsumerGroup {
+  return store.subscribe({
+    id: 'welcome-mails-bounded',
+    partitions: 8,
+    partitionConcurrency: 2, // 1 instance: 2 handlers at once; 2 instances: 4; 4 instances: all 8
+    eventTypes: [UserRegistered],
+    handle: (event) => sendMail(event.aggregateId),
+  });
+}
+// #endregion
+
 async function register(store: EventStore, id: string): Promise<void> {
   const user = new User(id);
   user.register(`user-${id}`, `${id}@example.com`);
@@ -49,6 +62,16 @@ export async function main(path: string) {
   const bothSent = sent.some((s) => s.startsWith('a:')) && sent.some((s) => s.startsWith('b:'));
   await b.store.close(); // b's partitions go back to a
   await until(() => a.mailer.partitions.length === 4);
+  // The bounded mailer over the same 20 users: never more than 2 mails in flight.
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const bounded = boundedMailer(a.store, async () => {
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    inFlight--;
+  });
+  await bounded.start();
+  await bounded.waitUntilCaughtUp();
   await a.store.close();
-  return { shared, sent: sent.length, bothSent };
+  return { shared, sent: sent.length, bothSent, mostInFlight };
 }

@@ -11,6 +11,7 @@ import { assignedPartitions, GroupMembership } from './group-membership.js';
 import { SubscriptionError, toError } from './subscription-errors.js';
 import type { SubscriptionHost } from './subscription-host.js';
 import type { ResolvedSubscriptionOptions } from './subscription-options.js';
+import { PartitionGate } from './partition-gate.js';
 import { WakeSignal } from './wake-signal.js';
 
 /*
@@ -60,7 +61,7 @@ export type MakePartition = (options: ResolvedSubscriptionOptions) => DurableSub
 
 /**
  * This process's member of a consumer group: handles the partitions it owns now, each in log
- * order, all of them at once. Made by `store.subscribe({ id, partitions, handle })` or
+ * order, all of them at once (or `partitionConcurrency` of them at a time). Made by `store.subscribe({ id, partitions, handle })` or
  * `store.projection(model, { partitions })`.
  *
  * @example
@@ -80,6 +81,8 @@ export class ConsumerGroup extends EventEmitter<ConsumerGroupEvents> {
   readonly #workers = new Map<number, DurableSubscription>();
   readonly #membership: GroupMembership;
   readonly #signal = new WakeSignal();
+  /** Bounds how many partitions deliver at once here (`partitionConcurrency`); absent: all. */
+  readonly #gate: PartitionGate | undefined;
   #state: ConsumerGroupState = 'idle';
   #loop: Promise<void> | undefined;
   #stopRequested = false;
@@ -98,6 +101,8 @@ export class ConsumerGroup extends EventEmitter<ConsumerGroupEvents> {
     this.partitionCount = options.partitions;
     this.#host = host;
     this.#make = make;
+    const limit = options.partitionConcurrency;
+    this.#gate = limit !== undefined && limit < options.partitions ? new PartitionGate(limit) : undefined;
     this.#membership = new GroupMembership(host.adapter, options.id, this.owner, options.partitions, options.leaseTtlMs, {
       lost: () => this.#signal.wake(),
       error: (error) => this.#reportError(error, { willRetry: true }),
@@ -237,8 +242,9 @@ export class ConsumerGroup extends EventEmitter<ConsumerGroupEvents> {
   }
 
   async #startWorker(index: number): Promise<void> {
-    const { partitions: _count, ...rest } = this.options;
-    const worker = this.#make({ ...rest, id: partitionId(this.id, index), partition: { index, count: this.partitionCount } });
+    const { partitions: _count, partitionConcurrency: _limit, ...rest } = this.options;
+    const partition = { index, count: this.partitionCount, ...(this.#gate && { gate: this.#gate }) };
+    const worker = this.#make({ ...rest, id: partitionId(this.id, index), partition });
     worker.on('active', () => this.#ownedChanged());
     worker.on('inactive', () => this.#ownedChanged());
     worker.on('dead-letter', (record) => this.emit('dead-letter', record));

@@ -1,7 +1,11 @@
+import type { PartitionGate } from './partition-gate.js';
+
 /** One partition of a consumer group: the `index`-th of `count`. */
 export interface PartitionSlice {
   index: number;
   count: number;
+  /** Shared by one instance's partitions when it handles only some of them at a time (`partitionConcurrency`). */
+  gate?: PartitionGate;
 }
 
 /**

@@ -20,21 +20,26 @@ export function partitionedDelivery(inner: BatchDelivery, slice: PartitionSlice)
       const reached = (position: bigint) => {
         if (position === lastOwn) done = true;
       };
-      await inner(own, {
-        ...ctx,
-        handled: (position) => {
-          ctx.handled(position);
-          reached(position);
-        },
-        checkpointed: (position) => {
-          ctx.checkpointed(position);
-          reached(position);
-        },
-        checkpoint: async (position) => {
-          await ctx.checkpoint(position);
-          reached(position);
-        },
-      });
+      const deliver = () =>
+        inner(own, {
+          ...ctx,
+          handled: (position) => {
+            ctx.handled(position);
+            reached(position);
+          },
+          checkpointed: (position) => {
+            ctx.checkpointed(position);
+            reached(position);
+          },
+          checkpoint: async (position) => {
+            await ctx.checkpoint(position);
+            reached(position);
+          },
+        });
+      // partitionConcurrency: wait for a slot; a partition stopped meanwhile delivers nothing
+      // (its checkpoint stays before these events, so whoever handles it next reads them again).
+      if (slice.gate) await slice.gate.run(async () => (ctx.isStopping() ? undefined : deliver()));
+      else await deliver();
     }
     if (done && last.globalPosition !== lastOwn) ctx.handled(last.globalPosition);
   };

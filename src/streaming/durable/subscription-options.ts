@@ -78,6 +78,13 @@ export interface SubscriptionOptions<D extends readonly EventDefinition[] = read
    * group: see docs/streaming.md, "Consumer groups".
    */
   partitions?: number;
+  /**
+   * With `partitions`: how many of the partitions it owns this instance handles at the same time
+   * (default: all of them). A limit makes each instance's share of the work bounded, so adding
+   * instances adds throughput: for handlers that use a resource each process has a fixed amount
+   * of (a connection pool, a rate limit, a CPU). Each process may pass its own value.
+   */
+  partitionConcurrency?: number;
 }
 
 /** @internal options with defaults applied */
@@ -99,6 +106,8 @@ export interface ResolvedSubscriptionOptions {
   slowHandlerMs: number;
   /** A consumer group's partition count. */
   partitions?: number;
+  /** How many of its partitions this instance of the group delivers at once (absent: all). */
+  partitionConcurrency?: number;
   /** Set on one partition of a consumer group: it delivers only the events of this slice. */
   partition?: PartitionSlice;
 }
@@ -186,6 +195,12 @@ export function resolveSubscriptionOptions<D extends readonly EventDefinition[]>
       throw new InvalidArgumentError('concurrency', 'a consumer group handles each partition in log order: raise partitions instead');
     }
     resolved.partitions = options.partitions;
+    if (options.partitionConcurrency !== undefined) {
+      checkPositiveInteger('partitionConcurrency', options.partitionConcurrency, { max: MAX_PARTITIONS });
+      resolved.partitionConcurrency = options.partitionConcurrency;
+    }
+  } else if (options.partitionConcurrency !== undefined) {
+    throw new InvalidArgumentError('partitionConcurrency', 'applies to a consumer group only: give partitions too');
   }
   checkPositiveInteger('retry.attempts', resolved.attempts);
   // Node.js fires a timer longer than 2^31-1 ms after 1 ms: a longer delay would spin, not wait.

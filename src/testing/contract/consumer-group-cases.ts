@@ -88,9 +88,80 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
       expect(thrown(() => store.subscribe({ id, partitions: partitions as number, handle }))).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'partitions' });
     }
     expect(thrown(() => store.subscribe({ id, partitions: 4, concurrency: 4, handle }))).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'concurrency' });
+    for (const partitionConcurrency of [0, 1.5, 257, '2']) {
+      expect(thrown(() => store.subscribe({ id, partitions: 4, partitionConcurrency: partitionConcurrency as number, handle }))).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        argument: 'partitionConcurrency',
+      });
+    }
+    expect(thrown(() => store.subscribe({ id, partitionConcurrency: 2, handle }))).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'partitionConcurrency' });
     expect(thrown(() => store.projection(cartModel(), { partitions: 0 }))).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'partitions' });
     expect(await adapter.loadCheckpoint(`${id}#partitions`)).toBeNull();
     expect(await adapter.loadCheckpoint(`${id}#p0`)).toBeNull();
+  });
+
+  it('handles at most partitionConcurrency of its partitions at once, and every event all the same', async () => {
+    const { store } = await open();
+    store.register(GroupNoted);
+    const type = `Group${randomUUID().slice(0, 8)}`;
+    const written = await appendSpread(store, type, 24, 3);
+    const run = async (partitionConcurrency?: number) => {
+      let running = 0;
+      let most = 0;
+      const handled = new Set<string>();
+      const group = store.subscribe({
+        id: `group-${randomUUID()}`,
+        partitions: 4,
+        aggregateTypes: [type],
+        ...(partitionConcurrency !== undefined && { partitionConcurrency }),
+        handle: async (event) => {
+          most = Math.max(most, ++running);
+          await sleep(2);
+          running--;
+          handled.add(event.eventId);
+        },
+      });
+      await group.start();
+      await group.waitUntilCaughtUp();
+      await group.stop();
+      return { most, handled: handled.size };
+    };
+    expect(await run(1)).toEqual({ most: 1, handled: written.length });
+    const two = await run(2);
+    expect(two.most).toBeLessThanOrEqual(2);
+    expect(two.handled).toBe(written.length);
+    const all = await run();
+    expect(all.most > 1).toBe(true);
+    expect(all.handled).toBe(written.length);
+  });
+
+  it('stops while partitions wait for their turn; the next start handles what they did not, once', async () => {
+    const { store, adapter } = await open();
+    store.register(GroupNoted);
+    const type = `Group${randomUUID().slice(0, 8)}`;
+    const written = await appendSpread(store, type, 16, 2);
+    const counts = new Map<string, number>();
+    const options = {
+      id: `group-${randomUUID()}`,
+      partitions: 4,
+      partitionConcurrency: 1,
+      aggregateTypes: [type],
+      handle: async (event: Event) => {
+        await sleep(10);
+        counts.set(event.eventId, (counts.get(event.eventId) ?? 0) + 1);
+      },
+    };
+    const group = store.subscribe(options);
+    await group.start();
+    await until('a first event handled', () => counts.size > 0);
+    await group.stop();
+    expect(counts.size < written.length).toBe(true);
+    const again = sameDatabase(adapter).subscribe(options);
+    await again.start();
+    await again.waitUntilCaughtUp();
+    await again.stop();
+    expect([...counts.keys()].sort()).toEqual(written.map((e) => e.eventId).sort());
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
   it('refuses to start a group with another partition count, with GroupPartitionsChangedError, writing nothing', async () => {
