@@ -7,7 +7,8 @@
  *   git worktree add --detach /tmp/before <ref> && (cd /tmp/before && npm ci && npx tsup)
  *   npx tsup && npx tsx bench/profile/ab-builds.ts /tmp/before [--pg] [--rounds 12]
  *
- * `--pg` adds the PostgreSQL rows (DATABASE_URL, else an embedded server, as `npm run bench`).
+ * `--after-options '{"groupCommit":false}'` opens the later build's stores with these options (to
+ * tell what a new default costs). `--pg` adds the PostgreSQL rows (DATABASE_URL, else an embedded server, as `npm run bench`).
  * Rows: `append` (one event to a new stream) and `save` (a new 1-event aggregate, the 1a shape) on a SQLite file at NORMAL and FULL and on
  * PostgreSQL; `readAll` (pages of 1,000 over 20,000 events), `loadEvents` (1,000-event streams),
  * `catch-up` (a durable subscription from the start over 20,000 events).
@@ -24,7 +25,7 @@ type Lib = any;
 type Store = any;
 
 const args = process.argv.slice(2);
-const before = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+const before = args.find((a, i) => !a.startsWith('--') && !/^\d+$/.test(a) && args[i - 1] !== '--after-options');
 if (!before) {
   console.error('usage: npx tsx bench/profile/ab-builds.ts <checkout of the earlier build, with dist/> [--pg] [--rounds N]');
   process.exit(2);
@@ -32,6 +33,9 @@ if (!before) {
 const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 12;
 const WITH_PG = args.includes('--pg');
+const afterAt = args.indexOf('--after-options');
+/** Store options for the later build only (JSON), e.g. `{"groupCommit":false}`: to tell what a new default costs. */
+const AFTER_OPTIONS: object = afterAt >= 0 ? (JSON.parse(args[afterAt + 1] ?? '{}') as object) : {};
 const SEEDED = 20_000;
 
 const deposit = z.object({ amount: z.number().int().positive(), reference: z.string().min(1).max(64), channel: z.enum(['card', 'transfer', 'cash']) });
@@ -157,7 +161,7 @@ async function catchUp(side: Side): Promise<number> {
 async function sqliteSides(libs: [Lib, Lib], synchronous: 'normal' | 'full'): Promise<Side[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventuali-ab-'));
   return Promise.all(
-    (['before', 'after'] as const).map((name, i) => openSide(name, libs[i], `sqlite://${path.join(dir, `${name}.db`)}`, { synchronous })),
+    (['before', 'after'] as const).map((name, i) => openSide(name, libs[i], `sqlite://${path.join(dir, `${name}.db`)}`, { synchronous, ...(name === 'after' ? AFTER_OPTIONS : {}) })),
   );
 }
 
@@ -184,7 +188,7 @@ async function main(): Promise<void> {
     try {
       const dbs = await Promise.all(['ab_before', 'ab_after'].map((tag) => server.createDatabase(tag)));
       const pgSides = await Promise.all(
-        (['before', 'after'] as const).map((name, i) => openSide(name, libs[i], dbs[i]?.connectionString ?? '', {})),
+        (['before', 'after'] as const).map((name, i) => openSide(name, libs[i], dbs[i]?.connectionString ?? '', name === 'after' ? AFTER_OPTIONS : {})),
       );
       report('PostgreSQL', 'append 1 event', await interleave(pgSides, appendOne(300)));
       report('PostgreSQL', 'save a 1-event aggregate', await interleave(pgSides, saveOne(300)));

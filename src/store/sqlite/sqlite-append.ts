@@ -5,7 +5,7 @@ import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 /** Rows per INSERT statement: 9 parameters each stays far below SQLite's parameter limit. */
-const MAX_ROWS_PER_INSERT = 64;
+export const MAX_ROWS_PER_INSERT = 64;
 
 /** Thrown inside the write transaction to roll it back; the rejection is resolved outside it. */
 class Rejected {

@@ -117,4 +117,24 @@ export function concurrentAppendCases(open: OpenStore, { it, expect }: ContractT
       expect(versions, `${call.kind} ${call.id}`).toEqual(Array.from({ length }, (_, i) => i + 1));
     }
   });
+
+  it('refuses a batch whose last event id is already stored, alone and whole, among concurrent appends', async () => {
+    const { store } = await open();
+    const [taken] = await store.append('ContractAccount', uid('dup-owner'), 'no-stream', [Deposited.create({ amount: 1 })]);
+    const clash = uid('dup-clash');
+    // Its first events are new: a write that went row by row would have stored them before the clash.
+    const clashing = [Deposited.create({ amount: 2 }), Deposited.create({ amount: 3 }), { ...Deposited.create({ amount: 4 }), eventId: taken!.eventId }];
+    const others = Array.from({ length: 16 }, () => uid('dup-other'));
+    const results = await Promise.allSettled([
+      ...others.slice(0, 8).map((id) => store.append('ContractAccount', id, 'no-stream', [Deposited.create({ amount: 5 })])),
+      store.append('ContractAccount', clash, 'no-stream', clashing),
+      ...others.slice(8).map((id) => store.append('ContractAccount', id, 'no-stream', [Deposited.create({ amount: 6 })])),
+    ]);
+    const refused = results[8]!;
+    expect(refused.status).toBe('rejected');
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'DUPLICATE_EVENT' });
+    expect(await store.loadEvents(clash)).toEqual([]);
+    for (const [i, result] of results.entries()) if (i !== 8) expect(result.status).toBe('fulfilled');
+    for (const id of others) expect((await store.loadEvents(id)).length).toBe(1);
+  });
 }
