@@ -260,7 +260,9 @@ export function describeCli(name: string, target: () => Promise<CliTarget>): voi
       const run = (...args: string[]) => runCli([...fresh.globals, ...args], { EVENTUALI_URL: fresh.url });
       const check = await run('migrate', '--check');
       expect(check.code).toBe(1);
-      expect(check.stdout).toMatch(/^3 pending: 1 events and snapshots, 2 leases, checkpoints and dead letters, 3 stream heads/);
+      // SQLite has a fourth: its stream-heads index rekeyed by type alone (an append-only B-tree).
+      const count = name === 'SQLite' ? 4 : 3;
+      expect(check.stdout).toMatch(new RegExp(`^${count} pending: 1 events and snapshots, 2 leases, checkpoints and dead letters, 3 stream heads`));
       const printed = await run('migrate', '--print');
       expect(printed.code).toBe(0);
       expect(printed.stdout).toContain('-- migration 1: events and snapshots');
@@ -268,7 +270,7 @@ export function describeCli(name: string, target: () => Promise<CliTarget>): voi
       expect((await run('migrate', '--check')).code).toBe(1);
       const applied = await run('migrate', '--json');
       expect(applied.code).toBe(0);
-      expect((JSON.parse(applied.stdout) as { applied: { version: number }[] }).applied.map((m) => m.version)).toEqual([1, 2, 3]);
+      expect((JSON.parse(applied.stdout) as { applied: { version: number }[] }).applied.map((m) => m.version)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
       const after = await run('migrate', '--check', '--json');
       expect(after.code).toBe(0);
       expect(JSON.parse(after.stdout)).toEqual({ pending: [] });

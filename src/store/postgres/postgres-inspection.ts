@@ -20,6 +20,7 @@ function queries(schema: string): InspectionQueries {
     inList: (expr, placeholder) => `${expr} = ANY(${placeholder}::text[])`,
     listValue: (values) => [...values],
     id: (column) => `${column} COLLATE "C"`,
+    typeInIdOrder: (column) => column,
     epochMs: (column) => `round(extract(epoch FROM ${column}) * 1000)::float8`,
     count: (expr) => `(${expr})::float8`,
     now: () => 'now()',

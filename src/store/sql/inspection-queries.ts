@@ -22,6 +22,13 @@ export interface InspectionDialect {
   listValue(values: readonly string[]): unknown;
   /** An aggregate id column as the id index orders it (PostgreSQL: `COLLATE "C"`). */
   id(column: string): string;
+  /**
+   * The aggregate type column as a list of streams in id order filters on it: SQLite writes
+   * `+column`, so the list walks the id index in order (its heads index is by type alone, in log
+   * order, and would make it sort every stream of the type); PostgreSQL's heads index is by
+   * (type, id), which gives the order.
+   */
+  typeInIdOrder(column: string): string;
   /** A stored time column as epoch milliseconds (a number). */
   epochMs(column: string): string;
   /** A count as a number. */
@@ -86,7 +93,7 @@ export class InspectionQueries {
 
   listStreams(query: StreamQuery): SqlText {
     const p = new Params(this.d);
-    const heads = this.#heads(p, query);
+    const heads = this.#heads(p, query, true);
     const where = this.#markerFilter(p, query);
     const events = this.d.table('events');
     const text = `SELECT s.aggregate_id, s.aggregate_type, s.created_at, s.marker, l.aggregate_version AS version,
@@ -118,7 +125,7 @@ export class InspectionQueries {
   }
 
   /** The first event of every matching stream (the stream-heads index), with its marker. */
-  #heads(p: Params, filter: StreamQuery | StreamFilter): string {
+  #heads(p: Params, filter: StreamQuery | StreamFilter, inIdOrder = false): string {
     const d = this.d;
     const events = d.table('events');
     // Bound first: the select list comes before the WHERE clause in the text (SQLite's `?` are positional).
@@ -128,16 +135,19 @@ export class InspectionQueries {
         ? 'NULL'
         : `(SELECT m.event_type FROM ${events} m WHERE m.aggregate_id = h.aggregate_id
             AND ${d.inList('m.event_type', p.bind(d.listValue(markerTypes)))} ORDER BY m.aggregate_version DESC LIMIT 1)`;
-    const where = this.#headFilter(p, filter);
+    const where = this.#headFilter(p, filter, inIdOrder);
     return `SELECT h.aggregate_id, h.aggregate_type, ${d.epochMs('h."timestamp"')} AS created_at, ${marker} AS marker
       FROM ${events} h WHERE ${where.join(' AND ')}`;
   }
 
   /** The conditions on a stream's first event `h` (binding their values). */
-  #headFilter(p: Params, filter: StreamQuery | StreamFilter): string[] {
+  #headFilter(p: Params, filter: StreamQuery | StreamFilter, inIdOrder = false): string[] {
     const d = this.d;
     const where = ['h.aggregate_version = 1'];
-    if (filter.aggregateType !== undefined) where.push(`h.aggregate_type = ${p.bind(filter.aggregateType)}`);
+    if (filter.aggregateType !== undefined) {
+      const type = inIdOrder ? d.typeInIdOrder('h.aggregate_type') : 'h.aggregate_type';
+      where.push(`${type} = ${p.bind(filter.aggregateType)}`);
+    }
     if (filter.idPrefix !== undefined && filter.idPrefix !== '') {
       const [low, high] = prefixRange(filter.idPrefix);
       where.push(`${d.id('h.aggregate_id')} >= ${p.bind(low)}`, `${d.id('h.aggregate_id')} < ${p.bind(high)}`);

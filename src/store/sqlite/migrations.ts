@@ -72,6 +72,20 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX eventuali_events_stream_heads_by_type ON eventuali_events (aggregate_type, aggregate_id) WHERE aggregate_version = 1;
       ALTER TABLE eventuali_dead_letters ADD COLUMN replay_requested_at INTEGER;`,
   },
+  {
+    version: 4,
+    name: 'stream heads by type in log order',
+    // Migration 3's index put each new stream at a random place in (aggregate_type, aggregate_id):
+    // a B-tree page of its own to change and write to the WAL for nearly every new stream, which
+    // cost a new-stream append about 30% at synchronous=NORMAL and 40% of a group commit's
+    // throughput. Keyed by type alone (the rowid, the log position, follows), each new stream
+    // lands at the end of its type's range, on a page the previous one already changed. Counts by
+    // type still read only this index; lists by type walk the (aggregate_id, aggregate_version)
+    // index in id order and check the type (src/store/sqlite/sqlite-inspection.ts).
+    sql: `
+      DROP INDEX IF EXISTS eventuali_events_stream_heads_by_type;
+      CREATE INDEX eventuali_events_stream_heads ON eventuali_events (aggregate_type) WHERE aggregate_version = 1;`,
+  },
 ];
 
 /**

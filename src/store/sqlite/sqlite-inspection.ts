@@ -23,6 +23,7 @@ const QUERIES = new InspectionQueries({
   inList: (expr, placeholder) => `${expr} IN (SELECT value FROM json_each(${placeholder}))`,
   listValue: (values) => JSON.stringify(values),
   id: (column) => column,
+  typeInIdOrder: (column) => `+${column}`,
   epochMs: (column) => column,
   count: (expr) => expr,
   now: (bind) => bind(Date.now()),
