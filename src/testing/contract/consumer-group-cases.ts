@@ -297,21 +297,25 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
     await expect(group.waitUntilCaughtUp()).rejects.toMatchObject({ code: 'SUBSCRIPTION' });
   });
 
-  it('keeps a read model with a consumer group: the same documents, and waitFor reads its own writes', async () => {
-    const { store } = await open();
-    const model = cartModel();
-    const ids = Array.from({ length: 8 }, () => cartId());
-    for (const id of ids) await store.append('ContractCart', id, 'any', [CartOpened.create({ owner: 'o', openedAt: new Date(0), vip: false })]);
-    const group: ConsumerGroup = store.projection(model, { partitions: 3, leaseTtlMs: LEASE_TTL_MS, pollIntervalMs: 10 });
-    await group.start();
-    const carts = store.documents(model);
-    let last = 0n;
-    for (const [i, id] of ids.entries()) {
-      const [event] = await store.append('ContractCart', id, 'any', [ItemAdded.create({ sku: `s${i}`, price: i })]);
-      last = event!.globalPosition;
-    }
-    expect(await carts.get(ids[7]!, { waitFor: last, timeoutMs: BOUND_MS })).toMatchObject({ items: 1, total: 7, lastSku: 's7' });
-    for (const [i, id] of ids.entries()) expect(await carts.get(id)).toMatchObject({ items: 1, total: i });
-    await group.stop();
-  });
+  for (const bound of [undefined, 1]) {
+    const named = bound === undefined ? '' : ` (partitionConcurrency: ${bound})`;
+    it(`keeps a read model with a consumer group${named}: the same documents, and waitFor reads its own writes`, async () => {
+      const { store } = await open();
+      const model = cartModel();
+      const ids = Array.from({ length: 8 }, () => cartId());
+      for (const id of ids) await store.append('ContractCart', id, 'any', [CartOpened.create({ owner: 'o', openedAt: new Date(0), vip: false })]);
+      const limit = bound === undefined ? {} : { partitionConcurrency: bound };
+      const group: ConsumerGroup = store.projection(model, { partitions: 3, leaseTtlMs: LEASE_TTL_MS, pollIntervalMs: 10, ...limit });
+      await group.start();
+      const carts = store.documents(model);
+      let last = 0n;
+      for (const [i, id] of ids.entries()) {
+        const [event] = await store.append('ContractCart', id, 'any', [ItemAdded.create({ sku: `s${i}`, price: i })]);
+        last = event!.globalPosition;
+      }
+      expect(await carts.get(ids[7]!, { waitFor: last, timeoutMs: BOUND_MS })).toMatchObject({ items: 1, total: 7, lastSku: 's7' });
+      for (const [i, id] of ids.entries()) expect(await carts.get(id)).toMatchObject({ items: 1, total: i });
+      await group.stop();
+    });
+  }
 }
