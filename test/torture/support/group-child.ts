@@ -2,6 +2,7 @@
 // handles (with its owner and partition) in a table, and a read model counting each aggregate's
 // events in order. Reports what partitions it owns every few milliseconds (timestamped, so the
 // parent can check no two instances claim one partition at once), and stops cleanly on 'stop'.
+// An optional last argument bounds how many partitions it handles at once (partitionConcurrency).
 import { EventStore } from '../../../src/index.js';
 import { exitWithParent, report } from './child.js';
 import { TORTURE_EVENTS } from './events.js';
@@ -9,11 +10,13 @@ import { perAggregate } from './group-model.js';
 import { sqlFor } from './targets.js';
 
 exitWithParent();
-const [url, groupId, table, leaseTtlMs, partitions, modelName] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [url, groupId, table, leaseTtlMs, partitions, modelName, bound] = process.argv.slice(2) as [string, string, string, string, string, string, string?];
 const sql = sqlFor(url.startsWith('sqlite') ? 'sqlite-file' : 'postgres');
 const store = (await EventStore.create(url, { onWarning: () => undefined })).register(...TORTURE_EVENTS);
 
-const common = { partitions: Number(partitions), leaseTtlMs: Number(leaseTtlMs), pollIntervalMs: 20, batchSize: 100 };
+// `bound`: this instance handles at most that many of its partitions at a time (partitionConcurrency).
+const limit = bound ? { partitionConcurrency: Number(bound) } : {};
+const common = { partitions: Number(partitions), leaseTtlMs: Number(leaseTtlMs), pollIntervalMs: 20, batchSize: 100, ...limit };
 const group = store.subscribe({
   id: groupId,
   aggregateTypes: ['GroupTorture'],
