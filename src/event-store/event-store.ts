@@ -379,7 +379,9 @@ export class EventStore {
    * group: every process subscribing with this id shares the N partitions (see `ConsumerGroup`).
    */
   subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D> & { partitions: number }): ConsumerGroup;
-  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D> & { partitions?: undefined }): DurableSubscription;
+  subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(
+    options: SubscriptionOptions<D> & { partitions?: undefined; partitionConcurrency?: undefined },
+  ): DurableSubscription;
   subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription | ConsumerGroup;
   subscribe<const D extends readonly EventDefinition[] = readonly EventDefinition[]>(options: SubscriptionOptions<D>): DurableSubscription | ConsumerGroup {
     this.#checkOpen();

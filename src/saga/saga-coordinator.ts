@@ -63,7 +63,7 @@ export interface StartOptions {
 const START_ON_CONCURRENCY = 16;
 
 /** Options of `startOn`: the subscription's (where to start, retries…), plus which saga. */
-export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'events' | 'eventTypes' | 'partitions'> {
+export interface StartOnOptions extends Omit<SubscriptionOptions, 'id' | 'handle' | 'events' | 'eventTypes' | 'partitions' | 'partitionConcurrency'> {
   subscriptionId: string;
   /** The saga to start (may be left out when the coordinator has one saga). */
   saga?: string;

@@ -1,7 +1,16 @@
 // Type tests, checked by `npm run typecheck` (tsc).
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
-import { defineEvent, defineProjection, type Event, type EventOf, type EventStore, type HandlerContext } from '../../src/index.js';
+import {
+  defineEvent,
+  defineProjection,
+  type ConsumerGroup,
+  type DurableSubscription,
+  type Event,
+  type EventOf,
+  type EventStore,
+  type HandlerContext,
+} from '../../src/index.js';
 
 const ItemAdded = defineEvent('ItemAdded', z.object({ sku: z.string(), quantity: z.number() }));
 const ItemRemoved = defineEvent('ItemRemoved', z.object({ sku: z.string() }), { metadata: z.object({ reason: z.string() }) });
@@ -44,3 +53,9 @@ defineProjection({
   // @ts-expect-error no such event in `events`
   handlers: { ItemAded: () => undefined },
 });
+
+// A consumer group (partitions, optionally partitionConcurrency) returns a ConsumerGroup; a plain
+// subscription a DurableSubscription; partitionConcurrency without partitions is neither for sure.
+expectTypeOf(store.subscribe({ id: 'group', partitions: 4, partitionConcurrency: 2, handle: () => undefined })).toEqualTypeOf<ConsumerGroup>();
+expectTypeOf(store.subscribe({ id: 'plain', handle: () => undefined })).toEqualTypeOf<DurableSubscription>();
+expectTypeOf(store.subscribe({ id: 'unsure', partitionConcurrency: 2, handle: () => undefined })).toEqualTypeOf<DurableSubscription | ConsumerGroup>();
