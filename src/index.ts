@@ -46,7 +46,7 @@ export {
 } from './core/errors.js';
 export type { ErrorCode, ValidationIssue } from './core/errors.js';
 export { EventStore } from './event-store/event-store.js';
-export type { LoadEventsOptions, ReadAllOptions } from './event-store/event-store.js';
+export type { LoadEventsOptions, ReadAllOptions } from './event-store/store-reads.js';
 export type { HandleOptions, SaveOptions, UpdateOptions } from './event-store/command-options.js';
 export { defineDecider } from './core/decider.js';
 export type { CommandOf, Decider, DeciderDefinition, DeciderEventOf, DecidedEventOf, Decision, StateOf } from './core/decider.js';

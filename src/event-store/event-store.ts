@@ -5,7 +5,7 @@ import type { Aggregate, AggregateClass } from '../core/aggregate.js';
 import type { CheckedAggregateClass } from '../core/aggregate-events.js';
 import { aggregateInternals } from '../core/aggregate.js';
 import type { Decider, DeciderEventOf } from '../core/decider.js';
-import { InvalidArgumentError, StoreClosedError } from '../core/errors.js';
+import { StoreClosedError } from '../core/errors.js';
 import type { Event, EventDefinition, NewEvent } from '../core/event.js';
 import { checkId } from '../core/event.js';
 import { EventRegistry } from '../core/event-registry.js';
@@ -17,10 +17,10 @@ import { handleCommand, loadDeciderState, type HandleResult, type LoadedState } 
 import { openAdapter } from './open-adapter.js';
 import { appendEvents, loadAggregate, saveAggregate, type Committed, type StoreContext } from './store-operations.js';
 import { StoreRuntime, type ProjectionOptions } from './store-runtime.js';
-import { checkOptionsObject, checkPositiveInteger, checkStringList } from '../core/checks.js';
+import { checkOptionsObject } from '../core/checks.js';
 import type { EventStoreOptions } from '../core/store-options.js';
 import { checkStoreOptions, type CreateStoreOptions } from './store-options.js';
-import { MAX_AGGREGATE_VERSION, MAX_GLOBAL_POSITION } from '../core/limits.js';
+import { loadStreamEvents, readLogEvents, type LoadEventsOptions, type ReadAllOptions } from './store-reads.js';
 import { Transaction, type TransactionScope } from './transaction.js';
 import { Instrumentation, type ObservabilityOptions } from '../observability/instrumentation.js';
 import { aggregateAttributes, eventAttributes, storeSpan, storeTelemetry, timedAppend } from './store-telemetry.js';
@@ -35,24 +35,6 @@ import type { SubscriptionOptions } from '../streaming/durable/subscription-opti
 import { isReadModel, type ReadModel } from '../projections/define-read-model.js';
 import type { ReadModelDocuments } from '../projections/read-model-documents.js';
 import { ReadModelKeeper, type InlineReadModel, type ReadModelOptions } from '../projections/read-model-keeper.js';
-
-export interface ReadAllOptions {
-  /** Start after this position (a value this store returned); omitted or `0n` = from the start. */
-  fromPosition?: bigint;
-  /** At most this many events (default 1000). */
-  limit?: number;
-  eventTypes?: readonly string[];
-  aggregateTypes?: readonly string[];
-}
-
-export interface LoadEventsOptions {
-  /** Inclusive (default 1). */
-  fromVersion?: number;
-  /** Inclusive (default: the last). */
-  toVersion?: number;
-}
-
-const DEFAULT_READ_LIMIT = 1000;
 
 /** Streaming options of a store. */
 export interface StreamingOptions {
@@ -260,21 +242,11 @@ export class EventStore {
     return this.#calls.run(() =>
       storeSpan(this.#ctx.telemetry, 'load', async (span) => {
         span?.setAttributes(aggregateAttributes(undefined, aggregateId));
-        const events = await this.#loadEvents(aggregateId, options);
+        const events = await loadStreamEvents(this.#ctx, aggregateId, options);
         span?.setAttributes(eventAttributes(events));
         return events;
       }),
     );
-  }
-
-  async #loadEvents(aggregateId: string, options: LoadEventsOptions): Promise<Event[]> {
-    checkId('aggregate id', aggregateId);
-    checkOptionsObject('loadEvents options', options);
-    const fromVersion = options.fromVersion ?? 1;
-    checkPositiveInteger('fromVersion', fromVersion, { max: MAX_AGGREGATE_VERSION });
-    if (options.toVersion !== undefined) checkPositiveInteger('toVersion', options.toVersion, { max: MAX_AGGREGATE_VERSION });
-    const records = await this.#ctx.adapter.readStream(aggregateId, { fromVersion, toVersion: options.toVersion });
-    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Events of every aggregate of one type, in log order. */
@@ -291,30 +263,11 @@ export class EventStore {
   readAll(options: ReadAllOptions = {}): Promise<Event[]> {
     return this.#calls.run(() =>
       storeSpan(this.#ctx.telemetry, 'read_all', async (span) => {
-        const events = await this.#readAll(options);
+        const events = await readLogEvents(this.#ctx, options);
         span?.setAttributes(eventAttributes(events));
         return events;
       }),
     );
-  }
-
-  async #readAll(options: ReadAllOptions): Promise<Event[]> {
-    checkOptionsObject('readAll options', options);
-    const after = options.fromPosition ?? 0n;
-    if (typeof after !== 'bigint' || after < 0n || after > MAX_GLOBAL_POSITION) {
-      throw new InvalidArgumentError('fromPosition', `must be a bigint from 0n to ${MAX_GLOBAL_POSITION}n (a position this store returned)`);
-    }
-    const limit = options.limit ?? DEFAULT_READ_LIMIT;
-    checkPositiveInteger('limit', limit);
-    checkStringList('eventTypes', options.eventTypes);
-    checkStringList('aggregateTypes', options.aggregateTypes);
-    const records = await this.#ctx.adapter.readAll({
-      after,
-      limit,
-      eventTypes: options.eventTypes,
-      aggregateTypes: options.aggregateTypes,
-    });
-    return this.#ctx.registry.decodeAll(records);
   }
 
   /** Position of the last event in log order that readers can see (`0n` when empty). */

@@ -5,7 +5,6 @@ import { isEventualiError, StoreClosedError } from '../../core/errors.js';
 import { letEventLoopTurn } from '../../core/event-loop.js';
 import { checkTimerMs } from '../../core/limits.js';
 import { checkPositiveInteger } from '../../core/checks.js';
-import type { Event } from '../../core/event.js';
 import type { DeadLetterRecord } from '../../store/coordination.js';
 import { subscriptionLeaseName } from '../../store/inspection.js';
 import type { EventRecord } from '../../store/event-log.js';
@@ -25,24 +24,10 @@ import { PageReader, type Page } from './page-reader.js';
 import { ReadPacer } from './read-pacer.js';
 import { WakeSignal } from './wake-signal.js';
 import { partitionedDelivery } from './partitioned-delivery.js';
-import { partitionOf } from './partition-hash.js';
+import type { DurableSubscriptionEvents, SubscriptionState } from './subscription-events.js';
+import { measureLag, type Lag } from './subscription-lag.js';
 
-export type SubscriptionState = 'idle' | 'standby' | 'catching-up' | 'live' | 'stopping' | 'stopped' | 'failed';
-
-/** Events a durable subscription emits. Listening is optional: nothing throws for lack of a listener. */
-export interface DurableSubscriptionEvents {
-  /** This instance took the lease and delivers events. */
-  active: [];
-  /** This instance lost (or gave up) the lease. */
-  inactive: [];
-  'caught-up': [{ position: bigint }];
-  'fell-behind': [{ position: bigint }];
-  /** A handler failed (it will be retried unless `willRetry` is false), or reading failed. */
-  error: [error: Error, info: { event?: Event; attempt?: number; willRetry: boolean }];
-  'dead-letter': [record: DeadLetterRecord];
-  /** Delivery ended: by stop(), or (with `reason`) by a handler failing with `onError: 'stop'`. */
-  stopped: [reason?: Error];
-}
+export type { DurableSubscriptionEvents, SubscriptionState } from './subscription-events.js';
 
 const IDLE_POLL_MIN_MS = 5;
 /**
@@ -211,17 +196,8 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   }
 
   /** The lag, and the age in seconds of the oldest event not handled yet (0 when caught up). */
-  async #measureLag(max: number): Promise<{ events: number; oldestAgeSeconds: number }> {
-    const records = await this.#host.adapter.readAll({
-      after: this.#position,
-      limit: max,
-      eventTypes: this.options.eventTypes,
-      aggregateTypes: this.options.aggregateTypes,
-    });
-    const slice = this.options.partition;
-    const mine = slice ? records.filter((r) => partitionOf(r.aggregateId, slice.count) === slice.index) : records;
-    const oldest = mine[0];
-    return { events: mine.length, oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.timestamp.getTime()) / 1000) : 0 };
+  #measureLag(max: number): Promise<Lag> {
+    return measureLag(this.#host.adapter, this.options, this.#position, max);
   }
 
   /** Dead letters parked by this subscription, oldest first. */
