@@ -3,6 +3,7 @@
  * Imports flow down only:
  *
  *   core  <-  observability  <-  store  <-  streaming  <-  projections  <-  event-store  <-  saga  <-  http
+ *        <-  operations  <-  inspector  <-  cli
  *
  * The entry files (src/index.ts, sqlite.ts, postgres.ts, testing.ts, http.ts) and src/testing/ sit
  * on top and may import any layer; nothing in a layer imports them. Type-only imports count.
