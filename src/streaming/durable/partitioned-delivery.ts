@@ -38,7 +38,8 @@ export function partitionedDelivery(inner: BatchDelivery, slice: PartitionSlice)
         });
       // partitionConcurrency: wait for a slot; a partition stopped meanwhile delivers nothing
       // (its checkpoint stays before these events, so whoever handles it next reads them again).
-      if (slice.gate) await slice.gate.run(async () => (ctx.isStopping() ? undefined : deliver()));
+      const stopping = () => ctx.isStopping();
+      if (slice.gate) await slice.gate.run(async () => (stopping() ? undefined : deliver()), stopping);
       else await deliver();
     }
     if (done && last.globalPosition !== lastOwn) ctx.handled(last.globalPosition);

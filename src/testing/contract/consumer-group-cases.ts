@@ -164,6 +164,47 @@ export function consumerGroupCases(open: OpenStore, { it, expect }: ContractTest
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('hands a partition waiting for its turn over at once when a rebalance takes it, not after the pages ahead of it', async () => {
+    const { store, adapter } = await open();
+    store.register(GroupNoted);
+    const type = `Group${randomUUID().slice(0, 8)}`;
+    const id = `group-${randomUUID()}`;
+    await appendSpread(store, type, 24, 1);
+    // The first instance handles one partition at a time, and its handler hangs until released.
+    let release: () => void = () => undefined;
+    const latch = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const first = store.subscribe({
+      id,
+      partitions: 4,
+      partitionConcurrency: 1,
+      aggregateTypes: [type],
+      leaseTtlMs: LEASE_TTL_MS,
+      handle: async () => {
+        started++;
+        await latch;
+      },
+    });
+    await first.start();
+    await until('the first instance owns every partition, one of them in a handler', () => first.partitions.length === 4 && started === 1);
+    // A second instance joins: the partitions the first gives up and that were only waiting for
+    // the slot go over now, while the first instance's handler still hangs.
+    const handledBySecond: Event[] = [];
+    const second = sameDatabase(adapter).subscribe({
+      id,
+      partitions: 4,
+      aggregateTypes: [type],
+      leaseTtlMs: LEASE_TTL_MS,
+      handle: (event) => void handledBySecond.push(event),
+    });
+    await second.start();
+    await until('the second instance handles events while the first one is still held up', () => handledBySecond.length > 0);
+    expect(started).toBe(1);
+    release();
+    await second.stop();
+    await first.stop();
+  });
+
   it('refuses to start a group with another partition count, with GroupPartitionsChangedError, writing nothing', async () => {
     const { store, adapter } = await open();
     store.register(GroupNoted);
