@@ -6,7 +6,8 @@ import type { Contender } from '../../contenders/contender.js';
 import { formatWhole } from '../../lib/format.js';
 import { check, describeError, emptyRow, ratio, type ResultRow } from '../../lib/results.js';
 import { compare, pairedRatio, recordRounds, type Compared, type Op } from '../../lib/timing.js';
-import type { BenchDatabase, Target } from '../../lib/targets.js';
+import { closeFresh, openFresh, type OpenedContender } from '../../lib/fresh-contenders.js';
+import type { Target } from '../../lib/targets.js';
 import type { BenchContext, Workload } from '../../lib/workload.js';
 
 export interface ContenderCase {
@@ -21,31 +22,13 @@ export interface ContenderCase {
   op(contender: Contender, store: Target): Op;
 }
 
-interface Opened {
-  name: string;
-  contender: Contender;
-  db: BenchDatabase;
-}
-
 export async function runContenderCase(ctx: BenchContext, store: Target, kase: ContenderCase): Promise<ResultRow> {
   const row = emptyRow(kase.id, kase.workload, store.label, kase.unit, ctx.contenders.map((c) => c.name));
-  const opened: Opened[] = [];
+  let opened: OpenedContender[] = [];
   let results = new Map<string, Compared>();
   try {
     if (store.unavailable) throw new Error(store.unavailable);
-    for (const { name, open } of ctx.contenders) {
-      const db = await store.fresh(`${kase.id}_${name}`);
-      let contender: Contender | undefined;
-      try {
-        contender = await open(db.location);
-        await kase.setup?.(contender, store);
-        opened.push({ name, contender, db });
-      } catch (error) {
-        row.notes.push(`${name} did not run: ${describeError(error)}`);
-        await contender?.close().catch(() => {});
-        await db.dispose();
-      }
-    }
+    opened = await openFresh(store, row, kase.id, ctx.contenders, (contender) => kase.setup?.(contender, store) ?? Promise.resolve());
     const entries = opened.map(({ name, contender }) => ({ name, op: kase.op(contender, store) }));
     if (entries.length > 0) {
       results = await compare(entries, { ...ctx.settings, concurrency: store.concurrency });
@@ -54,10 +37,7 @@ export async function runContenderCase(ctx: BenchContext, store: Target, kase: C
   } catch (error) {
     row.notes.push(`did not run: ${describeError(error)}`);
   } finally {
-    for (const { contender, db } of opened) {
-      await contender.close().catch(() => {});
-      await db.dispose().catch((error: unknown) => ctx.log(`  could not drop a database: ${describeError(error)}`));
-    }
+    await closeFresh(opened, ctx.log);
   }
   const [subject, ...others] = ctx.contenders;
   for (const other of others) {

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { openEventuali } from '../../contenders/eventuali.js';
 import { raw, RAW_SETUP, RAW_WRITE } from '../../contenders/raw.js';
-import type { Contender } from '../../contenders/contender.js';
+import type { ContenderFactory } from '../../contenders/contender.js';
+import { closeFresh, openFresh, type OpenedContender } from '../../lib/fresh-contenders.js';
 import { formatWhole } from '../../lib/format.js';
 import { check, describeError, emptyRow, ratio, type ResultRow } from '../../lib/results.js';
-import { plainLabel, type BenchDatabase, type Target } from '../../lib/targets.js';
+import { plainLabel, type Target } from '../../lib/targets.js';
 import { compare, median, pairedRatio, recordRounds, runFor, type Compared, type Op, type Throughput } from '../../lib/timing.js';
 import { collectGarbage } from '../../lib/gc.js';
 import type { Settings } from '../../lib/settings.js';
@@ -25,44 +26,27 @@ const MANY_TARGET: Record<string, number> = { 'sqlite-full': 4, postgres: 2.5 };
 /** One caller with group commit on is no slower than without. */
 const ONE_TARGET = 0.97;
 
-interface Opened {
-  name: string;
-  contender: Contender;
-  db: BenchDatabase;
-}
-
 async function measure(ctx: BenchContext, target: Target, callers: number): Promise<ResultRow> {
   const columns = callers === 1 ? [ON, OFF] : [ON, OFF, RAW];
   const label = `${plainLabel(target)}, ${callers} caller${callers === 1 ? '' : 's'}`;
   const row = emptyRow('gc', `append 1 event to a new stream, ${callers} caller${callers === 1 ? '' : 's'}`, label, 'appends/s', columns);
-  const opened: Opened[] = [];
+  let opened: OpenedContender[] = [];
   let results = new Map<string, Compared>();
   try {
     if (target.unavailable) throw new Error(target.unavailable);
-    const factories = {
-      [ON]: (location: BenchDatabase['location']) => openEventuali(location, { name: ON, groupCommit: {} }),
-      [OFF]: (location: BenchDatabase['location']) => openEventuali(location, { name: OFF, groupCommit: false }),
+    const factories: Record<string, ContenderFactory> = {
+      [ON]: (location) => openEventuali(location, { name: ON, groupCommit: {} }),
+      [OFF]: (location) => openEventuali(location, { name: OFF, groupCommit: false }),
       [RAW]: raw,
     };
-    for (const name of columns) {
-      const db = await target.fresh(`gc${callers}_${opened.length}`);
-      try {
-        opened.push({ name, contender: await factories[name as keyof typeof factories](db.location), db });
-      } catch (error) {
-        row.notes.push(`${name} did not run: ${describeError(error)}`);
-        await db.dispose();
-      }
-    }
+    opened = await openFresh(target, row, `gc${callers}`, columns.map((name) => ({ name, open: factories[name] as ContenderFactory })));
     const entries = opened.map(({ name, contender }) => ({ name, op: () => contender.appendNew(randomUUID(), 1) }));
     results = callers === 1 ? await alternate(entries, ctx.settings) : await compare(entries, { ...ctx.settings, concurrency: callers });
     recordRounds(row, results);
   } catch (error) {
     row.notes.push(`did not run: ${describeError(error)}`);
   } finally {
-    for (const { contender, db } of opened) {
-      await contender.close().catch(() => {});
-      await db.dispose().catch(() => {});
-    }
+    await closeFresh(opened, ctx.log);
   }
   const wanted = callers === 1 ? ONE_TARGET : (MANY_TARGET[target.kind] ?? 1);
   row.checks.push(check(`${ON} / ${OFF}`, pairedRatio(results.get(ON), results.get(OFF)), '>=', wanted));
