@@ -1,18 +1,11 @@
 import type { EventRecord } from '../core/event-record.js';
+import type { EventJson } from '../http/event-json.js';
 
-/** An event as the inspector shows it: the stored record with data and metadata parsed, JSON-safe. */
-export interface InspectedEvent {
-  eventId: string;
-  eventType: string;
-  aggregateId: string;
-  aggregateType: string;
-  aggregateVersion: number;
-  globalPosition: string;
-  timestamp: string;
-  schemaVersion: number;
-  metadata: Record<string, unknown>;
-  data: unknown;
-}
+/**
+ * An event as the inspector shows it: the JSON form of `eventuali/http` (`EventJson`), made from
+ * the stored record with data and metadata parsed, so no event definition is needed.
+ */
+export type InspectedEvent = EventJson;
 
 /** The record as stored: no event definition needed, so any store can be inspected. */
 export function inspectRecord(record: EventRecord): InspectedEvent {

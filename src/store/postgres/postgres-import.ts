@@ -1,6 +1,6 @@
 import type { EventRecord, ImportedBatch } from '../event-log.js';
 import { tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
-import { checkImportOrder, importRace, recordsToImport } from '../sql/import-rules.js';
+import { checkImportOrder, importColumns, importRace, recordsToImport } from '../sql/import-rules.js';
 import { HeldConnection } from './held-connection.js';
 import { isUniqueViolation } from './postgres-errors.js';
 import { ROW_TYPES, SELECT_EVENT } from './postgres-statements.js';
@@ -104,18 +104,7 @@ async function checkedRecords(db: PostgresQueryable, statements: ImportStatement
 function insertValues(records: readonly EventRecord[]): unknown[] {
   const columns: unknown[][] = Array.from({ length: 10 }, () => new Array<unknown>(records.length));
   records.forEach((r, i) => {
-    const row = [
-      r.globalPosition.toString(),
-      r.eventId,
-      r.aggregateId,
-      r.aggregateType,
-      r.aggregateVersion,
-      r.eventType,
-      r.schemaVersion,
-      r.timestamp.toISOString(),
-      r.metadata,
-      r.data,
-    ];
+    const row = importColumns(r, (p) => p.toString(), (d) => d.toISOString());
     for (let c = 0; c < row.length; c++) (columns[c] as unknown[])[i] = row[c];
   });
   return columns;

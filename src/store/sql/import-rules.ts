@@ -69,3 +69,23 @@ export function importRace(records: readonly EventRecord[], cause: unknown): Imp
 function conflict(record: EventRecord, reason: string): ImportConflictError {
   return new ImportConflictError(record.globalPosition, record.eventId, reason);
 }
+
+/**
+ * A record's columns in the order both adapters' import INSERTs list them (position, event id,
+ * aggregate id, type and version, event type, schema version, timestamp, metadata, data), with
+ * the position and timestamp as the dialect binds them.
+ */
+export function importColumns(record: EventRecord, position: (value: bigint) => unknown, time: (value: Date) => unknown): unknown[] {
+  return [
+    position(record.globalPosition),
+    record.eventId,
+    record.aggregateId,
+    record.aggregateType,
+    record.aggregateVersion,
+    record.eventType,
+    record.schemaVersion,
+    time(record.timestamp),
+    record.metadata,
+    record.data,
+  ];
+}

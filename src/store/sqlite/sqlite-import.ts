@@ -1,6 +1,6 @@
 import type { EventRecord, ImportedBatch } from '../event-log.js';
 import { EVENT_COLUMNS, tuplesToEventRecords, type EventTuple } from '../sql/event-row.js';
-import { checkImportOrder, importRace, recordsToImport } from '../sql/import-rules.js';
+import { checkImportOrder, importColumns, importRace, recordsToImport } from '../sql/import-rules.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import type { SqliteDatabase, SqliteStatement, SqliteTransactionFn } from './sqlite-types.js';
 
@@ -58,20 +58,7 @@ export class SqliteImport {
       for (let start = 0; start < toWrite.length; start += MAX_ROWS_PER_INSERT) {
         const rows = toWrite.slice(start, start + MAX_ROWS_PER_INSERT);
         const params: unknown[] = [];
-        for (const r of rows) {
-          params.push(
-            r.globalPosition,
-            r.eventId,
-            r.aggregateId,
-            r.aggregateType,
-            r.aggregateVersion,
-            r.eventType,
-            r.schemaVersion,
-            r.timestamp.getTime(),
-            r.metadata,
-            r.data,
-          );
-        }
+        for (const r of rows) params.push(...importColumns(r, (p) => p, (d) => d.getTime()));
         this.#insert(rows.length).run(...params);
       }
     } catch (error) {
