@@ -35,7 +35,7 @@ export const POSTGRES_GROUP_COMMIT_BY_DEFAULT = false;
 const GROUP_COMMIT_LANES = 4;
 import { importBatch, importStatements, type ImportStatements } from './postgres-import.js';
 import type { InspectionStorage } from '../inspection.js';
-import { PostgresInspection } from './postgres-inspection.js';
+import { postgresInspection } from './postgres-inspection.js';
 import { PostgresReplayRequests } from './postgres-replay-requests.js';
 
 export interface PostgresAdapterOptions {
@@ -129,7 +129,7 @@ export class PostgresAdapter extends SqlAdapter implements StorageAdapter {
       (sql, params) => this.#call(async () => (await this.#pool.query({ text: sql, values: [...params] })).rows),
       (id, position, eventTypes) => this.#call(() => postgresHandled(this.#pool, this.schema, id, position, eventTypes)),
     );
-    this.inspection = new PostgresInspection(init.schema, init.pool, (fn) => this.#call(fn));
+    this.inspection = postgresInspection(init.schema, init.pool, (fn) => this.#call(fn));
     this.replayRequests = new PostgresReplayRequests(init.schema, init.pool, (fn) => this.#call(fn));
     const warn = init.onWarning ?? ((message, error) => process.emitWarning(`eventuali: ${message}: ${String(error)}`));
     this.#wakeups = new PostgresWakeups(init.pool, `eventuali_${init.schema}`, (message, error) => warn(message, this.#classify(error)));

@@ -1,13 +1,5 @@
-import { ESTIMATE_ABOVE, type EventCount, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
-import {
-  InspectionQueries,
-  toMarkerCounts,
-  toStreamSummary,
-  toSubscriptionSummary,
-  type SqlText,
-  type StreamRow,
-  type SubscriptionRow,
-} from '../sql/inspection-queries.js';
+import { InspectionQueries, type SqlText } from '../sql/inspection-queries.js';
+import { SqlInspection } from '../sql/sql-inspection.js';
 import { ROW_TYPES } from './postgres-statements.js';
 import type { PostgresQueryable } from './postgres-types.js';
 
@@ -30,61 +22,9 @@ function queries(schema: string): InspectionQueries {
   });
 }
 
-/** The operator queries on PostgreSQL, each one query on the pool through the adapter's `call` (open check, error classification). */
-export class PostgresInspection implements InspectionStorage {
-  readonly #queries: InspectionQueries;
-
-  constructor(
-    schema: string,
-    private readonly pool: PostgresQueryable,
-    private readonly call: <T>(fn: () => Promise<T>) => Promise<T>,
-  ) {
-    this.#queries = queries(schema);
-  }
-
-  async countEvents(options: { exact?: boolean } = {}): Promise<EventCount> {
-    if (options.exact === false) {
-      const estimate = await this.#count(this.#queries.estimateEvents());
-      if (estimate > ESTIMATE_ABOVE) return { count: estimate, exact: false };
-    }
-    return { count: await this.#count(this.#queries.countEvents()), exact: true };
-  }
-
-  countEventsAfter(position: bigint, max: number): Promise<number> {
-    return this.#count(this.#queries.countEventsAfter(position, max));
-  }
-
-  countStreams(filter: StreamFilter = {}): Promise<number> {
-    return this.#count(this.#queries.countStreams(filter));
-  }
-
-  async countAllStreams(options: { exact?: boolean } = {}): Promise<EventCount> {
-    const estimate = this.#queries.estimateStreams();
-    if (options.exact === false && estimate !== null) {
-      const count = await this.#count(estimate);
-      if (count > ESTIMATE_ABOVE) return { count, exact: false };
-    }
-    return { count: await this.countStreams(), exact: true };
-  }
-
-  async listStreams(query: StreamQuery): Promise<StreamSummary[]> {
-    return (await this.#all<StreamRow>(this.#queries.listStreams(query))).map(toStreamSummary);
-  }
-
-  async countStreamsByMarker(aggregateType: string, markerTypes: readonly string[]): Promise<{ marker: string | null; streams: number }[]> {
-    return toMarkerCounts(await this.#all<{ marker: string | null; n: number }>(this.#queries.countStreamsByMarker(aggregateType, markerTypes)));
-  }
-
-  async listSubscriptions(): Promise<SubscriptionSummary[]> {
-    return (await this.#all<SubscriptionRow>(this.#queries.listSubscriptions())).map(toSubscriptionSummary);
-  }
-
-  async #count(sql: SqlText): Promise<number> {
-    const [row] = await this.#all<{ n: number }>(sql);
-    return Number(row?.n ?? 0);
-  }
-
-  #all<Row>(sql: SqlText): Promise<Row[]> {
-    return this.call(async () => (await this.pool.query<Row>({ text: sql.text, values: sql.values, types: ROW_TYPES })).rows);
-  }
+/** The operator queries on PostgreSQL: each one query on the pool through the adapter's `call` (open check, error classification). */
+export function postgresInspection(schema: string, pool: PostgresQueryable, call: <T>(fn: () => Promise<T>) => Promise<T>): SqlInspection {
+  return new SqlInspection(queries(schema), <Row>(sql: SqlText) =>
+    call(async () => (await pool.query<Row>({ text: sql.text, values: sql.values, types: ROW_TYPES })).rows),
+  );
 }

@@ -27,7 +27,7 @@ import { sqliteGroupWrite } from './sqlite-group-append.js';
  */
 export const SQLITE_GROUP_COMMIT_BY_DEFAULT = true;
 import { SqliteImport } from './sqlite-import.js';
-import { SqliteInspection } from './sqlite-inspection.js';
+import { sqliteInspection } from './sqlite-inspection.js';
 import { SqliteReplayRequests } from './sqlite-replay-requests.js';
 import type { InspectionStorage } from '../inspection.js';
 
@@ -109,7 +109,7 @@ export class SqliteAdapter extends SqlAdapter implements StorageAdapter {
         write: (batches) => this.#lock.run(() => this.#attempt(() => this.#writeGroup(groupTx, batches))),
       });
     }
-    this.inspection = new SqliteInspection(db, (fn) => this.#run(fn));
+    this.inspection = sqliteInspection(db, (fn) => this.#run(fn));
     this.replayRequests = new SqliteReplayRequests(db, (fn) => this.#run(fn));
   }
 

@@ -1,13 +1,5 @@
-import { ESTIMATE_ABOVE, type EventCount, type InspectionStorage, type StreamFilter, type StreamQuery, type StreamSummary, type SubscriptionSummary } from '../inspection.js';
-import {
-  InspectionQueries,
-  toMarkerCounts,
-  toStreamSummary,
-  toSubscriptionSummary,
-  type SqlText,
-  type StreamRow,
-  type SubscriptionRow,
-} from '../sql/inspection-queries.js';
+import { InspectionQueries, type SqlText } from '../sql/inspection-queries.js';
+import { SqlInspection } from '../sql/sql-inspection.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-types.js';
 
 const TABLES = {
@@ -34,58 +26,14 @@ const QUERIES = new InspectionQueries({
     'SELECT coalesce((SELECT max(global_position) FROM eventuali_events) - (SELECT min(global_position) FROM eventuali_events) + 1, 0) AS n',
 });
 
-/** The operator queries on SQLite: synchronous statements run under the adapter's lock (`run`). */
-export class SqliteInspection implements InspectionStorage {
-  readonly #statements = new Map<string, SqliteStatement>();
-
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly run: <T>(fn: () => T) => Promise<T>,
-  ) {}
-
-  async countEvents(options: { exact?: boolean } = {}): Promise<EventCount> {
-    if (options.exact === false) {
-      const estimate = await this.#count(QUERIES.estimateEvents());
-      if (estimate > ESTIMATE_ABOVE) return { count: estimate, exact: false };
-    }
-    return { count: await this.#count(QUERIES.countEvents()), exact: true };
-  }
-
-  countEventsAfter(position: bigint, max: number): Promise<number> {
-    return this.#count(QUERIES.countEventsAfter(position, max));
-  }
-
-  countStreams(filter: StreamFilter = {}): Promise<number> {
-    return this.#count(QUERIES.countStreams(filter));
-  }
-
-  async countAllStreams(): Promise<EventCount> {
-    return { count: await this.countStreams(), exact: true };
-  }
-
-  async listStreams(query: StreamQuery): Promise<StreamSummary[]> {
-    return (await this.#all<StreamRow>(QUERIES.listStreams(query))).map(toStreamSummary);
-  }
-
-  async countStreamsByMarker(aggregateType: string, markerTypes: readonly string[]): Promise<{ marker: string | null; streams: number }[]> {
-    return toMarkerCounts(await this.#all<{ marker: string | null; n: number }>(QUERIES.countStreamsByMarker(aggregateType, markerTypes)));
-  }
-
-  async listSubscriptions(): Promise<SubscriptionSummary[]> {
-    return (await this.#all<SubscriptionRow>(QUERIES.listSubscriptions())).map(toSubscriptionSummary);
-  }
-
-  async #count(sql: SqlText): Promise<number> {
-    const [row] = await this.#all<{ n: number }>(sql);
-    return Number(row?.n ?? 0);
-  }
-
-  /** Runs a query, preparing each text once (texts differ only by which filters are given). */
-  #all<Row>(sql: SqlText): Promise<Row[]> {
-    return this.run(() => {
-      let statement = this.#statements.get(sql.text);
-      if (!statement) this.#statements.set(sql.text, (statement = this.db.prepare(sql.text)));
+/** The operator queries on SQLite: synchronous statements run under the adapter's lock (`run`), each text prepared once (texts differ only by which filters are given). */
+export function sqliteInspection(db: SqliteDatabase, run: <T>(fn: () => T) => Promise<T>): SqlInspection {
+  const statements = new Map<string, SqliteStatement>();
+  return new SqlInspection(QUERIES, <Row>(sql: SqlText) =>
+    run(() => {
+      let statement = statements.get(sql.text);
+      if (!statement) statements.set(sql.text, (statement = db.prepare(sql.text)));
       return statement.all(...sql.values) as Row[];
-    });
-  }
+    }),
+  );
 }
