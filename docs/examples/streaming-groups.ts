@@ -1,8 +1,9 @@
 // docs/streaming.md, "Consumer groups".
 // #region imports
 import { EventStore, type ConsumerGroup } from '../../src/index.js';
-import { User, UserRegistered, userEvents } from './user.js';
+import { UserRegistered, userEvents } from './user.js';
 // #endregion
+import { register, until } from './streaming-instances.js';
 
 // #region group
 /** What every instance of the mailer runs: the same group id and partition count on one database. */
@@ -36,16 +37,6 @@ export function boundedMailer(store: EventStore, sendMail: (userId: string) => P
   });
 }
 // #endregion
-
-async function register(store: EventStore, id: string): Promise<void> {
-  const user = new User(id);
-  user.register(`user-${id}`, `${id}@example.com`);
-  await store.save(user);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 /** `path`: a SQLite file both "processes" open. */
 export async function main(path: string) {

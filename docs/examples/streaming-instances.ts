@@ -23,13 +23,13 @@ export async function startInstance(url: string, name: string, handled: string[]
 // #endregion
 
 // #region helpers
-async function register(store: EventStore, id: string): Promise<void> {
+export async function register(store: EventStore, id: string): Promise<void> {
   const user = new User(id);
   user.register(`user-${id}`, `${id}@example.com`);
   await store.save(user);
 }
 
-async function until(condition: () => boolean): Promise<void> {
+export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 // #endregion
