@@ -41,6 +41,8 @@ export interface DeliveryContext {
   readonly fence: LeaseFence;
   /** stop() was called: deliver no further event. */
   isStopping(): boolean;
+  /** Aborted when stop() is called: for a wait that should end at once then. */
+  stopSignal(): AbortSignal;
   /** Delivers one event with the subscription's retry policy (or `mode`); no promise when the handler returned none. */
   deliver(record: EventRecord, mode?: DeliveryMode): DeliveryOutcome | Promise<DeliveryOutcome>;
   /** Records events up to `position` as handled; the loop stores the checkpoint for them. */

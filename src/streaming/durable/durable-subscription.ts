@@ -59,7 +59,8 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   #position = 0n;
   readonly #checkpoints = new CheckpointWriter((position) => this.#saveCheckpoint(position));
   #loop: Promise<void> | undefined;
-  #stopRequested = false;
+  /** Aborted by stop(); a new one for each start(). */
+  #stopping = new AbortController();
   readonly #lease: Lease;
   #cycle = 0;
   readonly #waiters = new CaughtUpWaiters();
@@ -100,6 +101,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
       host,
       fence: { name: this.#lease.name, owner: this.owner },
       isStopping: () => this.#stopRequested,
+      stopSignal: () => this.#stopping.signal,
       deliver: (record, mode) => this.#deliver(record, mode),
       handled: (position) => {
         this.#position = position;
@@ -126,6 +128,11 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
     return this.#state;
   }
 
+  /** stop() was called (since the last start()). */
+  get #stopRequested(): boolean {
+    return this.#stopping.signal.aborted;
+  }
+
   /**
    * The position of the last handled event; `0n` before the first. The stored checkpoint follows it
    * within about 250 ms, and at once before waitUntilCaughtUp() resolves and on stop().
@@ -146,7 +153,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
   async start(): Promise<void> {
     if (this.#host.isClosed()) throw new StoreClosedError();
     if (this.#loop) return;
-    this.#stopRequested = false;
+    this.#stopping = new AbortController();
     this.#state = 'standby';
     this.#unsubscribeHint = this.#host.onCommit(() => this.#signal.hint());
     this.#loop = this.#run().finally(() => {
@@ -158,7 +165,7 @@ export class DurableSubscription extends EventEmitter<DurableSubscriptionEvents>
 
   /** Stops after the event in flight, stores the checkpoint, gives up the lease. Safe to call twice. */
   async stop(): Promise<void> {
-    this.#stopRequested = true;
+    this.#stopping.abort();
     this.#signal.wake();
     if (this.#state !== 'failed' && this.#state !== 'idle') this.#state = 'stopping';
     await this.#loop;

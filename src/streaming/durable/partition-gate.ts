@@ -1,6 +1,3 @@
-/** How often a partition waiting for its turn looks whether it was stopped meanwhile. */
-const GIVE_UP_CHECK_MS = 25;
-
 /**
  * How many of a consumer-group instance's partitions deliver at the same time
  * (`partitionConcurrency`): a first-in, first-out counting gate, taken around each page a
@@ -18,12 +15,12 @@ export class PartitionGate {
 
   /**
    * Runs `fn` once fewer than `limit` others run, in the order the callers came. A caller whose
-   * `givenUp()` turns true while it waits (its partition is stopping) leaves the queue without
+   * `stopped` signal aborts while it waits (its partition is stopping) leaves the queue without
    * running `fn`, so a stop or a rebalance does not wait for other partitions' pages.
    */
-  async run(fn: () => Promise<void>, givenUp: () => boolean): Promise<void> {
+  async run(fn: () => Promise<void>, stopped: AbortSignal): Promise<void> {
     if (this.#running < this.#limit) this.#running++;
-    else if (!(await this.#wait(givenUp))) return;
+    else if (!(await this.#wait(stopped))) return;
     try {
       await fn();
     } finally {
@@ -34,26 +31,20 @@ export class PartitionGate {
     }
   }
 
-  /** Resolves true with a slot handed over, or false once `givenUp()` (no slot taken). */
-  #wait(givenUp: () => boolean): Promise<boolean> {
+  /** Resolves true with a slot handed over, or false once `stopped` aborts (no slot taken). */
+  #wait(stopped: AbortSignal): Promise<boolean> {
+    if (stopped.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
+      const leave = () => {
+        this.#waiting.splice(this.#waiting.indexOf(take), 1);
+        resolve(false);
+      };
       const take = () => {
-        clearTimeout(timer);
+        stopped.removeEventListener('abort', leave);
         resolve(true);
       };
       this.#waiting.push(take);
-      const check = () => {
-        if (!givenUp()) {
-          timer = setTimeout(check, GIVE_UP_CHECK_MS);
-          return;
-        }
-        const at = this.#waiting.indexOf(take);
-        if (at < 0) return; // the slot was handed over meanwhile: `take` resolves
-        this.#waiting.splice(at, 1);
-        resolve(false);
-      };
-      timer = setTimeout(check, GIVE_UP_CHECK_MS);
+      stopped.addEventListener('abort', leave, { once: true });
     });
   }
 }

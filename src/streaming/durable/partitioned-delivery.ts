@@ -36,10 +36,9 @@ export function partitionedDelivery(inner: BatchDelivery, slice: PartitionSlice)
             reached(position);
           },
         });
-      // partitionConcurrency: wait for a slot; a partition stopped meanwhile delivers nothing
-      // (its checkpoint stays before these events, so whoever handles it next reads them again).
-      const stopping = () => ctx.isStopping();
-      if (slice.gate) await slice.gate.run(async () => (stopping() ? undefined : deliver()), stopping);
+      // partitionConcurrency: wait for a slot; a partition stopped meanwhile leaves the queue and
+      // delivers nothing (its checkpoint stays before these events: its next owner reads them again).
+      if (slice.gate) await slice.gate.run(deliver, ctx.stopSignal());
       else await deliver();
     }
     if (done && last.globalPosition !== lastOwn) ctx.handled(last.globalPosition);
