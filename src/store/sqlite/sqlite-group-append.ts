@@ -24,11 +24,11 @@ export function sqliteGroupWrite(
   statements: SqliteStatements,
   appendTx: SqliteTransactionFn<[AppendBatch], EventRecord[]>,
 ): SqliteTransactionFn<[readonly AppendBatch[]], GroupOutcome[]> {
+  const insertAlone = (batch: AppendBatch) => insertBatch(statements, batch);
   return db.transaction((batches: readonly AppendBatch[]) =>
     batches.map((batch): GroupOutcome => {
       try {
-        const write = batch.events.length > MAX_ROWS_PER_INSERT ? appendTx : (b: AppendBatch) => insertBatch(statements, b);
-        return { records: appendWith(statements, batch, write) };
+        return { records: appendWith(statements, batch, batch.events.length > MAX_ROWS_PER_INSERT ? appendTx : insertAlone) };
       } catch (error) {
         const classified = classifySqliteError(error);
         if (isBatchRefusal(classified)) return { error: classified };
